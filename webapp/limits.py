@@ -1,0 +1,16 @@
+"""The API's limits: large enough for teaching, small enough that no request can hog the server."""
+
+MAX_LAYERS = 6  # input and output included
+MAX_WIDTH = 16
+MAX_SAMPLES = 256
+MAX_EPOCHS = 10_000
+MAX_ABS_NUMBER = 1e6  # inputs, targets, initial weights and biases
+MAX_LEARNING_RATE = 100.0
+MAX_BODY_BYTES = 256 * 1024
+MAX_DETAIL_SAMPLES = 8
+MAX_DETAIL_EPOCHS = 200
+# Numbers of per-epoch detail (values, gradients, local derivatives) in one response: about 20 bytes
+# each as JSON, so the detail stays near 400 KB whatever the request.
+DETAIL_BUDGET = 20_000
+# Parameter values kept for the weights-per-epoch history.
+HISTORY_BUDGET = 20_000

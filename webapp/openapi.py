@@ -1,0 +1,48 @@
+"""The OpenAPI 3.1 document of the JSON API, generated from the pydantic models."""
+
+from functools import cache
+
+from pydantic.json_schema import models_json_schema
+
+from webapp import limits
+from webapp.schema import ErrorResponse, TrainRequest, TrainResponse
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(name: str, description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": _ref(name)}}}
+
+
+@cache
+def openapi_document() -> dict:
+    _, schemas = models_json_schema(
+        [(TrainRequest, "validation"), (TrainResponse, "serialization"), (ErrorResponse, "serialization")],
+        ref_template="#/components/schemas/{model}",
+    )
+    bad = _json("ErrorResponse", "Invalid input: each error names its field.")
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Backprop Visualizer API",
+            "version": "1.0",
+            "description": (
+                "Forward and backward passes of small fully-connected networks, every number recorded. "
+                f"Limits: {limits.MAX_LAYERS} layers, {limits.MAX_WIDTH} neurons a layer, "
+                f"{limits.MAX_SAMPLES} samples, {limits.MAX_EPOCHS} epochs, {limits.MAX_BODY_BYTES} bytes a body."
+            ),
+        },
+        "paths": {
+            "/api/train": {
+                "post": {
+                    "summary": "Train a network and record every forward value and gradient",
+                    "requestBody": {"required": False, "content": {"application/json": {"schema": _ref("TrainRequest")}}},
+                    "responses": {"200": _json("TrainResponse", "The run."), "400": bad, "413": bad},
+                }
+            },
+            "/api/presets": {"get": {"summary": "Named starting points", "responses": {"200": {"description": "The presets."}}}},
+        },
+        "components": {"schemas": schemas["$defs"]},
+    }

@@ -1,0 +1,83 @@
+"""Named starting points; a request names one as `preset` and overrides it field by field."""
+
+WORKSHEET = {
+    "layers": [1, 1, 1],
+    "activations": ["relu", "relu"],
+    "bias": False,
+    "loss": "half_mse",
+    "x": [[3.0]],
+    "y": [[2.0]],
+    "weights": [[[0.5]], [[0.8]]],
+    "learning_rate": 0.1,
+    "epochs": 1,
+}
+
+PRESETS: dict[str, dict] = {
+    "worksheet": {
+        "title": "The worksheet",
+        "description": "x = 3, y = 2, w1 = 0.5, w2 = 0.8, α = 0.1: the network every number of the worksheet comes from.",
+        "request": WORKSHEET,
+    },
+    "diverging": {
+        "title": "Too large a step (linear)",
+        "description": "The worksheet network with linear activations and α = 10: the cost explodes and overflows.",
+        "request": {**WORKSHEET, "activations": ["linear", "linear"], "learning_rate": 10.0, "epochs": 10},
+    },
+    "dead_relu": {
+        "title": "Too large a step (ReLU)",
+        "description": "The worksheet network with α = 10: the weights go negative, every ReLU dies, the cost sticks at 2.",
+        "request": {**WORKSHEET, "learning_rate": 10.0, "epochs": 10},
+    },
+    "two_hidden": {
+        "title": "Two hidden neurons",
+        "description": "The worksheet's sample through a hidden layer two neurons wide, with biases.",
+        "request": {
+            **WORKSHEET,
+            "layers": [1, 2, 1],
+            "bias": True,
+            "weights": [[[0.5], [-0.3]], [[0.8, 0.4]]],
+            "biases": [[0.0, 0.1], [0.0]],
+            "epochs": 20,
+        },
+    },
+    "xor": {
+        "title": "XOR",
+        "description": "Four samples no straight line separates: a 2-3-1 tanh network with a sigmoid output and cross-entropy.",
+        "request": {
+            "layers": [2, 3, 1],
+            "activations": ["tanh", "sigmoid"],
+            "bias": True,
+            "loss": "bce",
+            "x": [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]],
+            "y": [[0.0], [1.0], [1.0], [0.0]],
+            "seed": 1,
+            "learning_rate": 1.0,
+            "epochs": 500,
+        },
+    },
+}
+
+DEFAULT_PRESET = "worksheet"
+# Fields whose meaning depends on the layer widths: a request that changes `layers` drops the
+# preset's values of these rather than let them clash with the new shape.
+SHAPE_FIELDS = ("activations", "weights", "biases", "x", "y")
+
+
+def merged_request(body: dict) -> dict:
+    """The preset's fields (the worksheet's by default) overridden by the body's."""
+    name = body.get("preset") or DEFAULT_PRESET
+    base = dict(PRESETS[name]["request"])
+    if "layers" in body and body["layers"] != base.get("layers"):
+        for key in SHAPE_FIELDS:
+            base.pop(key, None)
+        base.pop("seed", None)
+    if "weights" in body or "seed" in body:
+        base.pop("weights", None)
+        base.pop("biases", None)
+    if "loss" in body and "activations" not in body:
+        base.pop("activations", None)
+    if body.get("bias") is False:
+        base.pop("biases", None)
+    merged = {**base, **body}
+    merged.pop("preset", None)
+    return merged

@@ -1,0 +1,227 @@
+"""The API's request and response, as pydantic models: validation, defaults and the OpenAPI schema."""
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+
+from webapp import limits
+from webapp.engine.activations import ACTIVATIONS
+from webapp.engine.losses import LOSSES
+from webapp.presets import PRESETS
+
+Number = Annotated[
+    float,
+    Field(strict=True, allow_inf_nan=False, ge=-limits.MAX_ABS_NUMBER, le=limits.MAX_ABS_NUMBER),
+]
+ActivationName = Literal[tuple(ACTIVATIONS)]  # type: ignore[valid-type]
+LossName = Literal[tuple(LOSSES)]  # type: ignore[valid-type]
+PresetName = Literal[tuple(PRESETS)]  # type: ignore[valid-type]
+Width = Annotated[int, Field(strict=True, ge=1, le=limits.MAX_WIDTH)]
+Matrix = list[list[Number]]
+
+
+class TrainRequest(BaseModel):
+    """A network, its data, its starting parameters and how long to train it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    preset: PresetName | None = Field(None, description="A preset whose fields this request overrides.")
+    layers: list[Width] = Field(
+        [1, 1, 1],
+        min_length=2,
+        max_length=limits.MAX_LAYERS,
+        description="Layer widths, input and output included.",
+    )
+    activations: list[ActivationName] | None = Field(
+        None,
+        description="One per non-input layer. Default: relu, with a sigmoid output for the bce loss.",
+    )
+    bias: bool = Field(False, strict=True)
+    loss: LossName = "half_mse"
+    x: list[list[Number]] | None = Field(
+        None,
+        min_length=1,
+        max_length=limits.MAX_SAMPLES,
+        description="Samples, each as wide as the input layer. Default [[3]] for a 1-wide input.",
+    )
+    y: list[list[Number]] | None = Field(
+        None,
+        min_length=1,
+        max_length=limits.MAX_SAMPLES,
+        description="Targets, one per sample, each as wide as the output layer. Default [[2]] for a 1-wide output.",
+    )
+    weights: list[Matrix] | None = Field(
+        None,
+        description="One matrix per layer, outputs × inputs. Default: the worksheet's, or initialised from `seed`.",
+    )
+    biases: list[list[Number]] | None = Field(None, description="One vector per layer when `bias` is true. Default 0.")
+    seed: int | None = Field(None, strict=True, ge=0, le=2**32 - 1, description="Seeds the weight initialisation.")
+    learning_rate: float = Field(0.1, strict=True, gt=0, le=limits.MAX_LEARNING_RATE, allow_inf_nan=False)
+    epochs: int = Field(1, strict=True, ge=1, le=limits.MAX_EPOCHS)
+    detail_epochs: list[Annotated[int, Field(strict=True, ge=1)]] | None = Field(
+        None,
+        max_length=limits.MAX_DETAIL_EPOCHS,
+        description="Epochs to return in full (values, gradients, local derivatives). Default: as many as fit.",
+    )
+    detail_samples: list[Annotated[int, Field(strict=True, ge=0)]] | None = Field(
+        None,
+        min_length=1,
+        max_length=limits.MAX_DETAIL_SAMPLES,
+        description="0-based samples whose per-sample numbers the detail holds. Default: the first 8.",
+    )
+
+    @field_validator("activations")
+    @classmethod
+    def _one_activation_per_layer(cls, value, info: ValidationInfo):
+        layers = info.data.get("layers")
+        if value is not None and layers and len(value) != len(layers) - 1:
+            raise ValueError(f"needs {len(layers) - 1} entries, one per non-input layer; got {len(value)}")
+        return value
+
+    @field_validator("x", "y")
+    @classmethod
+    def _samples_fit_their_layer(cls, value, info: ValidationInfo):
+        layers = info.data.get("layers")
+        if value is None or not layers:
+            return value
+        width = layers[0] if info.field_name == "x" else layers[-1]
+        layer = "input" if info.field_name == "x" else "output"
+        for s, sample in enumerate(value):
+            if len(sample) != width:
+                raise ValueError(f"sample {s} has {len(sample)} numbers; the {layer} layer is {width} wide")
+        if info.field_name == "y" and info.data.get("x") is not None and len(value) != len(info.data["x"]):
+            raise ValueError(f"has {len(value)} samples but x has {len(info.data['x'])}")
+        return value
+
+    @field_validator("weights")
+    @classmethod
+    def _weights_fit_layers(cls, value, info: ValidationInfo):
+        layers = info.data.get("layers")
+        if value is None or not layers:
+            return value
+        if len(value) != len(layers) - 1:
+            raise ValueError(f"needs {len(layers) - 1} matrices, one per non-input layer; got {len(value)}")
+        for k, matrix in enumerate(value):
+            rows, cols = layers[k + 1], layers[k]
+            if len(matrix) != rows or any(len(row) != cols for row in matrix):
+                raise ValueError(f"matrix {k} must be {rows} × {cols} (outputs × inputs)")
+        return value
+
+    @field_validator("biases")
+    @classmethod
+    def _biases_fit_layers(cls, value, info: ValidationInfo):
+        layers = info.data.get("layers")
+        if value is None or not layers:
+            return value
+        if not info.data.get("bias"):
+            raise ValueError("given, but bias is false")
+        if len(value) != len(layers) - 1:
+            raise ValueError(f"needs {len(layers) - 1} vectors, one per non-input layer; got {len(value)}")
+        for k, vector in enumerate(value):
+            if len(vector) != layers[k + 1]:
+                raise ValueError(f"vector {k} must have {layers[k + 1]} numbers")
+        return value
+
+    @model_validator(mode="after")
+    def _complete(self):
+        depth = len(self.layers) - 1
+        output = LOSSES[self.loss].output_activation
+        if self.activations is None:
+            self.activations = ["relu"] * (depth - 1) + [output or "relu"]
+        elif output and self.activations[-1] != output:
+            raise ValueError(f"activations: the {self.loss} loss needs a {output} output layer")
+        if self.x is None:
+            if self.layers[0] != 1:
+                raise ValueError(f"x: required, the input layer is {self.layers[0]} wide")
+            self.x = [[3.0]]
+        if self.y is None:
+            if self.layers[-1] != 1:
+                raise ValueError(f"y: required, the output layer is {self.layers[-1]} wide")
+            self.y = [[2.0]] * len(self.x)
+        if len(self.y) != len(self.x):
+            raise ValueError(f"y: has {len(self.y)} samples but x has {len(self.x)}")
+        if self.loss == "bce" and any(not 0 <= v <= 1 for row in self.y for v in row):
+            raise ValueError("y: the bce loss needs targets between 0 and 1")
+        for epoch in self.detail_epochs or []:
+            if epoch > self.epochs:
+                raise ValueError(f"detail_epochs: epoch {epoch} is beyond epochs = {self.epochs}")
+        for sample in self.detail_samples or []:
+            if sample >= len(self.x):
+                raise ValueError(f"detail_samples: sample {sample} does not exist; there are {len(self.x)}")
+        return self
+
+
+class Node(BaseModel):
+    id: str
+    kind: Literal["input", "target", "weight", "bias", "sum", "activation", "cost"]
+    label: str
+    tex: str
+    layer: int
+    index: int
+    per_sample: bool
+
+
+class Edge(BaseModel):
+    id: str
+    source: str
+    target: str
+    kind: Literal["value", "weight", "bias", "activation", "cost", "target"]
+    symbol: str = Field(description="The local derivative d(target)/d(source).")
+    tex: str
+
+
+class Graph(BaseModel):
+    nodes: list[Node]
+    edges: list[Edge]
+
+
+PerSample = list[float] | float
+
+
+class Epoch(BaseModel):
+    epoch: int
+    cost: float
+    detail: bool = Field(description="Whether the fields below are present for this epoch.")
+    values: dict[str, PerSample] | None = None
+    grads: dict[str, PerSample] | None = None
+    local: dict[str, list[float]] | None = None
+    weight_grads: list[list[list[float]]] | None = None
+    weights_after: list[list[list[float]]] | None = None
+    bias_grads: list[list[float]] | None = None
+    biases_after: list[list[float]] | None = None
+    dead: list[str] | None = Field(None, description="Activation nodes whose ReLU gets no positive input.")
+
+
+class Parameters(BaseModel):
+    weights: list[list[list[float]]]
+    biases: list[list[float]] | None = None
+
+
+class History(BaseModel):
+    epochs: list[int] = Field(description="Epochs whose parameters are kept (0 = initial); evenly spaced when long.")
+    params: dict[str, list[float]]
+
+
+class TrainResponse(BaseModel):
+    graph: Graph
+    config: dict = Field(description="The request with every default and preset field filled in.")
+    epochs: list[Epoch]
+    final_cost: float | None = Field(description="The cost after the last update; null when diverged.")
+    diverged_at: int | None
+    stuck_at: int | None = Field(description="The first epoch whose gradients were all exactly 0.")
+    status: Literal["ok", "diverged", "dead"]
+    message: str
+    detail_epochs: list[int]
+    detail_samples: list[int]
+    final: Parameters
+    history: History
+
+
+class FieldError(BaseModel):
+    field: str
+    message: str
+
+
+class ErrorResponse(BaseModel):
+    error: str
+    errors: list[FieldError]
