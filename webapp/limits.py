@@ -13,4 +13,4 @@ MAX_DETAIL_EPOCHS = 200
 # each as JSON, so the detail stays near 400 KB whatever the request.
 DETAIL_BUDGET = 20_000
 # Parameter values kept for the weights-per-epoch history.
-HISTORY_BUDGET = 20_000
+HISTORY_BUDGET = 10_000

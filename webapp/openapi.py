@@ -38,11 +38,16 @@ def openapi_document() -> dict:
             "/api/train": {
                 "post": {
                     "summary": "Train a network and record every forward value and gradient",
-                    "requestBody": {"required": False, "content": {"application/json": {"schema": _ref("TrainRequest")}}},
+                    "requestBody": {
+                        "required": False,
+                        "content": {"application/json": {"schema": _ref("TrainRequest")}},
+                    },
                     "responses": {"200": _json("TrainResponse", "The run."), "400": bad, "413": bad},
                 }
             },
-            "/api/presets": {"get": {"summary": "Named starting points", "responses": {"200": {"description": "The presets."}}}},
+            "/api/presets": {
+                "get": {"summary": "Named starting points", "responses": {"200": {"description": "The presets."}}}
+            },
         },
         "components": {"schemas": schemas["$defs"]},
     }

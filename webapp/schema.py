@@ -167,7 +167,6 @@ class Edge(BaseModel):
     target: str
     kind: Literal["value", "weight", "bias", "activation", "cost", "target"]
     symbol: str = Field(description="The local derivative d(target)/d(source).")
-    tex: str
 
 
 class Graph(BaseModel):
@@ -181,7 +180,7 @@ PerSample = list[float] | float
 class Epoch(BaseModel):
     epoch: int
     cost: float
-    detail: bool = Field(description="Whether the fields below are present for this epoch.")
+    detail: bool = Field(False, description="Whether the fields below are present; only given when true.")
     values: dict[str, PerSample] | None = None
     grads: dict[str, PerSample] | None = None
     local: dict[str, list[float]] | None = None

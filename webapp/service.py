@@ -79,7 +79,13 @@ def detail_size(network: Network, samples: int) -> int:
 
 def choose_detail(req: TrainRequest, network: Network) -> tuple[list[int], list[int]]:
     """The epochs and samples returned in full: those asked for, or as many as the budget allows."""
-    samples = req.detail_samples or list(range(min(len(req.x), limits.MAX_DETAIL_SAMPLES)))
+    if req.detail_samples:
+        samples = req.detail_samples
+    else:
+        # Wide networks get fewer default samples, so that at least two epochs fit the budget.
+        one = detail_size(network, 1) - 3 * network.param_count
+        room = (limits.DETAIL_BUDGET // 2 - 3 * network.param_count) // one
+        samples = list(range(max(1, min(len(req.x), limits.MAX_DETAIL_SAMPLES, room))))
     per_epoch = detail_size(network, len(samples))
     fits = max(2, limits.DETAIL_BUDGET // per_epoch)
     if req.detail_epochs is not None:
@@ -125,4 +131,7 @@ def train_from_body(body: bytes) -> dict:
 
 
 def presets() -> list[dict]:
-    return [{"name": name, "title": p["title"], "description": p["description"], "request": p["request"]} for name, p in PRESETS.items()]
+    return [
+        {"name": name, "title": p["title"], "description": p["description"], "request": p["request"]}
+        for name, p in PRESETS.items()
+    ]

@@ -41,27 +41,34 @@ class Names:
                 self.weights.append([[f"w{lay}_{j + 1}_{i + 1}" for i in range(cols)] for j in range(rows)])
         self.biases = []
         if network.bias:
-            self.biases = [[f"b{lay}{_suffix(j, layers[lay])}" for j in range(layers[lay])] for lay in range(1, depth + 1)]
+            self.biases = [
+                [f"b{lay}{_suffix(j, layers[lay])}" for j in range(layers[lay])] for lay in range(1, depth + 1)
+            ]
 
     def layer_inputs(self, layer: int) -> list[str]:
         """Ids of the values feeding layer `layer` (1-based)."""
         return self.inputs if layer == 1 else self.a[layer - 2]
 
 
-def _tex(node_id: str) -> str:
+def _parts(node_id: str) -> tuple[str, str, list[str]]:
+    """An id's head as TeX and as text, and its indices: `w2_1_2` → (`w`, `w`, [2, 1, 2])."""
     base, _, rest = node_id.partition("_")
-    head = "\\hat{y}" if base.startswith("yhat") else base[0]
-    indices = [base[len("yhat") if base.startswith("yhat") else 1 :]] + (rest.split("_") if rest else [])
-    indices = [i for i in indices if i]
+    if base.startswith("yhat"):
+        tex, text, layer = "\\hat{y}", "ŷ", base[len("yhat") :]
+    else:
+        tex, text, layer = base[0], base[0], base[1:]
+    indices = [i for i in [layer, *rest.split("_")] if i]
+    return tex, text, indices
+
+
+def _tex(node_id: str) -> str:
+    head, _, indices = _parts(node_id)
     return f"{head}_{{{','.join(indices)}}}" if indices else head
 
 
 def _text(node_id: str) -> str:
-    base, _, rest = node_id.partition("_")
-    head = "ŷ" if base.startswith("yhat") else base[0]
-    indices = [base[len("yhat") if base.startswith("yhat") else 1 :]] + (rest.split("_") if rest else [])
-    indices = [i for i in indices if i]
-    return _label(head, ",".join(indices)) if indices else head
+    _, head, indices = _parts(node_id)
+    return _label(head, ",".join(indices))
 
 
 def build_graph(network: Network) -> dict:
@@ -85,8 +92,7 @@ def build_graph(network: Network) -> dict:
 
     def edge(source, target, kind):
         symbol = f"d{target}/d{source}".replace("yhat", "ŷ")
-        tex = f"\\frac{{d{_tex(target)}}}{{d{_tex(source)}}}"
-        edges.append({"id": f"{source}-{target}", "source": source, "target": target, "kind": kind, "symbol": symbol, "tex": tex})
+        edges.append({"id": f"{source}-{target}", "source": source, "target": target, "kind": kind, "symbol": symbol})
 
     for i, node_id in enumerate(names.inputs):
         node(node_id, "input", 0, i, True)

@@ -110,9 +110,9 @@ def report(run: Run, samples: list[int]) -> dict:
     names = Names(run.network)
     epochs = []
     for epoch, cost in enumerate(run.costs.tolist(), start=1):
-        entry = {"epoch": epoch, "cost": cost, "detail": epoch in run.detail}
-        if entry["detail"]:
-            entry.update(epoch_detail(run, names, run.detail[epoch], samples))
+        entry = {"epoch": epoch, "cost": cost}
+        if epoch in run.detail:
+            entry.update(detail=True, **epoch_detail(run, names, run.detail[epoch], samples))
         epochs.append(entry)
     param_ids: dict = {}
     _params_by_id(names, Params(run.network, np.arange(len(run.params_after.theta), dtype=float)), param_ids)

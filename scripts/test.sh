@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Set up everything the tests need (Python packages, Chromium, fonts), then lint and run the whole suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/venv.sh requirements-dev.txt
+
+system_chromium() {
+    for candidate in "${CHROMIUM_PATH:-}" /usr/lib/chromium/chromium /usr/bin/chromium; do
+        if [ -n "$candidate" ] && [ -x "$candidate" ]; then echo "$candidate"; return 0; fi
+    done
+    return 1
+}
+
+packages="chromium fonts-liberation fonts-dejavu-extra"
+if command -v apt-get >/dev/null && command -v dpkg >/dev/null; then
+    if ! dpkg -s $packages >/dev/null 2>&1; then
+        if need_root true 2>/dev/null; then
+            need_root apt-get update -qq
+            need_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $packages >/dev/null
+        fi
+    fi
+fi
+if ! system_chromium >/dev/null; then
+    # No system Chromium and no apt: Playwright's own build (needs its download site).
+    .venv/bin/python -m playwright install chromium
+fi
+
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+.venv/bin/python -m pytest "$@"

@@ -1,0 +1,198 @@
+"""The JSON API: the worksheet's numbers over HTTP, presets, the schema and every kind of bad input."""
+
+import json
+
+import pytest
+
+from tests.worksheet import EPOCHS, TOLERANCE
+from webapp import limits
+from webapp.schema import TrainResponse
+
+
+def post(client, body):
+    data = body if isinstance(body, str | bytes) else json.dumps(body)
+    return client.post("/api/train", data=data, content_type="application/json")
+
+
+def strict_loads(text):
+    def refuse(name):
+        raise AssertionError(f"{name} in JSON output")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_empty_request_is_the_worksheet(client):
+    response = post(client, {})
+    assert response.status_code == 200
+    data = strict_loads(response.get_data(as_text=True))
+    epoch = data["epochs"][0]
+    golden = EPOCHS[0]
+    assert epoch["cost"] == pytest.approx(golden["cost"], abs=TOLERANCE)
+    assert epoch["grads"]["w1"] == pytest.approx(golden["grads"]["w1"], abs=TOLERANCE)
+    assert epoch["grads"]["w2"] == pytest.approx(golden["grads"]["w2"], abs=TOLERANCE)
+    assert epoch["weights_after"] == [[[pytest.approx(0.692, abs=TOLERANCE)]], [[pytest.approx(0.92, abs=TOLERANCE)]]]
+    assert data["final_cost"] == pytest.approx(EPOCHS[1]["cost"], abs=TOLERANCE)
+    assert {n["id"] for n in data["graph"]["nodes"]} == {"x", "y", "w1", "w2", "z1", "a1", "z2", "yhat", "J"}
+    TrainResponse.model_validate(data)
+
+
+def test_second_epoch_through_the_api(client):
+    data = post(client, {"epochs": 2}).get_json()
+    epoch = data["epochs"][1]
+    golden = EPOCHS[1]
+    for node, value in golden["values"].items():
+        assert epoch["values"][node] == [pytest.approx(value, abs=TOLERANCE)]
+    for node, grad in golden["grads"].items():
+        got = epoch["grads"][node]
+        assert (got[0] if isinstance(got, list) else got) == pytest.approx(grad, abs=TOLERANCE)
+    assert epoch["weights_after"] == [
+        [[pytest.approx(golden["after"]["w1"])]],
+        [[pytest.approx(golden["after"]["w2"])]],
+    ]
+
+
+def test_presets_are_listed_and_usable(client):
+    presets = client.get("/api/presets").get_json()["presets"]
+    names = [p["name"] for p in presets]
+    assert "worksheet" in names
+    for name in names:
+        response = post(client, {"preset": name})
+        assert response.status_code == 200, (name, response.get_json())
+        TrainResponse.model_validate(response.get_json())
+
+
+def test_preset_fields_can_be_overridden(client):
+    data = post(client, {"preset": "worksheet", "learning_rate": 0.2, "x": [[1.0]]}).get_json()
+    assert data["config"]["learning_rate"] == 0.2
+    assert data["epochs"][0]["values"]["z1"] == [0.5]
+    assert data["epochs"][0]["weights_after"][1][0][0] == pytest.approx(0.8 + 0.2 * (2 - 0.4) * 0.5)
+
+
+def test_changing_layers_drops_the_presets_shape_and_seeds_weights(client):
+    data = post(client, {"layers": [1, 2, 1], "bias": True, "seed": 3}).get_json()
+    ids = {n["id"] for n in data["graph"]["nodes"]}
+    assert {"z1_1", "z1_2", "a1_2", "w1_2_1", "w2_1_2", "b1_2", "b2", "yhat"} <= ids
+    assert [len(m) for m in data["config"]["weights"]] == [2, 1]
+    again = post(client, {"layers": [1, 2, 1], "bias": True, "seed": 3}).get_json()
+    assert again["config"]["weights"] == data["config"]["weights"]
+
+
+def test_diverging_run_is_reported_without_non_finite_numbers(client):
+    response = post(client, {"activations": ["linear", "linear"], "learning_rate": 10, "epochs": 50})
+    data = strict_loads(response.get_data(as_text=True))
+    assert data["diverged_at"] == 6
+    assert data["status"] == "diverged"
+    assert len(data["epochs"]) == 5
+    assert data["final_cost"] is None
+
+
+def test_dead_network_is_told_apart_from_divergence(client):
+    data = post(client, {"preset": "dead_relu"}).get_json()
+    assert data["status"] == "dead"
+    assert data["diverged_at"] is None
+    assert data["epochs"][-1]["cost"] == 2.0
+
+
+def test_long_runs_stay_small(client):
+    body = {
+        "layers": [limits.MAX_WIDTH] * limits.MAX_LAYERS,
+        "bias": True,
+        "x": [[0.01 * i] * limits.MAX_WIDTH for i in range(limits.MAX_SAMPLES)],
+        "y": [[0.5] * limits.MAX_WIDTH] * limits.MAX_SAMPLES,
+        "learning_rate": 0.001,
+        "epochs": limits.MAX_EPOCHS,
+    }
+    response = post(client, body)
+    assert response.status_code == 200
+    assert len(response.data) < 1_600_000
+    data = response.get_json()
+    assert data["detail_epochs"][0] == 1 and data["detail_epochs"][-1] == limits.MAX_EPOCHS
+    assert len(data["epochs"]) == limits.MAX_EPOCHS
+    assert data["detail_samples"][0] == 0
+
+
+def test_detail_can_be_asked_for_single_epochs_and_samples(client):
+    body = {"x": [[1.0], [2.0], [3.0]], "y": [[2.0]] * 3, "epochs": 40, "detail_epochs": [17], "detail_samples": [2]}
+    data = post(client, body).get_json()
+    assert data["detail_epochs"] == [17]
+    assert [e["epoch"] for e in data["epochs"] if e.get("detail")] == [17]
+    assert data["epochs"][16]["values"]["x"] == [3.0]
+
+
+def test_openapi_document_describes_the_api(client):
+    doc = client.get("/api/openapi.json").get_json()
+    assert doc["openapi"].startswith("3.")
+    assert "/api/train" in doc["paths"]
+    request_fields = doc["components"]["schemas"]["TrainRequest"]["properties"]
+    assert {
+        "layers",
+        "activations",
+        "bias",
+        "loss",
+        "x",
+        "y",
+        "weights",
+        "biases",
+        "seed",
+        "learning_rate",
+        "epochs",
+    } <= set(request_fields)
+
+
+BAD_REQUESTS = [
+    ("not json", "{layers: [1]", "body"),
+    ("not an object", "[1, 2]", "body"),
+    ("NaN token", '{"x": [[NaN]]}', "body"),
+    ("Infinity token", '{"learning_rate": Infinity}', "body"),
+    ("unknown field", {"layerz": [1, 1]}, "layerz"),
+    ("unknown preset", {"preset": "nope"}, "preset"),
+    ("string for a number", {"learning_rate": "0.1"}, "learning_rate"),
+    ("bool for a number", {"epochs": True}, "epochs"),
+    ("negative learning rate", {"learning_rate": -1}, "learning_rate"),
+    ("zero epochs", {"epochs": 0}, "epochs"),
+    ("too many epochs", {"epochs": limits.MAX_EPOCHS + 1}, "epochs"),
+    ("too many layers", {"layers": [1] * (limits.MAX_LAYERS + 1)}, "layers"),
+    ("too wide", {"layers": [1, limits.MAX_WIDTH + 1, 1]}, "layers[1]"),
+    ("one layer", {"layers": [1]}, "layers"),
+    ("unknown activation", {"activations": ["relu", "swish"]}, "activations[1]"),
+    ("wrong number of activations", {"activations": ["relu"]}, "activations"),
+    ("unknown loss", {"loss": "hinge"}, "loss"),
+    ("bce without sigmoid", {"loss": "bce", "activations": ["relu", "relu"], "y": [[1.0]]}, "activations"),
+    ("bce target outside [0, 1]", {"loss": "bce"}, "y"),
+    ("empty data", {"x": [], "y": []}, "x"),
+    ("sample too wide", {"x": [[1.0, 2.0]]}, "x"),
+    ("x and y differ in length", {"x": [[1.0], [2.0]], "y": [[1.0]]}, "y"),
+    ("too many samples", {"x": [[1.0]] * (limits.MAX_SAMPLES + 1)}, "x"),
+    ("huge number", {"x": [[1e300]]}, "x[0][0]"),
+    ("weights of the wrong shape", {"weights": [[[0.5, 0.1]], [[0.8]]]}, "weights"),
+    ("weights missing a layer", {"weights": [[[0.5]]]}, "weights"),
+    ("weight not a number", {"weights": [[["a"]], [[0.8]]]}, "weights[0][0][0]"),
+    ("biases without bias", {"biases": [[0.0], [0.0]]}, "biases"),
+    ("biases of the wrong shape", {"bias": True, "biases": [[0.0, 1.0], [0.0]]}, "biases"),
+    ("negative seed", {"seed": -1}, "seed"),
+    ("detail beyond the run", {"epochs": 3, "detail_epochs": [4]}, "detail_epochs"),
+    ("detail sample missing", {"detail_samples": [1]}, "detail_samples"),
+    ("x input layer needs data", {"layers": [2, 1]}, "x"),
+]
+
+
+@pytest.mark.parametrize(("case", "body", "field"), BAD_REQUESTS, ids=[c[0] for c in BAD_REQUESTS])
+def test_bad_input_gets_400_naming_the_field(client, case, body, field):
+    response = post(client, body)
+    assert response.status_code == 400, response.get_data(as_text=True)
+    data = strict_loads(response.get_data(as_text=True))
+    assert data["error"]
+    assert field in [e["field"] for e in data["errors"]], data
+    assert all(e["message"] for e in data["errors"])
+
+
+def test_too_large_a_body_gets_413_as_json(client):
+    response = post(client, " " * (limits.MAX_BODY_BYTES + 1))
+    assert response.status_code == 413
+    assert response.get_json()["errors"][0]["field"] == "body"
+
+
+def test_api_routing_errors_are_json(client):
+    assert client.get("/api/train").status_code == 405
+    assert client.get("/api/train").get_json()["errors"]
+    assert client.get("/api/nothing").get_json()["error"] == "Not Found"
