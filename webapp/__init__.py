@@ -13,7 +13,7 @@ def create_app(test_config: dict | None = None):
     """The Flask application: the JSON API and the pages."""
     from flask import Flask
 
-    from webapp import api, pages
+    from webapp import api, compression, pages
     from webapp.limits import MAX_BODY_BYTES
     from webapp.strict_json import StrictJSONProvider
 
@@ -23,9 +23,11 @@ def create_app(test_config: dict | None = None):
         template_folder=str(ROOT / "templates"),
     )
     app.json = StrictJSONProvider(app)
-    app.config.from_mapping(MAX_CONTENT_LENGTH=MAX_BODY_BYTES)
+    # Static URLs carry a content hash (see pages.static_url), so they may be cached for good.
+    app.config.from_mapping(MAX_CONTENT_LENGTH=MAX_BODY_BYTES, SEND_FILE_MAX_AGE_DEFAULT=365 * 24 * 3600)
     if test_config:
         app.config.from_mapping(test_config)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
+    compression.init_app(app)
     return app

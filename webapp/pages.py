@@ -1,10 +1,69 @@
-"""The pages: thin views that hand plain data to the templates."""
+"""The pages: thin views that hand `webapp.page`'s plain data to the templates."""
 
-from flask import Blueprint
+import gzip
+import hashlib
+from functools import cache
+from pathlib import Path
+
+import plotly
+from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
+
+from webapp import page
 
 bp = Blueprint("pages", __name__)
+
+PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+YEAR = 365 * 24 * 3600
 
 
 @bp.get("/")
 def index():
-    return "Backprop Visualizer"
+    return render_template("index.html", **page.page_state(request.args.to_dict(flat=False)))
+
+
+@bp.get("/check")
+def check():
+    """Inline errors for the settings form, before the page navigates to them."""
+    return jsonify(errors=page.check(request.args.to_dict(flat=False)))
+
+
+@cache
+def _plotly_gzip() -> bytes:
+    return gzip.compress(PLOTLY_JS.read_bytes(), compresslevel=6, mtime=0)
+
+
+@bp.get(f"/vendor/plotly-{plotly.__version__}.min.js")
+def plotly_js():
+    """plotly.js from the installed plotly package: no CDN, works offline; versioned, so cached for good."""
+    if "gzip" in request.headers.get("Accept-Encoding", ""):
+        response = Response(_plotly_gzip(), mimetype="text/javascript")
+        response.headers["Content-Encoding"] = "gzip"
+    else:
+        response = Response(PLOTLY_JS.read_bytes(), mimetype="text/javascript")
+    response.headers["Vary"] = "Accept-Encoding"
+    response.headers["Cache-Control"] = f"public, max-age={YEAR}, immutable"
+    return response
+
+
+@cache
+def _file_hash(path: str) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
+
+
+@bp.app_template_global()
+def static_url(filename: str) -> str:
+    """A static file's URL carrying its content hash, so browsers may cache it for good."""
+    version = _file_hash(str(Path(current_app.static_folder) / filename))
+    return url_for("static", filename=filename, v=version)
+
+
+@bp.app_template_global()
+def plotly_url() -> str:
+    return url_for("pages.plotly_js")
+
+
+@bp.app_template_filter()
+def mathml(tex: str):
+    from webapp.mathml import mathml as convert
+
+    return convert(tex)

@@ -8,6 +8,8 @@ a1_2, and keeps the bare name `w2` when its matrix is 1 × 1. The output layer's
 `yhat`; an edge's id is `source-target`.
 """
 
+from itertools import pairwise
+
 from webapp.engine.network import Network
 
 SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
@@ -104,8 +106,8 @@ def build_graph(network: Network) -> dict:
                 node(names.biases[lay - 1][j], "bias", lay, j, False)
             node(z_id, "sum", lay, j, True)
             for i, source in enumerate(names.layer_inputs(lay)):
-                edge(source, z_id, "value")
                 edge(names.weights[lay - 1][j][i], z_id, "weight")
+                edge(source, z_id, "value")
             if network.bias:
                 edge(names.biases[lay - 1][j], z_id, "bias")
         for j, a_id in enumerate(names.a[lay - 1]):
@@ -118,3 +120,12 @@ def build_graph(network: Network) -> dict:
         edge(yhat_id, "J", "cost")
         edge(names.targets[k], "J", "target")
     return {"nodes": nodes, "edges": edges}
+
+
+def weight_partners(graph: dict) -> dict[str, dict]:
+    """Each value edge's weight edge and each weight edge's value edge: the two factors of w·a."""
+    partners = {}
+    for weight, value in pairwise(graph["edges"]):
+        if weight["kind"] == "weight" and value["kind"] == "value":
+            partners[weight["id"]], partners[value["id"]] = value, weight
+    return partners

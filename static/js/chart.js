@@ -1,0 +1,129 @@
+// The Plotly chart of cost (and weights) per epoch. plotly.js is large, so it loads after the
+// graph and the controls are ready and never holds them up; until then the chart just waits.
+
+function themeColors() {
+  const style = getComputedStyle(document.body);
+  return {
+    fg: style.getPropertyValue("--fg").trim(),
+    grid: style.getPropertyValue("--grid").trim(),
+    value: style.getPropertyValue("--value").trim(),
+  };
+}
+
+function themed(layout) {
+  const { fg, grid } = themeColors();
+  const axis = { gridcolor: grid, linecolor: grid, tickcolor: grid, color: fg };
+  return {
+    ...layout,
+    font: { ...layout.font, color: fg },
+    xaxis: { ...layout.xaxis, ...axis },
+    xaxis2: { ...layout.xaxis2, ...axis },
+    yaxis: { ...layout.yaxis, ...axis },
+    yaxis2: { ...layout.yaxis2, ...axis },
+    annotations: (layout.annotations || []).map((a) => ({ ...a, font: { ...(a.font || {}), color: fg } })),
+  };
+}
+
+function loadPlotly(src) {
+  return new Promise((resolve, reject) => {
+    if (window.Plotly) return resolve(window.Plotly);
+    const script = document.createElement("script");
+    script.src = src;
+    script.async = true;
+    script.onload = () => resolve(window.Plotly);
+    script.onerror = () => reject(new Error("plotly.js did not load"));
+    document.head.append(script);
+  });
+}
+
+export class CostChart {
+  constructor(container, figureElement, weightTrace, onPick) {
+    this.container = container;
+    this.figure = JSON.parse(figureElement.textContent);
+    this.src = figureElement.dataset.plotlySrc;
+    this.weightTrace = weightTrace;
+    this.onPick = onPick;
+    this.logScale = false;
+    this.series = { costs: [], weights: {} };
+    this.ready = null;
+  }
+
+  // Load plotly.js once the page has painted; later calls share the same promise.
+  start() {
+    if (!this.ready) {
+      this.ready = new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)))
+        .then(() => loadPlotly(this.src))
+        .then((Plotly) => this.draw(Plotly));
+    }
+    return this.ready;
+  }
+
+  traces() {
+    const { colors, ...style } = this.weightTrace;
+    const costStyle = this.figure.data[0];
+    const color = themeColors().value;
+    const cost = {
+      ...costStyle,
+      x: this.series.costs.map((_, i) => i + 1),
+      y: this.series.costs,
+      line: { ...costStyle.line, color },
+      marker: { ...costStyle.marker, color },
+    };
+    const weights = Object.entries(this.series.weights).map(([name, points], i) => ({
+      ...style,
+      name,
+      x: points.map((p) => p[0]),
+      y: points.map((p) => p[1]),
+      line: { ...style.line, color: colors[i % colors.length] },
+      marker: { ...style.marker, color: colors[i % colors.length] },
+    }));
+    return [cost, ...weights];
+  }
+
+  layout() {
+    const layout = themed(this.figure.layout);
+    const epochs = this.series.costs.length;
+    // Epochs are whole numbers: few of them get a tick each, many get Plotly's own spacing.
+    const ticks = epochs <= 12 ? { dtick: 1, tick0: 0 } : { dtick: undefined };
+    layout.xaxis = { ...layout.xaxis, ...ticks };
+    layout.xaxis2 = { ...layout.xaxis2, ...ticks };
+    layout.yaxis = {
+      ...layout.yaxis,
+      type: this.logScale ? "log" : "linear",
+      autorange: true,
+      rangemode: this.logScale ? "normal" : "tozero",
+    };
+    return layout;
+  }
+
+  async draw(Plotly) {
+    this.Plotly = Plotly;
+    await Plotly.newPlot(this.container, this.traces(), this.layout(), {
+      responsive: true,
+      displaylogo: false,
+      modeBarButtonsToRemove: ["select2d", "lasso2d"],
+    });
+    this.container.on("plotly_click", (event) => {
+      const point = event.points && event.points[0];
+      if (point && point.x >= 1) this.onPick(point.x);
+    });
+    this.container.classList.add("drawn");
+    matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => this.refresh());
+  }
+
+  // Show costs for epochs 1..costs.length and each weight's value per epoch.
+  update(costs, weights) {
+    this.series = { costs, weights };
+    return this.refresh();
+  }
+
+  setLogScale(on) {
+    this.logScale = on;
+    return this.refresh();
+  }
+
+  refresh() {
+    if (!this.Plotly) return Promise.resolve();
+    return this.Plotly.react(this.container, this.traces(), this.layout());
+  }
+}

@@ -1,0 +1,31 @@
+// The animation as a list of steps: the forward nodes, the backward nodes, then the update.
+// What the page shows is a pure function of (epoch, cursor): the steps before the cursor are done.
+
+export function buildSteps(forwardOrder, backwardOrder) {
+  return [
+    ...forwardOrder.map((node) => ({ phase: "forward", node })),
+    ...backwardOrder.map((node) => ({ phase: "backward", node })),
+    { phase: "update", node: null },
+  ];
+}
+
+export function phaseEnds(steps) {
+  const forward = steps.filter((s) => s.phase === "forward").length;
+  const backward = forward + steps.filter((s) => s.phase === "backward").length;
+  return { forward, backward, update: steps.length };
+}
+
+// Keys ("values.z1", "grads.w1", "local.w1-z1", "after.w1") revealed once `cursor` steps are done.
+export function revealedKeys(steps, cursor, edges, alwaysKnown) {
+  const keys = new Set(alwaysKnown);
+  for (const step of steps.slice(0, cursor)) {
+    if (step.phase === "forward") keys.add(`values.${step.node}`);
+    if (step.phase === "backward") {
+      keys.add(`grads.${step.node}`);
+      // dJ/dnode = Σ dJ/dtarget · dtarget/dnode: the local derivatives on the node's out-edges.
+      for (const edge of edges) if (edge.source === step.node) keys.add(`local.${edge.id}`);
+    }
+    if (step.phase === "update") keys.add("after");
+  }
+  return keys;
+}

@@ -1,0 +1,72 @@
+"""The cost-per-epoch chart, built with plotly: a cost panel above a weights panel, sharing epochs.
+
+The figure is a skeleton (layout and the cost trace); the page fills in the points as training
+runs and adds one weights trace per parameter from `weight_trace`.
+"""
+
+from functools import cache
+
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+COST_COLOR = "#0b6bcb"
+PARAM_COLORS = ["#c2410c", "#7c3aed", "#0f766e", "#b91c1c", "#4d7c0f", "#a16207", "#be185d", "#1d4ed8"]
+
+
+@cache
+def figure_json() -> str:
+    fig = make_subplots(
+        rows=2,
+        cols=1,
+        shared_xaxes=True,
+        row_heights=[0.6, 0.4],
+        vertical_spacing=0.1,
+        subplot_titles=("Cost J per epoch", "Weights per epoch (after the update)"),
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=[],
+            y=[],
+            mode="lines+markers",
+            name="cost J",
+            line={"color": COST_COLOR, "width": 2},
+            marker={"size": 7},
+            hovertemplate="epoch %{x}<br>J = %{y:.10g}<extra></extra>",
+        ),
+        row=1,
+        col=1,
+    )
+    fig.update_layout(
+        margin={"l": 64, "r": 16, "t": 36, "b": 44},
+        height=420,
+        hovermode="closest",
+        clickmode="event",
+        showlegend=True,
+        legend={"orientation": "h", "y": -0.16, "x": 0},
+        paper_bgcolor="rgba(0,0,0,0)",
+        plot_bgcolor="rgba(0,0,0,0)",
+        font={"family": "system-ui, sans-serif", "size": 13},
+        uirevision="keep",
+        template="none",
+    )
+    fig.update_xaxes(showgrid=True, zeroline=False, showline=True, ticks="outside")
+    fig.update_yaxes(showgrid=True, zeroline=False, showline=True, ticks="outside")
+    fig.update_yaxes(title_text="J", row=1, col=1, exponentformat="power")
+    fig.update_yaxes(title_text="value", row=2, col=1)
+    fig.update_xaxes(title_text="epoch", row=2, col=1, rangemode="tozero")
+    fig.update_xaxes(rangemode="tozero", row=1, col=1)
+    return fig.to_json()
+
+
+def weight_trace_template() -> dict:
+    """How each parameter's trace looks; the page sets its name, colour and points."""
+    return {
+        "type": "scatter",
+        "mode": "lines+markers",
+        "marker": {"size": 5},
+        "line": {"width": 1.5},
+        "xaxis": "x2",
+        "yaxis": "y2",
+        "hovertemplate": "epoch %{x}<br>%{fullData.name} = %{y:.10g}<extra></extra>",
+        "colors": PARAM_COLORS,
+    }
