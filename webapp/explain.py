@@ -128,7 +128,11 @@ def chain_rows(network: Network, graph: dict) -> list[dict]:
         path.reverse()
         factors = " \\cdot ".join(f"\\frac{{d{tex[e['target']]}}}{{d{tex[e['source']]}}}" for e in path)
         rows.append(
-            {"param": node["id"], "tex": f"\\frac{{dJ}}{{d{tex[node['id']]}}} = {factors}", "edges": [e["id"] for e in path]}
+            {
+                "param": node["id"],
+                "tex": f"\\frac{{dJ}}{{d{tex[node['id']]}}} = {factors}",
+                "edges": [e["id"] for e in path],
+            }
         )
     return rows
 
@@ -139,7 +143,9 @@ def update_rows(graph: dict) -> list[dict]:
     for node in graph["nodes"]:
         if node["kind"] in ("weight", "bias"):
             t = node["tex"]
-            rows.append({"param": node["id"], "tex": f"{t} := {t} - \\alpha \\frac{{dJ}}{{d{t}}}", "label": node["label"]})
+            rows.append(
+                {"param": node["id"], "tex": f"{t} := {t} - \\alpha \\frac{{dJ}}{{d{t}}}", "label": node["label"]}
+            )
     return rows[:MAX_ROWS]
 
 

@@ -104,7 +104,10 @@ def to_request(query: Mapping[str, list[str]]) -> tuple[dict, dict, dict]:
                 errors[field] = "must be a whole number" if kind is int else "must be a number"
     _params_from_query(query, body, base, errors)
     preset_epochs = base.get("epochs", 1)
-    options = {"animate": first("animate") != "0", "train": preset_epochs if preset_epochs > 1 else DEFAULT_TRAIN_EPOCHS}
+    options = {
+        "animate": first("animate") != "0",
+        "train": preset_epochs if preset_epochs > 1 else DEFAULT_TRAIN_EPOCHS,
+    }
     train = first("train")
     if train:
         try:
@@ -148,7 +151,11 @@ def field_of(api_field: str, network: Network | None) -> str:
         indices = [int(part.split("]")[0]) for part in api_field.split("[")[1:]]
         names = Names(network)
         try:
-            pid = names.weights[indices[0]][indices[1]][indices[2]] if head == "weights" else names.biases[indices[0]][indices[1]]
+            pid = (
+                names.weights[indices[0]][indices[1]][indices[2]]
+                if head == "weights"
+                else names.biases[indices[0]][indices[1]]
+            )
             return f"param-{pid}"
         except IndexError:
             pass

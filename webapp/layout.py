@@ -70,7 +70,9 @@ def layout(graph: dict) -> dict:
     tallest = max(widths.values())
     middle = MAIN_TOP + (tallest - 1) * ROW_PITCH / 2
     outputs = sum(1 for n in nodes if n["kind"] == "target")
-    z_per_layer = {lay: sum(1 for n in nodes if n["kind"] == "sum" and n["layer"] == lay) for lay in range(1, depth + 1)}
+    z_per_layer = {
+        lay: sum(1 for n in nodes if n["kind"] == "sum" and n["layer"] == lay) for lay in range(1, depth + 1)
+    }
 
     def centre_x(col: int) -> float:
         return MARGIN + NODE_WIDTH / 2 + col * COLUMN_PITCH
@@ -86,7 +88,10 @@ def layout(graph: dict) -> dict:
         if kind in ("input", "sum", "activation"):
             y = row_y(n["index"], widths[col])
         elif kind == "weight":
-            wide = z_per_layer[n["layer"]] > 1 or sum(1 for m in nodes if m["kind"] == "weight" and m["layer"] == n["layer"]) > 1
+            wide = (
+                z_per_layer[n["layer"]] > 1
+                or sum(1 for m in nodes if m["kind"] == "weight" and m["layer"] == n["layer"]) > 1
+            )
             if wide:
                 continue  # drawn on its edge
             has_bias = any(m["kind"] == "bias" and m["layer"] == n["layer"] for m in nodes)
@@ -129,7 +134,10 @@ def _edge_path(edge: dict, source: NodeBox, target: NodeBox, param: str | None, 
     if source.y < MAIN_TOP - NODE_HEIGHT and abs(source.x - target.x) < NODE_WIDTH:
         # From the band above straight down into the node below it.
         x1, y1 = source.x, source.y + source.height / 2
-        x2, y2 = source.x if abs(source.x - target.x) < 1 else target.x + (source.x - target.x) / 3, target.y - target.height / 2
+        x2, y2 = (
+            source.x if abs(source.x - target.x) < 1 else target.x + (source.x - target.x) / 3,
+            target.y - target.height / 2,
+        )
         path = f"M{x1:.1f},{y1:.1f} L{x2:.1f},{y2:.1f}"
         return EdgePath(
             edge["id"], edge["kind"], edge["source"], edge["target"], symbol, path,

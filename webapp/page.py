@@ -72,7 +72,9 @@ def page_state(query: Mapping[str, list[str]]) -> dict:
         "backwardOrder": explained["backward_order"],
         "params": [n["id"] for n in graph["nodes"] if n["kind"] in ("weight", "bias")],
         "labels": {i: n["label"] for i, n in nodes.items()},
-        "edges": [{"id": e["id"], "source": e["source"], "target": e["target"], "symbol": e["symbol"]} for e in graph["edges"]],
+        "edges": [
+            {"id": e["id"], "source": e["source"], "target": e["target"], "symbol": e["symbol"]} for e in graph["edges"]
+        ],
         "accumulation": explained["accumulation"],
         "animate": options["animate"],
         "weightTrace": weight_trace_template(),

@@ -1,0 +1,54 @@
+"""The graph's drawing: nothing overlaps, every edge joins drawn boxes, labels stay clear of boxes."""
+
+import itertools
+
+import pytest
+
+from webapp.engine import Network, build_graph
+from webapp.layout import layout
+
+NETWORKS = [
+    Network((1, 1, 1), ("relu", "relu")),
+    Network((1, 1, 1), ("relu", "relu"), bias=True),
+    Network((1, 2, 1), ("relu", "relu"), bias=True),
+    Network((1, 1, 1, 1), ("tanh", "tanh", "linear"), bias=True),
+    Network((2, 3, 2), ("tanh", "sigmoid"), "bce", bias=True),
+    Network((16,) * 6, ("relu",) * 5, bias=True),
+]
+
+
+def overlaps(a, b, gap=0.0):
+    return (
+        abs(a["x"] - b["x"]) * 2 < a["width"] + b["width"] + 2 * gap
+        and abs(a["y"] - b["y"]) * 2 < a["height"] + b["height"] + 2 * gap
+    )
+
+
+@pytest.mark.parametrize("network", NETWORKS, ids=lambda n: "-".join(map(str, n.layers)) + ("b" if n.bias else ""))
+def test_boxes_do_not_overlap_and_fit_the_canvas(network):
+    drawn = layout(build_graph(network))
+    for a, b in itertools.combinations(drawn["nodes"], 2):
+        assert not overlaps(a, b, gap=4), (a["id"], b["id"])
+    for box in drawn["nodes"]:
+        assert box["x"] - box["width"] / 2 >= 0 and box["x"] + box["width"] / 2 <= drawn["width"]
+        assert box["y"] - box["height"] / 2 >= 0 and box["y"] + box["height"] / 2 <= drawn["height"]
+
+
+@pytest.mark.parametrize("network", NETWORKS, ids=lambda n: "-".join(map(str, n.layers)) + ("b" if n.bias else ""))
+def test_edges_join_drawn_boxes_and_labels_avoid_boxes(network):
+    drawn = layout(build_graph(network))
+    ids = {b["id"] for b in drawn["nodes"]}
+    for edge in drawn["edges"]:
+        assert edge["source"] in ids and edge["target"] in ids
+        if edge["labelled"] and edge["always"]:
+            label = {"x": edge["label_x"], "y": edge["label_y"], "width": 2, "height": 2}
+            assert not any(overlaps(label, box) for box in drawn["nodes"]), edge["id"]
+
+
+def test_worksheet_draws_weights_as_nodes_and_wide_layers_put_them_on_edges():
+    worksheet = layout(build_graph(NETWORKS[0]))
+    assert {b["id"] for b in worksheet["nodes"]} >= {"w1", "w2"}
+    wide = layout(build_graph(NETWORKS[2]))
+    carried = {e["param"] for e in wide["edges"] if e["param"]}
+    assert carried == {"w1_1_1", "w1_2_1", "w2_1_1", "w2_1_2"}
+    assert not carried & {b["id"] for b in wide["nodes"]}

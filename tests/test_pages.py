@@ -1,0 +1,132 @@
+"""The visualizer page as the server renders it: graph, tables, embedded run, assets, form checks."""
+
+import gzip
+import json
+import re
+from pathlib import Path
+
+import plotly
+import pytest
+
+from tests.worksheet import EPOCHS, TOLERANCE
+
+WORKSHEET_NODES = ["x", "y", "w1", "w2", "z1", "a1", "z2", "yhat", "J"]
+WORKSHEET_EDGES = ["x-z1", "w1-z1", "z1-a1", "a1-z2", "w2-z2", "z2-yhat", "yhat-J", "y-J"]
+
+
+def initial_state(html: str) -> dict:
+    match = re.search(r'<script type="application/json" id="initial-state">(.*?)</script>', html, re.S)
+    return json.loads(match.group(1))
+
+
+def test_index_draws_the_worksheet_graph(client):
+    html = client.get("/").get_data(as_text=True)
+    assert '<svg id="graph"' in html
+    for node in WORKSHEET_NODES:
+        assert f'data-node-id="{node}"' in html, node
+    for edge in WORKSHEET_EDGES:
+        assert f'data-edge-id="{edge}"' in html, edge
+
+
+def test_index_embeds_the_worksheet_run(client):
+    state = initial_state(client.get("/").get_data(as_text=True))
+    first, second = state["run"]["epochs"][:2]
+    assert first["cost"] == pytest.approx(EPOCHS[0]["cost"], abs=TOLERANCE)
+    assert second["cost"] == pytest.approx(EPOCHS[1]["cost"], abs=TOLERANCE)
+    assert state["forwardOrder"] == ["z1", "a1", "z2", "yhat", "J"]
+    assert state["backwardOrder"] == ["J", "yhat", "z2", "w2", "a1", "z1", "w1"]
+    assert state["config"]["weights"] == [[[0.5]], [[0.8]]]
+
+
+def test_tables_are_mathml_with_a_cell_for_every_worksheet_number(client):
+    html = client.get("/").get_data(as_text=True)
+    assert html.count("<math") > 20
+    for node in ["z1", "a1", "z2", "yhat", "J"]:
+        assert f'data-fill="values.{node}"' in html
+    for edge in ["yhat-J", "z2-yhat", "a1-z2", "w2-z2", "z1-a1", "w1-z1"]:
+        assert f'data-fill="local.{edge}"' in html
+    assert 'data-chain="w1"' in html and 'data-update="w2"' in html
+
+
+def test_plotly_is_served_from_the_package_compressed_and_cached(client):
+    html = client.get("/").get_data(as_text=True)
+    src = re.search(r'data-plotly-src="([^"]+)"', html).group(1)
+    assert src.startswith("/vendor/plotly-")
+    assert "cdn" not in html.lower()
+    response = client.get(src, headers={"Accept-Encoding": "gzip"})
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert "immutable" in response.headers["Cache-Control"]
+    package_js = (Path(plotly.__file__).parent / "package_data" / "plotly.min.js").read_bytes()
+    assert gzip.decompress(response.data) == package_js
+    assert len(response.data) < len(package_js) / 2
+    plain = client.get(src)
+    assert "Content-Encoding" not in plain.headers and plain.data == package_js
+
+
+def test_static_assets_are_versioned_and_cacheable(client):
+    html = client.get("/").get_data(as_text=True)
+    script = re.search(r'src="(/static/js/app\.js\?v=[0-9a-f]{12})"', html).group(1)
+    response = client.get(script)
+    assert response.status_code == 200
+    assert "max-age=31536000" in response.headers["Cache-Control"]
+
+
+def test_html_is_sent_compressed(client):
+    response = client.get("/", headers={"Accept-Encoding": "gzip"})
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert b"Backprop Visualizer" in gzip.decompress(response.data)
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("x=abc", "x"),
+        ("y=", None),
+        ("lr=-1", "lr"),
+        ("lr=ten", "lr"),
+        ("hidden=two", "hidden"),
+        ("hidden=99", "hidden"),
+        ("w1=abc&w2=0.8", "param-w1"),
+        ("seed=1.5", "seed"),
+        ("loss=bce", "y"),
+        ("preset=nope", "preset"),
+    ],
+)
+def test_check_names_the_form_field(client, query, field):
+    errors = client.get(f"/check?{query}").get_json()["errors"]
+    if field is None:
+        assert errors == {}
+    else:
+        assert field in errors, errors
+        assert errors[field]
+
+
+def test_invalid_query_renders_inline_errors_beside_the_worksheet(client):
+    response = client.get("/?x=abc&lr=0.2")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert 'id="error-x"' in html and "write numbers" in html
+    assert re.search(r'id="field-x"[^>]*value="abc"[^>]*aria-invalid="true"', html)
+    assert 'data-node-id="z1"' in html
+
+
+def test_query_sets_the_run(client):
+    state = initial_state(client.get("/?x=4&y=2&w1=0.5&w2=0.8&lr=0.2").get_data(as_text=True))
+    assert state["run"]["epochs"][0]["values"]["z1"] == [2.0]
+    assert state["config"]["learning_rate"] == 0.2
+
+
+def test_wider_network_from_the_form(client):
+    html = client.get("/?form=1&hidden=2&act=relu&act=relu&bias=on&seed=3").get_data(as_text=True)
+    for node in ["z1_1", "z1_2", "a1_2", "b2"]:
+        assert f'data-node-id="{node}"' in html
+    state = initial_state(html)
+    assert state["config"]["layers"] == [1, 2, 1]
+    assert state["config"]["bias"] is True
+
+
+@pytest.mark.parametrize("preset", ["worksheet", "diverging", "dead_relu", "two_hidden", "xor"])
+def test_every_preset_renders(client, preset):
+    response = client.get(f"/?preset={preset}")
+    assert response.status_code == 200
+    assert initial_state(response.get_data(as_text=True))["run"]["epochs"]
