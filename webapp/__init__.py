@@ -23,8 +23,7 @@ def create_app(test_config: dict | None = None):
         template_folder=str(ROOT / "templates"),
     )
     app.json = StrictJSONProvider(app)
-    # Static URLs carry a content hash (see pages.static_url), so they may be cached for good.
-    app.config.from_mapping(MAX_CONTENT_LENGTH=MAX_BODY_BYTES, SEND_FILE_MAX_AGE_DEFAULT=365 * 24 * 3600)
+    app.config.from_mapping(MAX_CONTENT_LENGTH=MAX_BODY_BYTES)
     if test_config:
         app.config.from_mapping(test_config)
     app.register_blueprint(api.bp)

@@ -58,6 +58,22 @@ def static_url(filename: str) -> str:
 
 
 @bp.app_template_global()
+def module_urls() -> dict[str, str]:
+    """Each script module's plain URL mapped to its versioned one, for the page's import map."""
+    folder = Path(current_app.static_folder) / "js"
+    return {url_for("static", filename=f"js/{p.name}"): static_url(f"js/{p.name}") for p in sorted(folder.glob("*.js"))}
+
+
+@bp.after_app_request
+def cache_static(response):
+    """Versioned static URLs never change, so they are cached for good; plain ones are revalidated."""
+    if request.endpoint == "static":
+        versioned = "v" in request.args
+        response.headers["Cache-Control"] = f"public, max-age={YEAR}, immutable" if versioned else "no-cache"
+    return response
+
+
+@bp.app_template_global()
 def plotly_url() -> str:
     return url_for("pages.plotly_js")
 
