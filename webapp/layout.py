@@ -10,9 +10,9 @@ from dataclasses import asdict, dataclass
 
 from webapp.engine.graph import weight_partners
 
-NODE_WIDTH = 104
+NODE_WIDTH = 112
 NODE_HEIGHT = 66
-COLUMN_PITCH = 150
+COLUMN_PITCH = 156
 ROW_PITCH = 96
 TOP_BAND = 58  # centre of the band of weights, biases and the target
 MAIN_TOP = 200  # centre of the first row of the main band
@@ -125,6 +125,7 @@ def layout(graph: dict) -> dict:
         "height": round(height),
         "nodes": [asdict(b) for b in boxes.values()],
         "edges": [asdict(e) for e in edges],
+        "label_width": COLUMN_PITCH - NODE_WIDTH / 2 - 12,
     }
 
 
@@ -141,7 +142,7 @@ def _edge_path(edge: dict, source: NodeBox, target: NodeBox, param: str | None, 
         path = f"M{x1:.1f},{y1:.1f} L{x2:.1f},{y2:.1f}"
         return EdgePath(
             edge["id"], edge["kind"], edge["source"], edge["target"], symbol, path,
-            (x1 + x2) / 2 + 8, (y1 + y2) / 2 - 4, "start", param, labelled, x1 == x2,
+            x1 + 8, y1 + 16, "start", param, labelled, x1 == x2,
         )  # fmt: skip
     x1, y1 = source.x + source.width / 2, source.y
     x2, y2 = target.x - target.width / 2, target.y

@@ -122,7 +122,7 @@ async function refreshChart() {
       .map((epoch, i) => [epoch, values[i]])
       .filter(([epoch]) => epoch <= state.updated);
   }
-  await chart.update(costs, weights);
+  await chart.update(costs, weights, state.epoch);
 }
 
 // Move to `target` steps into the current epoch, one step at a time, animating each.
@@ -165,6 +165,7 @@ async function nextEpoch() {
   state.epoch = next;
   state.cursor = 0;
   render();
+  refreshChart();
   return true;
 }
 
@@ -243,6 +244,7 @@ async function showEpoch(epoch) {
     state.epoch = epoch;
     state.cursor = ends.update;
     render();
+    refreshChart();
     announce(`Showing epoch ${epoch}: J = ${formatNumber(store.costs[epoch - 1])}.`);
   });
 }

@@ -7,6 +7,7 @@ function themeColors() {
     fg: style.getPropertyValue("--fg").trim(),
     grid: style.getPropertyValue("--grid").trim(),
     value: style.getPropertyValue("--value").trim(),
+    active: style.getPropertyValue("--active").trim(),
   };
 }
 
@@ -93,6 +94,11 @@ export class CostChart {
       autorange: true,
       rangemode: this.logScale ? "normal" : "tozero",
     };
+    const { active } = themeColors();
+    layout.shapes = this.shownEpoch
+      ? [{ type: "line", xref: "x", yref: "paper", x0: this.shownEpoch, x1: this.shownEpoch, y0: 0, y1: 1,
+           line: { color: active, width: 2, dash: "dot" } }]
+      : [];
     return layout;
   }
 
@@ -111,9 +117,10 @@ export class CostChart {
     matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => this.refresh());
   }
 
-  // Show costs for epochs 1..costs.length and each weight's value per epoch.
-  update(costs, weights) {
+  // Show costs for epochs 1..costs.length, each weight's value per epoch, and mark the shown epoch.
+  update(costs, weights, shownEpoch) {
     this.series = { costs, weights };
+    this.shownEpoch = shownEpoch;
     return this.refresh();
   }
 

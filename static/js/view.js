@@ -23,6 +23,17 @@ export function numberFor(key, epoch, sample, learningRate) {
   return Array.isArray(value) ? value[sample] : value;
 }
 
+// Shrink a graph label whose number is wider than its room, rather than let it spill over a box.
+function fitText(el) {
+  const room = Number(el.dataset.fit);
+  el.style.fontSize = "";
+  if (!room || !el.textContent) return;
+  const width = el.getComputedTextLength();
+  if (width > room) el.style.fontSize = `${Math.max(8, Math.floor((parseFloat(getComputedStyle(el).fontSize) * room) / width))}px`;
+}
+
+const compact = (v) => formatNumber(v, { compact: true });
+
 export class View {
   constructor(root, labels) {
     this.root = root;
@@ -49,11 +60,22 @@ export class View {
       const isParam = params.includes(id);
       const valueText = el.querySelector(".node-value");
       if (isParam && revealed.has("after")) {
-        valueText.textContent = `${formatNumber(value(`values.${id}`))} → ${formatNumber(value(`after.${id}`))}`;
+        const before = compact(value(`values.${id}`));
+        const after = compact(value(`after.${id}`));
+        // Both fit for short numbers (0.5 → 0.692); otherwise the new value alone.
+        valueText.textContent = before.length + after.length <= 12 ? `${before} → ${after}` : `→ ${after}`;
       } else {
-        valueText.textContent = shown(`values.${id}`) ? `= ${formatNumber(value(`values.${id}`))}` : "";
+        valueText.textContent = shown(`values.${id}`) ? `= ${compact(value(`values.${id}`))}` : "";
       }
-      el.querySelector(".node-grad").textContent = shown(`grads.${id}`) ? `← ${formatNumber(value(`grads.${id}`))}` : "";
+      const gradText = shown(`grads.${id}`) ? compact(value(`grads.${id}`)) : null;
+      const gradEl = el.querySelector(".node-grad");
+      gradEl.textContent = gradText === null ? "" : `← ${gradText}`;
+      fitText(valueText);
+      fitText(gradEl);
+      // Focusing a node reads out what it shows.
+      const label = this.labels[id];
+      const spoken = valueText.textContent ? `, value ${valueText.textContent.replace(/^= /, "")}` : "";
+      el.setAttribute("aria-label", `${label}${spoken}${gradText === null ? "" : `, gradient dJ/d${label} ${gradText}`}`);
       const isDead = dead.has(id) && shown(`values.${id}`);
       el.classList.toggle("dead", isDead);
       el.querySelector(".node-badge").textContent = isDead ? "dead ReLU: no gradient passes" : "";
@@ -65,7 +87,10 @@ export class View {
     for (const [id, el] of this.edges) {
       const label = el.querySelector(".edge-local");
       const known = shown(`local.${id}`);
-      if (label) label.textContent = known ? `= ${formatNumber(value(`local.${id}`))}` : "";
+      if (label) {
+        label.textContent = known ? `= ${compact(value(`local.${id}`))}` : "";
+        fitText(label);
+      }
       el.classList.toggle("has-local", known);
       const activeNode = active && active.node;
       const forwardActive = active && active.phase === "forward" && el.dataset.target === activeNode;
