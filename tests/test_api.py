@@ -1,11 +1,13 @@
 """The JSON API: the worksheet's numbers over HTTP, presets, the schema and every kind of bad input."""
 
 import json
+from itertools import pairwise
 
 import pytest
 
 from tests.worksheet import EPOCHS, TOLERANCE
 from webapp import limits
+from webapp.engine import training
 from webapp.schema import TrainResponse
 
 
@@ -196,3 +198,54 @@ def test_api_routing_errors_are_json(client):
     assert client.get("/api/train").status_code == 405
     assert client.get("/api/train").get_json()["errors"]
     assert client.get("/api/nothing").get_json()["error"] == "Not Found"
+
+
+def test_default_detail_is_at_most_max_detail_epochs_evenly_spaced(client):
+    data = post(client, {"epochs": 1000}).get_json()
+    detail = data["detail_epochs"]
+    assert len(detail) == limits.MAX_DETAIL_EPOCHS
+    assert detail[0] == 1 and detail[-1] == 1000
+    assert {b - a for a, b in pairwise(detail)} <= {5, 6}
+    assert [e["epoch"] for e in data["epochs"] if e.get("detail")] == detail
+    assert len(data["epochs"]) == 1000
+
+
+def test_short_runs_are_detailed_in_every_epoch(client):
+    assert post(client, {"epochs": limits.MAX_DETAIL_EPOCHS}).get_json()["detail_epochs"] == list(
+        range(1, limits.MAX_DETAIL_EPOCHS + 1)
+    )
+
+
+def test_cost_derivative_by_a_target_divides_by_every_sample_not_the_shown_ones(client):
+    """J = (1/2N) Σ (y − ŷ)² over all N samples, so dJ/dy = (y − ŷ) / N = −dJ/dŷ even for a few samples shown."""
+    body = {"x": [[0.1 * i] for i in range(10)], "y": [[1.0]] * 10, "epochs": 1}
+    data = post(client, body).get_json()
+    assert data["detail_samples"] == list(range(limits.MAX_DETAIL_SAMPLES))
+    epoch = data["epochs"][0]
+    assert epoch["local"]["y-J"] == [pytest.approx(-g) for g in epoch["grads"]["yhat"]]
+    assert epoch["local"]["yhat-J"] == epoch["grads"]["yhat"]
+
+
+def numbers(data, path=""):
+    """Every number in a JSON document by its path; everything else as is."""
+    if isinstance(data, dict):
+        return {k: v for key, value in data.items() for k, v in numbers(value, f"{path}.{key}").items()}
+    if isinstance(data, list):
+        return {k: v for i, value in enumerate(data) for k, v in numbers(value, f"{path}[{i}]").items()}
+    return {path: data}
+
+
+@pytest.mark.parametrize("preset", ["worksheet", "diverging", "dead_relu", "two_hidden", "xor"])
+def test_both_training_loops_answer_the_same(client, monkeypatch, preset):
+    """The scalar loop trains the smallest networks; forcing either loop must not change the answer."""
+    answers = []
+    for work in (0, 10**9):  # every network to the numpy loop, then every one to the scalar loop
+        monkeypatch.setattr(training, "SCALAR_MAX_WORK", work)
+        answers.append(numbers(post(client, {"preset": preset, "epochs": 300}).get_json()))
+    numpy_answer, scalar_answer = answers
+    assert numpy_answer.keys() == scalar_answer.keys()
+    for path, value in numpy_answer.items():
+        if isinstance(value, float):
+            assert scalar_answer[path] == pytest.approx(value, rel=1e-9, abs=1e-12), path
+        else:
+            assert scalar_answer[path] == value, path

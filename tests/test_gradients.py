@@ -2,7 +2,8 @@
 
 The reference here is an independent, loop-based implementation of the forward pass and the
 costs; the engine's forward values are checked against it and its backward pass against
-central differences of it.
+central differences of it. Every check runs through both training loops, and the two loops are
+checked against each other.
 """
 
 import math
@@ -12,6 +13,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from tests.loops import LOOPS, assert_same_outcome, assert_same_runs
 from webapp.engine import ACTIVATIONS, LOSSES, Network, init_params, train
 from webapp.engine.graph import Names
 from webapp.engine.report import report
@@ -20,6 +22,16 @@ STEP = 1e-6
 REL_TOLERANCE = 1e-5
 ABS_TOLERANCE = 1e-7
 KINK_MARGIN = 1e-3  # ReLU-like inputs closer than this to 0 would straddle the kink
+# A BCE output closer than this to 0 or 1 makes the cost too steep for a step of STEP: the central
+# difference's error grows as (STEP / ŷ)², 1e-4 relative at ŷ = 1e-4.
+SATURATION_MARGIN = 1e-3
+GROWTH_LIMIT = 1e3  # a cost beyond this, from costs near 1, means the run is blowing up
+
+
+@pytest.fixture(scope="module", params=LOOPS)
+def engine(request):
+    """The training loop a test runs through: each test taking it runs once per loop."""
+    return request.param
 
 
 def reference_activation(name, z):
@@ -99,11 +111,16 @@ def away_from_kinks(network, zs):
     return True
 
 
+def away_from_saturation(network, activations):
+    yhat = activations[-1]
+    return network.loss != "bce" or min(yhat.min(), 1 - yhat.max()) >= SATURATION_MARGIN
+
+
 @settings(max_examples=150, deadline=None)
 @given(problems())
-def test_forward_values_match_a_loop_implementation(problem):
+def test_forward_values_match_a_loop_implementation(engine, problem):
     network, params, x, y = problem
-    run = train(network, params, x, y, 0.1, 1, [1])
+    run = train(network, params, x, y, 0.1, 1, [1], engine=engine)
     record = run.detail[1]
     weights = [w.tolist() for w in params.weights]
     biases = [b.tolist() for b in params.biases]
@@ -117,11 +134,11 @@ def test_forward_values_match_a_loop_implementation(problem):
 
 @settings(max_examples=150, deadline=None)
 @given(problems())
-def test_parameter_gradients_match_central_differences(problem):
+def test_parameter_gradients_match_central_differences(engine, problem):
     network, params, x, y = problem
-    run = train(network, params, x, y, 0.1, 1, [1])
+    run = train(network, params, x, y, 0.1, 1, [1], engine=engine)
     record = run.detail[1]
-    assume(away_from_kinks(network, record.z))
+    assume(away_from_kinks(network, record.z) and away_from_saturation(network, record.a))
     theta = params.theta
     numeric = np.empty_like(theta)
     for i in range(len(theta)):
@@ -144,11 +161,11 @@ def test_parameter_gradients_match_central_differences(problem):
 
 @settings(max_examples=100, deadline=None)
 @given(problems())
-def test_node_gradients_match_central_differences(problem):
+def test_node_gradients_match_central_differences(engine, problem):
     network, params, x, y = problem
-    run = train(network, params, x, y, 0.1, 1, [1])
+    run = train(network, params, x, y, 0.1, 1, [1], engine=engine)
     record = run.detail[1]
-    assume(away_from_kinks(network, record.z))
+    assume(away_from_kinks(network, record.z) and away_from_saturation(network, record.a))
     names = Names(network)
     data = report(run, list(range(len(x))))["epochs"][0]
     weights = [w.tolist() for w in params.weights]
@@ -165,10 +182,10 @@ def test_node_gradients_match_central_differences(problem):
 
 @settings(max_examples=60, deadline=None)
 @given(problems())
-def test_chain_rule_through_local_derivatives_rebuilds_every_gradient(problem):
+def test_chain_rule_through_local_derivatives_rebuilds_every_gradient(engine, problem):
     """dJ/dsource = Σ over out-edges of dJ/dtarget · local derivative: the backward pass, edge by edge."""
     network, params, x, y = problem
-    run = train(network, params, x, y, 0.1, 1, [1])
+    run = train(network, params, x, y, 0.1, 1, [1], engine=engine)
     data = report(run, list(range(len(x))))["epochs"][0]
     from webapp.engine import build_graph
 
@@ -187,10 +204,27 @@ def test_chain_rule_through_local_derivatives_rebuilds_every_gradient(problem):
         np.testing.assert_allclose(data["grads"][node["id"]], expected, rtol=1e-9, atol=1e-12)
 
 
-def test_bce_stays_finite_when_the_output_saturates():
+def test_bce_stays_finite_when_the_output_saturates(engine):
     network = Network((1, 1), ("sigmoid",), "bce")
     params = init_params(network, 0)
     params.theta[:] = 50.0
-    run = train(network, params, [[1.0]], [[0.0]], 0.1, 1, [1])
+    run = train(network, params, [[1.0]], [[0.0]], 0.1, 1, [1], engine=engine)
     assert run.costs[0] == pytest.approx(50.0)
     np.testing.assert_allclose(run.detail[1].grads.theta, [1.0])
+
+
+@settings(max_examples=200, deadline=None)
+@given(problems(), st.floats(0.001, 0.5), st.integers(1, 12), st.integers(0, 2))
+def test_both_loops_record_the_same_run(problem, learning_rate, epochs, budget):
+    """Costs, history, every detail value and gradient: equal to rounding, with the same outcome."""
+    network, params, x, y = problem
+    detail = range(1, epochs + 1, 2)
+    history_budget = (2, 3 * network.param_count, 20_000)[budget]
+    a, b = (train(network, params, x, y, learning_rate, epochs, detail, history_budget, engine) for engine in LOOPS)
+    if a.diverged_at is None and a.costs.max() < GROWTH_LIMIT:
+        # Sums may round differently (BLAS fuses and reorders), and numpy's exp and tanh differ from
+        # math's in the last bit; sums that cancel leave those differences absolute, not relative.
+        assert_same_runs(a, b, rtol=1e-12, atol=1e-14)
+    else:
+        # Each epoch of a run that blows up multiplies the last bit's difference with its numbers.
+        assert_same_outcome(a, b)

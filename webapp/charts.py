@@ -37,12 +37,12 @@ def figure_json() -> str:
         col=1,
     )
     fig.update_layout(
-        margin={"l": 64, "r": 16, "t": 36, "b": 44},
-        height=420,
+        margin={"l": 64, "r": 16, "t": 36, "b": 96},
+        height=460,
         hovermode="closest",
         clickmode="event",
         showlegend=True,
-        legend={"orientation": "h", "y": -0.16, "x": 0},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0},
         paper_bgcolor="rgba(0,0,0,0)",
         plot_bgcolor="rgba(0,0,0,0)",
         font={"family": "system-ui, sans-serif", "size": 13},
@@ -53,8 +53,7 @@ def figure_json() -> str:
     fig.update_yaxes(showgrid=True, zeroline=False, showline=True, ticks="outside")
     fig.update_yaxes(title_text="J", row=1, col=1, exponentformat="power")
     fig.update_yaxes(title_text="value", row=2, col=1)
-    fig.update_xaxes(title_text="epoch", row=2, col=1, rangemode="tozero")
-    fig.update_xaxes(rangemode="tozero", row=1, col=1)
+    fig.update_xaxes(title_text="epoch", row=2, col=1)
     return fig.to_json()
 
 

@@ -144,7 +144,11 @@ def update_rows(graph: dict) -> list[dict]:
         if node["kind"] in ("weight", "bias"):
             t = node["tex"]
             rows.append(
-                {"param": node["id"], "tex": f"{t} := {t} - \\alpha \\frac{{dJ}}{{d{t}}}", "label": node["label"]}
+                {
+                    "param": node["id"],
+                    "tex": f"{t} \\coloneqq {t} - \\alpha \\frac{{dJ}}{{d{t}}}",
+                    "label": node["label"],
+                }
             )
     return rows[:MAX_ROWS]
 

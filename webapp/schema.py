@@ -61,7 +61,10 @@ class TrainRequest(BaseModel):
     detail_epochs: list[Annotated[int, Field(strict=True, ge=1)]] | None = Field(
         None,
         max_length=limits.MAX_DETAIL_EPOCHS,
-        description="Epochs to return in full (values, gradients, local derivatives). Default: as many as fit.",
+        description=(
+            "Epochs to return in full (values, gradients, local derivatives). Default: every epoch of a short "
+            "run; for a long one, up to 200 evenly spaced ones (first and last included) within the size budget."
+        ),
     )
     detail_samples: list[Annotated[int, Field(strict=True, ge=0)]] | None = Field(
         None,

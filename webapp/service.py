@@ -78,7 +78,7 @@ def detail_size(network: Network, samples: int) -> int:
 
 
 def choose_detail(req: TrainRequest, network: Network) -> tuple[list[int], list[int]]:
-    """The epochs and samples returned in full: those asked for, or as many as the budget allows."""
+    """The epochs and samples returned in full: those asked for, or as many as fit, evenly spaced."""
     if req.detail_samples:
         samples = req.detail_samples
     else:
@@ -95,9 +95,10 @@ def choose_detail(req: TrainRequest, network: Network) -> tuple[list[int], list[
                 [{"field": "detail_epochs", "message": f"at most {fits} epochs of detail for this network and samples"}]
             )
         return epochs, samples
-    if req.epochs <= fits:
+    count = min(fits, limits.MAX_DETAIL_EPOCHS)  # linspace keeps the first and the last epoch
+    if req.epochs <= count:
         return list(range(1, req.epochs + 1)), samples
-    return sorted(set(np.linspace(1, req.epochs, fits).round().astype(int).tolist())), samples
+    return sorted(set(np.linspace(1, req.epochs, count).round().astype(int).tolist())), samples
 
 
 def run(req: TrainRequest) -> dict:

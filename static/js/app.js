@@ -137,7 +137,8 @@ async function advanceTo(target, myToken) {
     if (step.phase === "update") state.updated = Math.max(state.updated, state.epoch);
     render();
     announce(narrate(step));
-    if (step.node === "J" || step.phase === "update") refreshChart();
+    // While playing, the chart waits for the end of the epoch: a redraw mid-animation drops frames.
+    if ((step.node === "J" || step.phase === "update") && !state.playing) refreshChart();
     if (state.cursor < target && stepDuration()) await pause(stepDuration() * 0.4);
   }
   return true;
@@ -267,6 +268,7 @@ async function play() {
     await advanceTo(ends.update, t);
   });
   if (state.playing) setPlaying(false);
+  refreshChart();
 }
 
 const chart = new CostChart(

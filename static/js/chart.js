@@ -78,7 +78,9 @@ export class CostChart {
       line: { ...style.line, color: colors[i % colors.length] },
       marker: { ...style.marker, color: colors[i % colors.length] },
     }));
-    return [cost, ...weights];
+    // Plotly draws NaN paths for an empty trace beside a filled one on the shared x axis.
+    const filled = [cost, ...weights].filter((trace) => trace.x.length);
+    return filled.length ? filled : [cost];
   }
 
   layout() {
@@ -95,7 +97,8 @@ export class CostChart {
       rangemode: this.logScale ? "normal" : "tozero",
     };
     const { active } = themeColors();
-    layout.shapes = this.shownEpoch
+    // The marker lives on the cost panel's axis, which Plotly cannot place while that panel is empty.
+    layout.shapes = this.shownEpoch && epochs
       ? [{ type: "line", xref: "x", yref: "paper", x0: this.shownEpoch, x1: this.shownEpoch, y0: 0, y1: 1,
            line: { color: active, width: 2, dash: "dot" } }]
       : [];
@@ -103,18 +106,20 @@ export class CostChart {
   }
 
   async draw(Plotly) {
-    this.Plotly = Plotly;
     await Plotly.newPlot(this.container, this.traces(), this.layout(), {
       responsive: true,
       displaylogo: false,
       modeBarButtonsToRemove: ["select2d", "lasso2d"],
     });
+    // Only a drawn chart may be redrawn: a react() during newPlot leaves NaN paths behind.
+    this.Plotly = Plotly;
     this.container.on("plotly_click", (event) => {
       const point = event.points && event.points[0];
       if (point && point.x >= 1) this.onPick(point.x);
     });
     this.container.classList.add("drawn");
     matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => this.refresh());
+    return this.refresh(); // catch up with what changed while plotly.js loaded
   }
 
   // Show costs for epochs 1..costs.length, each weight's value per epoch, and mark the shown epoch.
@@ -129,8 +134,12 @@ export class CostChart {
     return this.refresh();
   }
 
+  // Redraws run one after another, each with the newest data.
   refresh() {
     if (!this.Plotly) return Promise.resolve();
-    return this.Plotly.react(this.container, this.traces(), this.layout());
+    this.queue = (this.queue || Promise.resolve()).then(() =>
+      this.Plotly.react(this.container, this.traces(), this.layout()),
+    );
+    return this.queue;
   }
 }

@@ -1,4 +1,4 @@
-"""The numpy engine: networks, their computational graph, training with recording.
+"""The engine: networks, their computational graph, training with recording (numpy, or floats when tiny).
 
 Nothing in this package imports Flask, so it can be used and tested on its own.
 """

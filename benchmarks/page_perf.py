@@ -1,0 +1,290 @@
+"""How fast the page draws, how much it downloads and how smoothly it animates: `python -m benchmarks.page_perf`.
+
+Serves the app with waitress on a free port, opens it in the same Chromium (same flags) as the browser
+tests, and prints figures beside their targets. It asserts nothing and exits 0.
+"""
+
+import threading
+import time
+import urllib.request
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import waitress
+from playwright.sync_api import BrowserContext, Page, Response, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+from tests.e2e import chromium_launch_options, system_chromium
+from webapp import create_app
+
+GRAPH_SELECTOR = '#graph [data-node-id="J"]'
+CHART_SELECTOR = "#cost-chart .main-svg"
+DRAW_TIMEOUT_MS = 15_000
+PLAY_TIMEOUT_MS = 180_000
+LONG_FRAME_MS = 50
+TARGET_GRAPH_MS = 300
+TARGET_CHART_COLD_MS = 2000
+TARGET_CHART_WARM_MS = 500
+TARGET_NON_PLOTLY_BYTES = 150 * 1024
+
+# Records, relative to navigation start, when the graph and the chart first exist in the DOM
+# and the first animation frame after that (when they are on screen).
+RECORD_DRAW_TIMES = f"""
+(() => {{
+    const marks = (window.__drawMarks = {{}});
+    const watched = {{graph: {GRAPH_SELECTOR!r}, chart: {CHART_SELECTOR!r}}};
+    const check = () => {{
+        for (const [name, selector] of Object.entries(watched)) {{
+            if (!(name in marks) && document.querySelector(selector)) {{
+                marks[name] = performance.now();
+                requestAnimationFrame(() => {{ marks[name + "Frame"] = performance.now(); }});
+            }}
+        }}
+    }};
+    new MutationObserver(check).observe(document, {{childList: true, subtree: true}});
+    check();
+}})();
+"""
+
+START_FRAME_RECORDER = """
+() => {
+    const recorder = (window.__frames = {deltas: [], longAnimationFrames: [], running: true});
+    let previous = performance.now();
+    const tick = now => {
+        recorder.deltas.push(now - previous);
+        previous = now;
+        if (recorder.running) requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(now => { previous = now; requestAnimationFrame(tick); });
+    if (PerformanceObserver.supportedEntryTypes.includes("long-animation-frame")) {
+        recorder.observer = new PerformanceObserver(list => {
+            for (const entry of list.getEntries()) {
+                const scripts = entry.scripts.map(s => `${s.invoker} ${s.sourceFunctionName || ""} ${Math.round(s.duration)} ms`);
+                recorder.longAnimationFrames.push({duration: entry.duration, scripts});
+            }
+        });
+        recorder.observer.observe({type: "long-animation-frame"});
+    }
+}
+"""
+
+STOP_FRAME_RECORDER = """
+() => {
+    const recorder = window.__frames;
+    recorder.running = false;
+    recorder.observer?.disconnect();
+    return {deltas: recorder.deltas, longAnimationFrames: recorder.longAnimationFrames};
+}
+"""
+
+W1_UPDATED = """
+() => /(^|[^0-9.\\-])0\\.692\\s*$/.test(
+    document.querySelector('#graph [data-node-id="w1"] .node-value')?.textContent.trim() ?? "")
+"""
+
+
+# Every resource of the page (the document first) as Resource Timing saw it: bytes over the wire
+# including headers (0 when served from the browser cache), body bytes as sent, body bytes decoded.
+RESOURCE_SIZES = """
+() => [...performance.getEntriesByType("navigation"), ...performance.getEntriesByType("resource")].map(entry => ({
+    url: entry.name,
+    transferred: entry.transferSize,
+    encoded: entry.encodedBodySize,
+    decoded: entry.decodedBodySize,
+}))
+"""
+
+
+@dataclass
+class Download:
+    """One resource of the page: how many bytes came over the wire and how they were encoded."""
+
+    path: str
+    encoding: str
+    transferred: int
+    encoded: int
+    decoded: int
+
+    @property
+    def is_plotly(self) -> bool:
+        """Whether this is the plotly.js bundle."""
+        return "plotly" in self.path.lower()
+
+    @property
+    def source(self) -> str:
+        """Where the body came from: the network, the cache, or the cache after a 304 revalidation."""
+        if self.transferred == 0:
+            return "cache"
+        return "revalidated" if self.transferred < self.encoded else "network"
+
+
+def start_server() -> tuple[object, str]:
+    """The app served by waitress on 127.0.0.1 at a free port, in a daemon thread; returns (server, base URL)."""
+    server = waitress.create_server(create_app(), host="127.0.0.1", port=0, threads=8)
+    threading.Thread(target=server.run, name="perf-app-server", daemon=True).start()
+    return server, f"http://127.0.0.1:{server.effective_port}"
+
+
+def warm_up_server(base_url: str) -> float:
+    """Request the page once outside the browser, so the app's one-off first-request work is not counted as cold load; returns its milliseconds."""
+    started = time.perf_counter()
+    with urllib.request.urlopen(base_url + "/") as response:
+        response.read()
+    return (time.perf_counter() - started) * 1000
+
+
+def verdict(ok: bool) -> str:
+    """A short mark for a figure against its target."""
+    return "ok" if ok else "OVER TARGET"
+
+
+def format_ms(value: float | None) -> str:
+    """Milliseconds for printing, or a note that it never happened."""
+    return f"{value:8.1f} ms" if value is not None else "   never (within the wait)"
+
+
+def load_and_time(page: Page, navigate, label: str, chart_target_ms: int) -> None:
+    """Run `navigate`, then print when the graph and chart were drawn and what was downloaded."""
+    encodings: dict[str, str] = {}
+
+    def record_encoding(response: Response) -> None:
+        encodings[response.url] = response.headers.get("content-encoding", "identity")
+
+    page.on("response", record_encoding)
+    navigate()
+    marks = wait_for_draw_marks(page)
+    page.wait_for_load_state("networkidle")
+    page.remove_listener("response", record_encoding)
+    navigation = page.evaluate(
+        "() => { const n = performance.getEntriesByType('navigation')[0];"
+        " return {ttfb: n.responseStart, dcl: n.domContentLoadedEventEnd, load: n.loadEventEnd}; }"
+    )
+    graph_ms, chart_ms = marks.get("graphFrame"), marks.get("chartFrame")
+    print(f"\n== {label} ==")
+    print(f"  first byte of the HTML      {format_ms(navigation['ttfb'])}")
+    print(f"  DOMContentLoaded            {format_ms(navigation['dcl'])}")
+    print(f"  load event                  {format_ms(navigation['load'])}")
+    print(
+        f"  graph drawn                 {format_ms(graph_ms)}   target ≤ {TARGET_GRAPH_MS} ms"
+        f"   {verdict(graph_ms is not None and graph_ms <= TARGET_GRAPH_MS)}"
+    )
+    print(
+        f"  chart drawn                 {format_ms(chart_ms)}   target ≤ {chart_target_ms} ms"
+        f"   {verdict(chart_ms is not None and chart_ms <= chart_target_ms)}"
+    )
+    downloads = [
+        Download(
+            path=urlsplit(entry["url"]).path,
+            encoding=encodings.get(entry["url"], "(no response event)"),
+            transferred=entry["transferred"],
+            encoded=entry["encoded"],
+            decoded=entry["decoded"],
+        )
+        for entry in page.evaluate(RESOURCE_SIZES)
+    ]
+    print_downloads(downloads)
+
+
+def wait_for_draw_marks(page: Page) -> dict:
+    """The draw marks once both graph and chart are on screen, or whatever was recorded before the wait ran out."""
+    try:
+        page.wait_for_function(
+            "() => window.__drawMarks?.graphFrame !== undefined && window.__drawMarks?.chartFrame !== undefined",
+            timeout=DRAW_TIMEOUT_MS,
+        )
+    except PlaywrightTimeoutError:
+        print(f"  (the graph or the chart was not drawn within {DRAW_TIMEOUT_MS / 1000:.0f} s)")
+    return page.evaluate("() => window.__drawMarks ?? {}")
+
+
+def print_downloads(downloads: list[Download]) -> None:
+    """Bytes per resource, then plotly.js and everything else totalled against the budget."""
+    print("  resources (wire = bytes transferred incl. headers; body = as sent; decoded = after content-encoding):")
+    for download in downloads:
+        print(
+            f"    {download.path:<36} {download.source:<11} {download.encoding:<9}"
+            f" wire {download.transferred:>9,} B  body {download.encoded:>9,} B  decoded {download.decoded:>9,} B"
+        )
+    plotly = [download for download in downloads if download.is_plotly]
+    others = [download for download in downloads if not download.is_plotly]
+    for name, group in (("plotly.js", plotly), ("everything else", others)):
+        transferred = sum(download.transferred for download in group)
+        decoded = sum(download.decoded for download in group)
+        encodings = ", ".join(sorted({download.encoding for download in group})) or "-"
+        line = f"  {name:<16} wire {transferred:>10,} B, decoded {decoded:>10,} B, encoding: {encodings}"
+        if name == "everything else":
+            line += f"   target ≤ {TARGET_NON_PLOTLY_BYTES:,} B   {verdict(transferred <= TARGET_NON_PLOTLY_BYTES)}"
+        print(line)
+    if not plotly:
+        print("  (plotly.js was not requested)")
+
+
+def measure_play_smoothness(context: BrowserContext, base_url: str) -> None:
+    """Once the page has settled, play one full epoch at normal speed and report frames longer than LONG_FRAME_MS."""
+    page = context.new_page()
+    page.goto(base_url + "/")
+    page.wait_for_selector(CHART_SELECTOR)
+    page.wait_for_load_state("networkidle")
+    page.evaluate(START_FRAME_RECORDER)
+    page.get_by_role("button", name="Play", exact=True).click()
+    print("\n== Play one epoch at normal speed (page loaded, chart drawn) ==")
+    try:
+        page.wait_for_function(W1_UPDATED, timeout=PLAY_TIMEOUT_MS)
+        finished = True
+    except PlaywrightTimeoutError:
+        finished = False
+        print(f"  (the update did not happen within {PLAY_TIMEOUT_MS / 1000:.0f} s; figures cover what ran)")
+    frames = page.evaluate(STOP_FRAME_RECORDER)
+    page.close()
+    print_frames(frames["deltas"], frames["longAnimationFrames"], finished)
+
+
+def print_frames(deltas: list[float], long_animation_frames: list[dict], finished: bool) -> None:
+    """Frame statistics from requestAnimationFrame deltas, and the scripts behind each long animation frame."""
+    long_frames = sorted((delta for delta in deltas if delta > LONG_FRAME_MS), reverse=True)
+    print(
+        f"  played to the update        {'yes' if finished else 'no'}, {sum(deltas) / 1000:.1f} s, {len(deltas)} frames"
+    )
+    if deltas:
+        print(f"  mean frame                  {sum(deltas) / len(deltas):8.1f} ms, longest {max(deltas):.1f} ms")
+    worst = f"   (longest: {', '.join(f'{delta:.0f}' for delta in long_frames[:10])} ms)" if long_frames else ""
+    print(
+        f"  frames > {LONG_FRAME_MS} ms (rAF deltas)   {len(long_frames):8d}   target 0   {verdict(not long_frames)}{worst}"
+    )
+    print(f"  long-animation-frame entries {len(long_animation_frames):7d}   (frames with ≥ 50 ms of main-thread work)")
+    for entry in long_animation_frames:
+        print(
+            f"    {entry['duration']:6.0f} ms: {'; '.join(entry['scripts']) or 'no script attributed (style, layout, paint)'}"
+        )
+
+
+def main() -> int:
+    """Measure cold and warm loads and one played epoch, print everything, return 0."""
+    server, base_url = start_server()
+    first_request_ms = warm_up_server(base_url)
+    print(
+        f"App at {base_url} (waitress); Chromium: {system_chromium() or 'Playwright build'} (headless, --disable-gpu)"
+    )
+    print(f"Server's first request (outside the browser, not counted below): {first_request_ms:.0f} ms")
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(**chromium_launch_options())
+            context = browser.new_context()
+            context.add_init_script(RECORD_DRAW_TIMES)
+            page = context.new_page()
+            load_and_time(
+                page, lambda: page.goto(base_url + "/"), "cold: new context, empty cache", TARGET_CHART_COLD_MS
+            )
+            load_and_time(page, page.reload, "warm: same context, reload", TARGET_CHART_WARM_MS)
+            page.close()
+            measure_play_smoothness(context, base_url)
+            context.close()
+            browser.close()
+    finally:
+        server.close()
+    print("\nNote: headless software rendering (--disable-gpu) makes frame times pessimistic.")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

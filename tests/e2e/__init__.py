@@ -1,0 +1,53 @@
+"""Browser tests of the page; the Chromium launch options here are shared with benchmarks/page_perf.py."""
+
+import os
+import re
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+CHROMIUM_CANDIDATES = (os.environ.get("CHROMIUM_PATH", ""), "/usr/lib/chromium/chromium", "/usr/bin/chromium")
+# Only the app's own server is reachable: any other host name fails to resolve, so a page that
+# pulls a script from a CDN fails loudly instead of passing on a networked machine.
+CHROMIUM_ARGS = (
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+)
+
+
+def system_chromium() -> str | None:
+    """The first Chromium executable found on this machine, or None to let Playwright use its own build."""
+    return next((path for path in CHROMIUM_CANDIDATES if path and Path(path).is_file()), None)
+
+
+def chromium_launch_options(defaults: dict | None = None) -> dict:
+    """Launch options for Chromium: `defaults` plus the system executable and the offline, quiet flags."""
+    options = dict(defaults or {})
+    options["args"] = [*options.get("args", []), *CHROMIUM_ARGS]
+    executable = system_chromium()
+    if executable:
+        options["executable_path"] = executable
+    return options
+
+
+def number_re(number: str) -> re.Pattern:
+    """Text ending in exactly `number` (after an optional prefix such as "= "), e.g. "dJ/dz₁ = -0.64"."""
+    return re.compile(rf"(^|[^0-9.\-]){re.escape(number)}\s*$")
+
+
+def mentions_number_re(number: str) -> re.Pattern:
+    """Text containing `number` as a whole number, not as part of a longer one."""
+    return re.compile(rf"(^|[^0-9.\-]){re.escape(number)}($|[^0-9])")
+
+
+def open_app(page: Page, query: str = "") -> Page:
+    """Open the page at `/` plus `query` (e.g. "?animate=0") and wait until the graph is drawn."""
+    page.goto("/" + query)
+    expect(page.locator("#graph [data-node-id]").first).to_be_visible()
+    return page

@@ -1,0 +1,57 @@
+"""Fixtures for the browser tests: the real app on a free port, system Chromium kept offline, no console errors."""
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import ConsoleMessage, Error, Page
+from werkzeug.serving import make_server
+
+from tests.e2e import chromium_launch_options
+from webapp import create_app
+
+
+@pytest.fixture(scope="session")
+def base_url() -> Iterator[str]:
+    """The app served by werkzeug on 127.0.0.1 at a free port, for the whole session."""
+    server = make_server("127.0.0.1", 0, create_app(), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="e2e-app-server", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict, browser_name: str) -> dict:
+    """pytest-playwright's launch options plus, for Chromium, the system executable and offline flags."""
+    if browser_name != "chromium":
+        return browser_type_launch_args
+    return chromium_launch_options(browser_type_launch_args)
+
+
+@pytest.fixture(autouse=True)
+def fail_on_page_errors(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fail a test that uses `page` if the page logged a console error or threw an uncaught exception."""
+    if "page" not in request.fixturenames:
+        yield
+        return
+    page: Page = request.getfixturevalue("page")
+    problems: list[str] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            location = message.location
+            problems.append(f"console.error: {message.text} ({location.get('url')}:{location.get('lineNumber')})")
+
+    def on_page_error(error: Error) -> None:
+        problems.append(f"uncaught {error.name}: {error.message}\n{error.stack or ''}")
+
+    page.on("console", on_console)
+    page.on("pageerror", on_page_error)
+    yield
+    page.remove_listener("console", on_console)
+    page.remove_listener("pageerror", on_page_error)
+    if problems:
+        pytest.fail("The page reported errors:\n" + "\n".join(problems), pytrace=False)

@@ -1,0 +1,46 @@
+"""axe-core finds no serious or critical accessibility violations before, during or after a pass."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+from tests.e2e import number_re, open_app
+
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+def reach_state(page: Page, state: str) -> None:
+    """Drive the freshly opened page to `state`: "initial", "forward" or "backward"."""
+    if state in ("forward", "backward"):
+        page.get_by_role("button", name="Forward", exact=True).click()
+        expect(page.locator('#graph [data-node-id="J"] .node-value')).to_have_text(number_re("0.32"))
+    if state == "backward":
+        page.get_by_role("button", name="Backward", exact=True).click()
+        expect(page.locator('#graph [data-node-id="w1"] .node-grad')).to_have_text(number_re("-1.92"))
+
+
+def describe(violations: list[dict]) -> str:
+    """One paragraph per violation: id, impact, help text and the offending elements."""
+    paragraphs = []
+    for violation in violations:
+        targets = "\n".join(
+            f"    {', '.join(map(str, node['target']))}: {node.get('failureSummary', '').strip()}"
+            for node in violation["nodes"]
+        )
+        paragraphs.append(
+            f"{violation['id']} ({violation['impact']}): {violation['help']} <{violation['helpUrl']}>\n{targets}"
+        )
+    return "\n\n".join(paragraphs)
+
+
+@pytest.mark.parametrize("color_scheme", ["light", "dark"])
+@pytest.mark.parametrize("state", ["initial", "forward", "backward"])
+def test_no_serious_or_critical_axe_violations(page: Page, state: str, color_scheme: str):
+    """With the chart drawn, axe-core reports nothing serious or critical in this state and colour scheme."""
+    page.emulate_media(color_scheme=color_scheme)
+    open_app(page, "?animate=0")
+    expect(page.locator("#cost-chart .main-svg").first).to_be_visible()
+    reach_state(page, state)
+    violations = Axe().run(page).response["violations"]
+    blocking = [violation for violation in violations if violation["impact"] in BLOCKING_IMPACTS]
+    assert not blocking, f"{len(blocking)} serious/critical axe violations:\n{describe(blocking)}"

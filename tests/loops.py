@@ -1,0 +1,30 @@
+"""What the tests of the two training loops share: their names and how to compare two runs."""
+
+import numpy as np
+
+LOOPS = ("numpy", "scalar")
+
+
+def assert_same_outcome(a, b):
+    """Two runs end alike and record the same epochs."""
+    assert (a.diverged_at, a.stuck_at, a.dead_at_stuck) == (b.diverged_at, b.stuck_at, b.dead_at_stuck)
+    assert list(a.detail) == list(b.detail)
+    assert len(a.costs) == len(b.costs)
+    np.testing.assert_array_equal(a.history_epochs, b.history_epochs)
+    assert (a.final_cost is None) == (b.final_cost is None)
+
+
+def assert_same_runs(a, b, rtol=0.0, atol=0.0):
+    """Two runs record the same epochs, outcome and numbers, within rtol and atol (exactly by default)."""
+    assert_same_outcome(a, b)
+    pairs = [(a.costs, b.costs), (a.history, b.history), (a.params_after.theta, b.params_after.theta)]
+    if a.final_cost is not None:
+        pairs.append((a.final_cost, b.final_cost))
+    for epoch, p in a.detail.items():
+        q = b.detail[epoch]
+        pairs += [(p.theta, q.theta), (p.grad_theta, q.grad_theta), (p.cost, q.cost)]
+        for part in ("z", "a", "grad_z", "grad_a"):
+            pairs += zip(getattr(p, part), getattr(q, part), strict=True)
+    for got, expected in pairs:
+        assert np.shape(got) == np.shape(expected)
+        np.testing.assert_allclose(got, expected, rtol=rtol, atol=atol)
