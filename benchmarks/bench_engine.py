@@ -22,6 +22,7 @@ from micrograd.engine import Value
 from webapp import create_app, limits, service
 from webapp.engine import Network, Params, init_params, train
 from webapp.engine.training import choose_engine
+from webapp.presets import WORKSHEET
 
 EPOCHS = 1000
 REPEATS = 5
@@ -32,18 +33,8 @@ TARGET_WORKSHEET_SPEEDUP = 2.0
 TARGET_LARGE_SPEEDUP = 1000.0
 TARGET_API_MS = 50.0
 
-WORKSHEET_REQUEST = {
-    "layers": [1, 1, 1],
-    "activations": ["relu", "relu"],
-    "bias": False,
-    "loss": "half_mse",
-    "x": [[3.0]],
-    "y": [[2.0]],
-    "weights": [[[0.5]], [[0.8]]],
-    "biases": None,
-    "learning_rate": 0.1,
-    "epochs": EPOCHS,
-}
+# The worksheet preset, trained for EPOCHS epochs.
+WORKSHEET_REQUEST = {**WORKSHEET, "biases": None, "epochs": EPOCHS}
 
 
 def large_request() -> dict:

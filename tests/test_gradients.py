@@ -81,6 +81,11 @@ def reference_forward(network, weights, biases, xs, nudge=None):
     return zs, activations
 
 
+def nested(params):
+    """Weights and biases as nested lists, for the loop implementation."""
+    return [w.tolist() for w in params.weights], [b.tolist() for b in params.biases]
+
+
 def reference_run_cost(network, weights, biases, xs, ys, nudge=None):
     _, activations = reference_forward(network, weights, biases, xs, nudge)
     return reference_cost(network.loss, [a[-1] for a in activations], ys)
@@ -122,8 +127,7 @@ def test_forward_values_match_a_loop_implementation(engine, problem):
     network, params, x, y = problem
     run = train(network, params, x, y, 0.1, 1, [1], engine=engine)
     record = run.detail[1]
-    weights = [w.tolist() for w in params.weights]
-    biases = [b.tolist() for b in params.biases]
+    weights, biases = nested(params)
     zs, activations = reference_forward(network, weights, biases, x.tolist())
     for k in range(network.depth):
         np.testing.assert_allclose(record.z[k], [z[k] for z in zs], rtol=1e-12, atol=1e-12)
@@ -146,15 +150,7 @@ def test_parameter_gradients_match_central_differences(engine, problem):
         for sign in (1, -1):
             nudged = params.copy()
             nudged.theta[i] += sign * STEP
-            costs.append(
-                reference_run_cost(
-                    network,
-                    [w.tolist() for w in nudged.weights],
-                    [b.tolist() for b in nudged.biases],
-                    x.tolist(),
-                    y.tolist(),
-                )
-            )
+            costs.append(reference_run_cost(network, *nested(nudged), x.tolist(), y.tolist()))
         numeric[i] = (costs[0] - costs[1]) / (2 * STEP)
     np.testing.assert_allclose(record.grads.theta, numeric, rtol=REL_TOLERANCE, atol=ABS_TOLERANCE)
 
@@ -168,8 +164,7 @@ def test_node_gradients_match_central_differences(engine, problem):
     assume(away_from_kinks(network, record.z) and away_from_saturation(network, record.a))
     names = Names(network)
     data = report(run, list(range(len(x))))["epochs"][0]
-    weights = [w.tolist() for w in params.weights]
-    biases = [b.tolist() for b in params.biases]
+    weights, biases = nested(params)
     for k in range(network.depth):
         for j in range(network.layers[k + 1]):
             for s in range(len(x)):
