@@ -28,6 +28,13 @@ def test_index_draws_the_worksheet_graph(client):
         assert f'data-edge-id="{edge}"' in html, edge
 
 
+def test_index_counts_the_worksheets_functions_and_weights(client):
+    html = client.get("/").get_data(as_text=True)
+    summary = " ".join(re.search(r'id="graph-summary">(.*?)</p>', html, re.S).group(1).split())
+    assert re.search(r"5 functions \(z₁, a₁, z₂, ŷ, J\)", summary)
+    assert re.search(r"2 parameters \(w₁, w₂\)", summary)
+
+
 def test_index_embeds_the_worksheet_run(client):
     state = initial_state(client.get("/").get_data(as_text=True))
     first, second = state["run"]["epochs"][:2]
