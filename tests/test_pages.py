@@ -101,6 +101,7 @@ def test_html_is_sent_compressed(client):
         ("seed=1.5", "seed"),
         ("loss=bce", "y"),
         ("preset=nope", "preset"),
+        ("train=many", "train"),
     ],
 )
 def test_check_names_the_form_field(client, query, field):

@@ -1,21 +1,24 @@
 // The settings form: the server checks it (one set of rules for page and API) and the errors
 // appear beside their fields; only a valid form navigates to its permalink.
 
-function fieldFor(form, name) {
-  const error = form.querySelector(`#error-${CSS.escape(name)}`);
-  const field = error && error.closest(".field");
-  return { error, input: field && field.querySelector("input, select") };
+// A field's error message and its input, which names the message in aria-describedby.
+function fieldFor(name) {
+  const id = `error-${name}`;
+  return {
+    error: document.getElementById(id),
+    input: document.querySelector(`[aria-describedby~="${CSS.escape(id)}"]`),
+  };
 }
 
 export function showErrors(form, errors) {
-  for (const error of form.querySelectorAll(".field-error")) {
+  for (const error of document.querySelectorAll(".field-error")) {
     error.hidden = true;
     error.textContent = "";
   }
-  for (const input of form.querySelectorAll("[aria-invalid]")) input.removeAttribute("aria-invalid");
+  for (const input of document.querySelectorAll("[aria-invalid]")) input.removeAttribute("aria-invalid");
   let first = null;
   for (const [name, message] of Object.entries(errors)) {
-    const { error, input } = fieldFor(form, name);
+    const { error, input } = fieldFor(name);
     const target = error || form.querySelector("#error-form");
     target.textContent = message;
     target.hidden = false;
@@ -43,12 +46,15 @@ export function wireSettings(form) {
     }
     window.location.assign(`${form.action}?${query}`);
   });
-  form.addEventListener("input", (event) => {
-    const field = event.target.closest(".field");
-    const error = field && field.querySelector(".field-error");
-    if (error && !error.hidden) {
-      error.hidden = true;
-      event.target.removeAttribute("aria-invalid");
+  // Typing into a field clears its message (fields outside the form element included).
+  document.addEventListener("input", (event) => {
+    const described = (event.target.getAttribute("aria-describedby") || "").split(" ");
+    for (const id of described.filter((d) => d.startsWith("error-"))) {
+      const error = document.getElementById(id);
+      if (error && !error.hidden) {
+        error.hidden = true;
+        event.target.removeAttribute("aria-invalid");
+      }
     }
   });
 }

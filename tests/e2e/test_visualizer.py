@@ -400,6 +400,19 @@ def test_apply_new_x_navigates_and_forward_uses_it(page: Page):
     expect(page.locator('#forward-table [data-fill="values.z1"]')).to_have_text(number_re("2"))
 
 
+def test_apply_keeps_the_epochs_to_train_in_the_permalink(page: Page):
+    """The Train count travels with the settings, so a shared URL trains the same number of epochs."""
+    open_app(page, INSTANT)
+    page.get_by_label("Epochs to train").fill("5")
+    settings_field(page, "Learning rate α").fill("0.2")
+    with page.expect_navigation():
+        button(page, "Apply").click()
+    expect(page).to_have_url(re.compile(r"[?&]train=5(&|$)"))
+    expect(page.get_by_label("Epochs to train")).to_have_value("5")
+    press(page, "Train")
+    expect(page.locator("#epoch-label")).to_have_text("Epoch 5")
+
+
 def test_query_string_sets_the_network(page: Page):
     """/?x=4&y=2&w1=0.5&w2=0.8&lr=0.1 fills the form and the graph with those numbers."""
     open_app(page, "?x=4&y=2&w1=0.5&w2=0.8&lr=0.1&animate=0")
