@@ -307,4 +307,5 @@ document.addEventListener("keydown", (event) => {
 linkHighlights(document.querySelector("main"));
 wireSettings(document.getElementById("settings"));
 render();
+refreshChart();
 chart.start();

@@ -87,7 +87,10 @@ export class CostChart {
     const layout = themed(this.figure.layout);
     const epochs = this.series.costs.length;
     // Epochs are whole numbers: few of them get a tick each, many get Plotly's own spacing.
-    const ticks = epochs <= 12 ? { dtick: 1, tick0: 0 } : { dtick: undefined };
+    const ticks =
+      epochs <= 12
+        ? { dtick: 1, tick0: 0, range: [-0.4, Math.max(epochs, 1) + 0.4], autorange: false }
+        : { dtick: undefined, autorange: true };
     layout.xaxis = { ...layout.xaxis, ...ticks };
     layout.xaxis2 = { ...layout.xaxis2, ...ticks };
     layout.yaxis = {
@@ -96,7 +99,15 @@ export class CostChart {
       autorange: true,
       rangemode: this.logScale ? "normal" : "tozero",
     };
-    const { active } = themeColors();
+    const { active, fg } = themeColors();
+    if (!epochs) {
+      // An empty cost panel says how to fill it rather than look broken.
+      layout.annotations = [
+        ...layout.annotations,
+        { text: "No cost yet: press Forward, Step or Train", xref: "paper", yref: "paper", x: 0.5,
+          y: (layout.yaxis.domain[0] + layout.yaxis.domain[1]) / 2, showarrow: false, font: { size: 14, color: fg } },
+      ];
+    }
     // The marker lives on the cost panel's axis, which Plotly cannot place while that panel is empty.
     layout.shapes = this.shownEpoch && epochs
       ? [{ type: "line", xref: "x", yref: "paper", x0: this.shownEpoch, x1: this.shownEpoch, y0: 0, y1: 1,
