@@ -71,6 +71,8 @@ def page_state(query: Mapping[str, list[str]]) -> dict:
         "forwardOrder": [row["node"] for row in explained["forward"]],
         "backwardOrder": explained["backward_order"],
         "params": [n["id"] for n in graph["nodes"] if n["kind"] in ("weight", "bias")],
+        # Known before any pass: the data and the starting parameters.
+        "known": [n["id"] for n in graph["nodes"] if n["kind"] in ("input", "target", "weight", "bias")],
         "labels": {i: n["label"] for i, n in nodes.items()},
         "edges": [
             {"id": e["id"], "source": e["source"], "target": e["target"], "symbol": e["symbol"]} for e in graph["edges"]

@@ -12,12 +12,7 @@ const reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
 const store = new RunStore(initial.config, initial.run);
 const steps = buildSteps(initial.forwardOrder, initial.backwardOrder);
 const ends = phaseEnds(steps);
-const alwaysKnown = [
-  ...initial.params.map((id) => `values.${id}`),
-  ...Object.keys(initial.labels)
-    .filter((id) => /^[xy](_\d+)?$/.test(id))
-    .map((id) => `values.${id}`),
-];
+const alwaysKnown = initial.known.map((id) => `values.${id}`);
 const accumulation = new Map(initial.accumulation.map((row) => [row.node, row]));
 const symbols = new Map(initial.edges.map((e) => [e.id, e.symbol]));
 
@@ -71,16 +66,13 @@ function phaseText() {
 }
 
 function renderStatus() {
-  const { status, message, divergedAt } = store.status;
-  const relevant = status === "dead" ? state.reached >= 1 : status === "diverged" && state.reached >= divergedAt - 1;
+  const { status, message, divergedAt, stuckAt } = store.status;
+  // Said once the student has reached the epoch where it happens, not before.
+  const relevant =
+    (status === "dead" && state.reached >= stuckAt) || (status === "diverged" && state.reached >= divergedAt - 1);
   runStatus.hidden = !(relevant && message);
   runStatus.textContent = relevant ? message : "";
   runStatus.className = `run-status ${status}`;
-}
-
-function value(kind, id) {
-  const v = epochData()[kind][id];
-  return Array.isArray(v) ? v[state.sample] : v;
 }
 
 // What a step revealed, in words for the live region.

@@ -13,7 +13,7 @@ export class RunStore {
     this.costs = run.epochs.map((e) => e.cost);
     for (const epoch of run.epochs) if (epoch.detail) this.details.set(epoch.epoch, epoch);
     this.history = run.history;
-    this.status = { status: run.status, message: run.message, divergedAt: run.diverged_at };
+    this.status = { status: run.status, message: run.message, divergedAt: run.diverged_at, stuckAt: run.stuck_at };
     this.samples = run.detail_samples;
   }
 
