@@ -33,6 +33,28 @@ def test_worksheet_weights_come_from_their_fields():
     assert options["animate"] is True
 
 
+def test_weights_left_out_keep_the_presets():
+    body, _, errors = form.to_request(query(w1="0.3"))
+    assert errors == {}
+    assert body["weights"] == [[[0.3]], [[0.8]]]
+    body, _, errors = form.to_request(query(w1="0.3", bias="on"))
+    assert errors == {}
+    assert body["biases"] == [[0.0], [0.0]]
+
+
+def test_weights_that_do_not_fit_new_layers_must_all_be_given():
+    _, _, errors = form.to_request(query(form="1", hidden="2", w1_1_1="0.3"))
+    assert "w1_2_1" in errors["params"]
+
+
+@pytest.mark.parametrize(
+    ("hidden", "message"), [("1 1 1 1 1", "at most 4 hidden layers"), ("0", "1 to 16"), ("17", "1 to 16")]
+)
+def test_hidden_layers_are_checked_in_their_own_terms(hidden, message):
+    _, _, errors = form.to_request(query(hidden=hidden))
+    assert message in errors["hidden"]
+
+
 def test_changing_the_hidden_layers_keeps_the_output_activation():
     body, _, errors = form.to_request(query(form="1", hidden="2, 2", act=["tanh", "sigmoid"]))
     assert errors == {}

@@ -4,9 +4,12 @@ import gzip
 import json
 import re
 from pathlib import Path
+from urllib.parse import urlencode
 
 import plotly
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.worksheet import EPOCHS, TOLERANCE
 
@@ -142,3 +145,22 @@ def test_every_preset_renders(client, preset):
     response = client.get(f"/?preset={preset}")
     assert response.status_code == 200
     assert initial_state(response.get_data(as_text=True))["run"]["epochs"]
+
+
+QUERY_FIELDS = ["x", "y", "hidden", "act", "bias", "loss", "lr", "seed", "w1", "w2", "b1", "train", "preset", "form"]
+query_texts = st.one_of(
+    st.text(alphabet="0123456789-+.,e ;abnNIfi", max_size=12),
+    st.sampled_from(["nan", "inf", "-inf", "1e400", "0", "-1", "1, 1", "2 2", "relu", "bce", "xor", ""]),
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.dictionaries(st.sampled_from(QUERY_FIELDS), st.lists(query_texts, min_size=1, max_size=3), max_size=6))
+def test_any_query_renders_the_page_and_checks_cleanly(client, fields):
+    query = urlencode([(k, v) for k, values in fields.items() for v in values])
+    page = client.get(f"/?{query}")
+    assert page.status_code == 200
+    assert initial_state(page.get_data(as_text=True))["run"]["epochs"]
+    checked = client.get(f"/check?{query}")
+    assert checked.status_code == 200
+    assert all(isinstance(message, str) and message for message in checked.get_json()["errors"].values())

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 
 from webapp.engine.graph import Names
 from webapp.engine.network import Network
+from webapp.limits import MAX_LAYERS, MAX_WIDTH
 from webapp.presets import PRESETS, merged_request
 
 DEFAULT_TRAIN_EPOCHS = 20
@@ -76,6 +77,11 @@ def to_request(query: Mapping[str, list[str]]) -> tuple[dict, dict, dict]:
         except ValueError:
             errors["hidden"] = "write the width of each hidden layer, e.g. 1 or 2, 2"
         else:
+            # Said in the field's own terms: the API counts the input and output layers too.
+            if len(widths) > MAX_LAYERS - 2:
+                errors["hidden"] = f"at most {MAX_LAYERS - 2} hidden layers"
+            elif any(not 1 <= w <= MAX_WIDTH for w in widths):
+                errors["hidden"] = f"each hidden layer is 1 to {MAX_WIDTH} neurons wide"
             x = body.get("x") or base.get("x") or [[0.0]]
             y = body.get("y") or base.get("y") or [[0.0]]
             layers = [len(x[0]), *widths, len(y[0])]
@@ -118,7 +124,7 @@ def to_request(query: Mapping[str, list[str]]) -> tuple[dict, dict, dict]:
 
 
 def _params_from_query(query, body: dict, base: dict, errors: dict) -> None:
-    """Weights given one per field (`w1=0.5`); all of them, or none and the seed decides."""
+    """Weights given one per field (`w1=0.5`); those not given keep the preset's, or the seed decides."""
     merged = {**base, **body}
     layers = merged.get("layers", [1, 1, 1])
     bias = merged.get("bias", False)
@@ -134,9 +140,32 @@ def _params_from_query(query, body: dict, base: dict, errors: dict) -> None:
             values[pid] = float(text)
         except ValueError:
             errors[f"param-{pid}"] = "must be a number"
-    if errors or len(values) < len(ids) or "seed" in body:
+    if errors or not values or "seed" in body:
         return
     names = Names(network)
+    if len(values) < len(ids):
+        if "layers" in body or "weights" not in base:
+            missing = ", ".join(i for i in ids if i not in values)
+            errors["params"] = f"give every starting weight ({missing} missing), or a seed"
+            return
+        # Parameters left out keep the preset's values: `/?w1=0.3` changes w1 alone.
+        preset = Names(network)
+        base_values = {
+            w: v
+            for matrix_ids, matrix in zip(preset.weights, base["weights"], strict=True)
+            for id_row, row in zip(matrix_ids, matrix, strict=True)
+            for w, v in zip(id_row, row, strict=True)
+        }
+        base_biases = base.get("biases") or [[0.0] * len(ids) for ids in preset.biases]  # the API's default
+        base_values |= {
+            b: v
+            for vector_ids, vector in zip(preset.biases, base_biases, strict=True)
+            for b, v in zip(vector_ids, vector, strict=True)
+        }
+        values = {**base_values, **values}
+        if len(values) < len(ids):
+            errors["params"] = "give every starting weight and bias, or a seed"
+            return
     body["weights"] = [[[values[w] for w in row] for row in matrix] for matrix in names.weights]
     if bias:
         body["biases"] = [[values[b] for b in vector] for vector in names.biases]

@@ -8,7 +8,7 @@ from webapp.charts import figure_json, weight_trace_template
 from webapp.engine import Network
 from webapp.explain import tables
 from webapp.layout import layout
-from webapp.presets import PRESETS
+from webapp.presets import PRESETS, merged_request
 
 # The page starts with two epochs: the worksheet's first pass and its "forward again".
 INITIAL_EPOCHS = 2
@@ -34,11 +34,13 @@ def check(query: Mapping[str, list[str]]) -> dict[str, str]:
 
 
 def _network_of(body: dict) -> Network | None:
-    layers = body.get("layers")
+    """The network's shape as far as the request gives it, to name the field of a weight's error."""
+    merged = merged_request(body)  # to_request only lets known presets through
+    layers = merged.get("layers")
     if not layers:
         return None
     try:
-        return Network(tuple(layers), ("linear",) * (len(layers) - 1), bias=bool(body.get("bias")))
+        return Network(tuple(layers), ("linear",) * (len(layers) - 1), bias=bool(merged.get("bias")))
     except ValueError:
         return None
 

@@ -61,7 +61,7 @@ def parse_body(body: bytes) -> dict:
 
 def validate(data: dict) -> TrainRequest:
     preset = data.get("preset")
-    if preset is not None and preset not in PRESETS:
+    if preset is not None and not (isinstance(preset, str) and preset in PRESETS):
         names = ", ".join(PRESETS)
         raise RequestError([{"field": "preset", "message": f"unknown preset {preset!r}; one of {names}"}])
     try:
