@@ -43,7 +43,7 @@ class EdgePath:
     label_anchor: str
     param: str | None  # the weight this edge carries when weights are not drawn as nodes
     labelled: bool  # whether a local derivative belongs on it (not on data edges)
-    always: bool  # straight edges keep their label in view; curved ones, which cross, show it on hover
+    always: bool  # label always in view: straight edges in layers up to 3 wide; the rest show it on hover
 
 
 def _column_of(node: dict, depth: int) -> int:
@@ -117,7 +117,7 @@ def layout(graph: dict) -> dict:
             continue  # a weight not drawn as a node rides on its value edge
         partner = partners.get(e["id"]) if e["kind"] == "value" else None
         param = partner["source"] if partner and partner["source"] not in boxes else None
-        edges.append(_edge_path(e, boxes[e["source"]], boxes[e["target"]], param, by_id))
+        edges.append(_edge_path(e, boxes[e["source"]], boxes[e["target"]], param, by_id, tallest <= 3))
     width = max(b.x + b.width / 2 for b in boxes.values()) + MARGIN
     height = max(b.y + b.height / 2 for b in boxes.values()) + MARGIN + 24
     return {
@@ -129,7 +129,7 @@ def layout(graph: dict) -> dict:
     }
 
 
-def _edge_path(edge: dict, source: NodeBox, target: NodeBox, param: str | None, by_id: dict) -> EdgePath:
+def _edge_path(edge: dict, source: NodeBox, target: NodeBox, param: str | None, by_id: dict, roomy: bool) -> EdgePath:
     labelled = by_id[edge["source"]]["kind"] not in ("input", "target")
     symbol = f"d{target.label}/d{source.label}"
     if source.y < MAIN_TOP - NODE_HEIGHT and abs(source.x - target.x) < NODE_WIDTH:
@@ -154,5 +154,5 @@ def _edge_path(edge: dict, source: NodeBox, target: NodeBox, param: str | None, 
     # Above the boxes' top edge, so a label never sits on a box whatever its width.
     return EdgePath(
         edge["id"], edge["kind"], edge["source"], edge["target"], symbol, path,
-        (x1 + x2) / 2, min(y1, y2) - NODE_HEIGHT / 2 - 18, "middle", param, labelled, y1 == y2,
+        (x1 + x2) / 2, min(y1, y2) - NODE_HEIGHT / 2 - 18, "middle", param, labelled, y1 == y2 and roomy,
     )  # fmt: skip

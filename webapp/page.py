@@ -79,7 +79,6 @@ def page_state(query: Mapping[str, list[str]]) -> dict:
         "edges": [
             {"id": e["id"], "source": e["source"], "target": e["target"], "symbol": e["symbol"]} for e in graph["edges"]
         ],
-        "accumulation": explained["accumulation"],
         "animate": options["animate"],
         "weightTrace": weight_trace_template(),
         "samples": len(config["x"]),

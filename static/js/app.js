@@ -13,7 +13,12 @@ const store = new RunStore(initial.config, initial.run);
 const steps = buildSteps(initial.forwardOrder, initial.backwardOrder);
 const ends = phaseEnds(steps);
 const alwaysKnown = initial.known.map((id) => `values.${id}`);
-const accumulation = new Map(initial.accumulation.map((row) => [row.node, row]));
+// dJ/dnode = Σ over the node's out-edges of dJ/dtarget · local derivative: the terms of each node.
+const terms = new Map();
+for (const edge of initial.edges) {
+  if (!terms.has(edge.source)) terms.set(edge.source, []);
+  terms.get(edge.source).push({ grad: edge.target, edge: edge.id });
+}
 const symbols = new Map(initial.edges.map((e) => [e.id, e.symbol]));
 
 const view = new View(document.querySelector("main"), initial.labels);
@@ -87,12 +92,12 @@ function narrate(step) {
   if (step.phase === "forward") return `${name} = ${num(`values.${step.node}`)}`;
   if (step.phase === "backward") {
     if (step.node === "J") return "Backward starts at J: dJ/dJ = 1";
-    const row = accumulation.get(step.node);
-    const formula = row.terms.map((t) => `dJ/d${plainName(t.grad)} · ${symbols.get(t.edge)}`).join(" + ");
+    const nodeTerms = terms.get(step.node);
+    const formula = nodeTerms.map((t) => `dJ/d${plainName(t.grad)} · ${symbols.get(t.edge)}`).join(" + ");
     if (initial.params.includes(step.node) && store.samples.length > 1) {
       return `dJ/d${name} = ${formula}, summed over the samples = ${num(`grads.${step.node}`)}`;
     }
-    const numbers = row.terms.map((t) => `${num(`grads.${t.grad}`)} · ${num(`local.${t.edge}`)}`).join(" + ");
+    const numbers = nodeTerms.map((t) => `${num(`grads.${t.grad}`)} · ${num(`local.${t.edge}`)}`).join(" + ");
     return `dJ/d${name} = ${formula} = ${numbers} = ${num(`grads.${step.node}`)}`;
   }
   const updates = initial.params
@@ -117,16 +122,31 @@ async function refreshChart() {
   await chart.update(costs, weights, state.epoch);
 }
 
-// Move to `target` steps into the current epoch, one step at a time, animating each.
+// Note how far the student has got: the chart shows costs and weights up to there.
+function markReached(step) {
+  if (step.phase === "forward" && step.node === "J") state.reached = Math.max(state.reached, state.epoch);
+  if (step.phase === "update") state.updated = Math.max(state.updated, state.epoch);
+}
+
+// Move to `target` steps into the current epoch, one step at a time, animating each; without
+// animation in one jump, so a wide network's thousand steps cost one render.
 async function advanceTo(target, myToken) {
+  if (!stepDuration() && target > state.cursor) {
+    const passed = steps.slice(state.cursor, target);
+    passed.forEach(markReached);
+    state.cursor = target;
+    render();
+    announce(narrate(passed[passed.length - 1]));
+    if (passed.some((s) => s.node === "J" || s.phase === "update")) refreshChart();
+    return true;
+  }
   while (state.cursor < target) {
     if (myToken !== token) return false;
     const step = steps[state.cursor];
     await view.pulse(step, stepDuration() * 0.6);
     if (myToken !== token) return false;
     state.cursor += 1;
-    if (step.phase === "forward" && step.node === "J") state.reached = Math.max(state.reached, state.epoch);
-    if (step.phase === "update") state.updated = Math.max(state.updated, state.epoch);
+    markReached(step);
     render();
     announce(narrate(step));
     // While playing, the chart waits for the end of the epoch: a redraw mid-animation drops frames.
@@ -169,6 +189,7 @@ async function run(action) {
     await action(myToken);
   } catch (error) {
     announce(`Something went wrong: ${error.message}`);
+    console.error(error); // a bug, or the server out of reach: either way, on the record
   }
 }
 

@@ -23,13 +23,21 @@ export function numberFor(key, epoch, sample, learningRate) {
   return Array.isArray(value) ? value[sample] : value;
 }
 
-// Shrink a graph label whose number is wider than its room, rather than let it spill over a box.
-function fitText(el) {
-  const room = Number(el.dataset.fit);
-  el.style.fontSize = "";
-  if (!room || !el.textContent) return;
-  const width = el.getComputedTextLength();
-  if (width > room) el.style.fontSize = `${Math.max(8, Math.floor((parseFloat(getComputedStyle(el).fontSize) * room) / width))}px`;
+// Shrink graph labels whose numbers are wider than their room, rather than let them spill over
+// a box. All writes, then all reads, then all writes: one layout however many labels change.
+function fitTexts(elements) {
+  const filled = elements.filter((el) => {
+    el.style.fontSize = "";
+    return el.textContent !== "";
+  });
+  const sizes = filled.map((el) => {
+    const room = Number(el.dataset.fit);
+    const width = el.getComputedTextLength();
+    return width > room ? Math.max(8, Math.floor((parseFloat(getComputedStyle(el).fontSize) * room) / width)) : null;
+  });
+  filled.forEach((el, i) => {
+    if (sizes[i]) el.style.fontSize = `${sizes[i]}px`;
+  });
 }
 
 const compact = (v) => formatNumber(v, { compact: true });
@@ -56,6 +64,7 @@ export class View {
       el.classList.toggle("unknown", !known);
     }
     const dead = new Set(epoch.dead || []);
+    const changed = [];
     for (const [id, el] of this.nodes) {
       const isParam = params.includes(id);
       const valueText = el.querySelector(".node-value");
@@ -70,8 +79,7 @@ export class View {
       const gradText = shown(`grads.${id}`) ? compact(value(`grads.${id}`)) : null;
       const gradEl = el.querySelector(".node-grad");
       gradEl.textContent = gradText === null ? "" : `← ${gradText}`;
-      fitText(valueText);
-      fitText(gradEl);
+      changed.push(valueText, gradEl);
       // Focusing a node reads out what it shows.
       const label = this.labels[id];
       const spoken = valueText.textContent ? `, value ${valueText.textContent.replace(/^= /, "")}` : "";
@@ -89,7 +97,7 @@ export class View {
       const known = shown(`local.${id}`);
       if (label) {
         label.textContent = known ? `= ${compact(value(`local.${id}`))}` : "";
-        fitText(label);
+        changed.push(label);
       }
       el.classList.toggle("has-local", known);
       const activeNode = active && active.node;
@@ -101,6 +109,7 @@ export class View {
       row.classList.toggle("active", active !== null && row.dataset.nodeId === active.node);
     }
     this.root.querySelector("#update-equations")?.classList.toggle("active", active !== null && active.phase === "update");
+    fitTexts(changed);
   }
 
   // A pulse travels along the edges into a node (forward) or out of it, backwards (backward).

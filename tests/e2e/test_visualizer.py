@@ -413,6 +413,16 @@ def test_apply_keeps_the_epochs_to_train_in_the_permalink(page: Page):
     expect(page.locator("#epoch-label")).to_have_text("Epoch 5")
 
 
+def test_widest_layers_run_a_whole_epoch(page: Page):
+    """Four hidden layers 16 wide: Forward, Backward and Update complete and the gradients reach the first weights."""
+    open_app(page, "?hidden=16,16,16,16&seed=1&animate=0")
+    press(page, "Update")
+    expect(page.locator("#phase-label")).to_have_text("weights updated")
+    expect(node_grad(page, "J")).to_have_text(number_re("1"))
+    expect(page.locator('[data-fill="grads.w1_1_1"]').first).not_to_have_text("?")
+    expect(page.locator("#announcer")).to_have_text(re.compile(r"^Update: w1_1_1 := "))
+
+
 def test_query_string_sets_the_network(page: Page):
     """/?x=4&y=2&w1=0.5&w2=0.8&lr=0.1 fills the form and the graph with those numbers."""
     open_app(page, "?x=4&y=2&w1=0.5&w2=0.8&lr=0.1&animate=0")
