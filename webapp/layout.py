@@ -6,6 +6,7 @@ as in the worksheet's figure; wider weight matrices are drawn on their edges ins
 layer stays readable. A 1-wide target y sits above J.
 """
 
+from collections import Counter
 from dataclasses import asdict, dataclass
 
 from webapp.engine.graph import weight_partners
@@ -70,9 +71,9 @@ def layout(graph: dict) -> dict:
     tallest = max(widths.values())
     middle = MAIN_TOP + (tallest - 1) * ROW_PITCH / 2
     outputs = sum(1 for n in nodes if n["kind"] == "target")
-    z_per_layer = {
-        lay: sum(1 for n in nodes if n["kind"] == "sum" and n["layer"] == lay) for lay in range(1, depth + 1)
-    }
+    z_per_layer = Counter(n["layer"] for n in nodes if n["kind"] == "sum")
+    weights_per_layer = Counter(n["layer"] for n in nodes if n["kind"] == "weight")
+    biased_layers = {n["layer"] for n in nodes if n["kind"] == "bias"}
 
     def centre_x(col: int) -> float:
         return MARGIN + NODE_WIDTH / 2 + col * COLUMN_PITCH
@@ -88,14 +89,9 @@ def layout(graph: dict) -> dict:
         if kind in ("input", "sum", "activation"):
             y = row_y(n["index"], widths[col])
         elif kind == "weight":
-            wide = (
-                z_per_layer[n["layer"]] > 1
-                or sum(1 for m in nodes if m["kind"] == "weight" and m["layer"] == n["layer"]) > 1
-            )
-            if wide:
-                continue  # drawn on its edge
-            has_bias = any(m["kind"] == "bias" and m["layer"] == n["layer"] for m in nodes)
-            x, y = x - (NODE_WIDTH / 2 + 6 if has_bias else 0), TOP_BAND
+            if weights_per_layer[n["layer"]] > 1:
+                continue  # a matrix wider than 1 × 1 rides on its edges
+            x, y = x - (NODE_WIDTH / 2 + 6 if n["layer"] in biased_layers else 0), TOP_BAND
         elif kind == "bias":
             if z_per_layer[n["layer"]] > 1:
                 continue  # shown in the parameter table
