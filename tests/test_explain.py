@@ -21,6 +21,14 @@ def test_worksheet_rows_follow_the_worksheet():
     assert t["local"][3]["derivative"].endswith("= a_{1}")
 
 
+def test_wide_networks_keep_every_forward_step_and_the_cost_row():
+    network = Network((16, 16, 16, 1), ("relu", "relu", "linear"))
+    t = tables(network, build_graph(network))
+    assert len(t["forward_order"]) == 16 + 16 + 16 + 16 + 1 + 1 + 1
+    assert t["forward_order"][-1] == "J" and t["forward_order"][:2] == ["z1_1", "z1_2"]
+    assert len(t["forward"]) == 40 and t["forward"][-1]["node"] == "J"
+
+
 def every_network():
     for loss in LOSSES:
         for activation in ACTIVATIONS:

@@ -26,27 +26,25 @@ def _sum_tex(tex: dict, weights: list[str], inputs: list[str], bias: str | None)
     return terms + (f" + {tex[bias]}" if bias else "")
 
 
+def forward_order(graph: dict) -> list[str]:
+    """Nodes the forward pass computes, layer by layer, ending at J."""
+    return [n["id"] for n in graph["nodes"] if n["kind"] in ("sum", "activation", "cost")]
+
+
 def forward_rows(network: Network, graph: dict) -> list[dict]:
-    """One row per function node: its definition and the key of its value."""
+    """One row per function node, in forward order: its definition (J's row is always kept)."""
     tex = _tex_of(graph)
     names = Names(network)
-    rows = []
+    formulas = {"J": LOSSES[network.loss].tex}
     for k in range(network.depth):
         inputs = names.layer_inputs(k + 1)
         activation = ACTIVATIONS[network.activations[k]]
         for j, (z, a) in enumerate(zip(names.z[k], names.a[k], strict=True)):
             bias = names.biases[k][j] if network.bias else None
-            rows.append({"node": z, "tex": f"{tex[z]} = {_sum_tex(tex, names.weights[k][j], inputs, bias)}"})
-            rows.append({"node": a, "tex": f"{tex[a]} = {activation.tex.replace('{z}', tex[z])}"})
-    rows = _forward_order(rows, names)
-    rows.append({"node": "J", "tex": LOSSES[network.loss].tex})
-    return rows[:MAX_ROWS]
-
-
-def _forward_order(rows: list[dict], names: Names) -> list[dict]:
-    order = [n for k in range(len(names.z)) for n in names.z[k] + names.a[k]]
-    position = {n: i for i, n in enumerate(order)}
-    return sorted(rows, key=lambda r: position[r["node"]])
+            formulas[z] = f"{tex[z]} = {_sum_tex(tex, names.weights[k][j], inputs, bias)}"
+            formulas[a] = f"{tex[a]} = {activation.tex.replace('{z}', tex[z])}"
+    rows = [{"node": node, "tex": formulas[node]} for node in forward_order(graph)]
+    return rows if len(rows) <= MAX_ROWS else [*rows[: MAX_ROWS - 1], rows[-1]]
 
 
 def _derivative_tex(edge: dict, network: Network, tex: dict, nodes: dict) -> tuple[str, str]:
@@ -160,5 +158,6 @@ def tables(network: Network, graph: dict) -> dict:
         "accumulation": accumulation_rows(graph),
         "chains": chain_rows(network, graph),
         "updates": update_rows(graph),
+        "forward_order": forward_order(graph),
         "backward_order": backward_order(graph),
     }

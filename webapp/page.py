@@ -70,7 +70,7 @@ def page_state(query: Mapping[str, list[str]]) -> dict:
     client = {
         "config": {k: v for k, v in config.items() if k != "epochs"},
         "run": run,
-        "forwardOrder": [row["node"] for row in explained["forward"]],
+        "forwardOrder": explained["forward_order"],
         "backwardOrder": explained["backward_order"],
         "params": [n["id"] for n in graph["nodes"] if n["kind"] in ("weight", "bias")],
         # Known before any pass: the data and the starting parameters.

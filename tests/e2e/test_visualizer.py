@@ -419,6 +419,8 @@ def test_widest_layers_run_a_whole_epoch(page: Page):
     press(page, "Update")
     expect(page.locator("#phase-label")).to_have_text("weights updated")
     expect(node_grad(page, "J")).to_have_text(number_re("1"))
+    expect(node_value(page, "J")).to_have_text(re.compile(r"^= \d"))
+    expect(page.locator('#forward-table [data-fill="values.J"]')).to_have_text(re.compile(r"^\d"))
     expect(page.locator('[data-fill="grads.w1_1_1"]').first).not_to_have_text("?")
     expect(page.locator("#announcer")).to_have_text(re.compile(r"^Update: w1_1_1 := "))
 
