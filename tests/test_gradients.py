@@ -223,8 +223,9 @@ def test_both_loops_record_the_same_run(problem, learning_rate, epochs, budget):
     a, b = (train(network, params, x, y, learning_rate, epochs, detail, history_budget, engine) for engine in LOOPS)
     if a.diverged_at is None and a.costs.max() < GROWTH_LIMIT:
         # Sums may round differently (BLAS fuses and reorders), and numpy's exp and tanh differ from
-        # math's in the last bit; sums that cancel leave those differences absolute, not relative.
-        assert_same_runs(a, b, rtol=1e-12, atol=1e-14)
+        # math's in the last bit; sums that cancel leave those differences absolute, not relative,
+        # and each epoch's update carries them on (seen: 5e-14 on a gradient of 0.002 at epoch 5).
+        assert_same_runs(a, b, rtol=1e-10, atol=1e-12)
     else:
         # Each epoch of a run that blows up multiplies the last bit's difference with its numbers.
         assert_same_outcome(a, b)
