@@ -24,9 +24,14 @@ def overlaps(a, b, gap=0.0):
     )
 
 
-@pytest.mark.parametrize("network", NETWORKS, ids=lambda n: "-".join(map(str, n.layers)) + ("b" if n.bias else ""))
-def test_boxes_do_not_overlap_and_fit_the_canvas(network):
-    drawn = layout(build_graph(network))
+NAMES = ["-".join(map(str, n.layers)) + ("b" if n.bias else "") for n in NETWORKS]
+ORIENTATIONS = ["wide", "tall"]
+
+
+@pytest.mark.parametrize("orientation", ORIENTATIONS)
+@pytest.mark.parametrize("network", NETWORKS, ids=NAMES)
+def test_boxes_do_not_overlap_and_fit_the_canvas(network, orientation):
+    drawn = layout(build_graph(network), orientation)
     for a, b in itertools.combinations(drawn["nodes"], 2):
         assert not overlaps(a, b, gap=4), (a["id"], b["id"])
     for box in drawn["nodes"]:
@@ -34,9 +39,10 @@ def test_boxes_do_not_overlap_and_fit_the_canvas(network):
         assert box["y"] - box["height"] / 2 >= 0 and box["y"] + box["height"] / 2 <= drawn["height"]
 
 
-@pytest.mark.parametrize("network", NETWORKS, ids=lambda n: "-".join(map(str, n.layers)) + ("b" if n.bias else ""))
-def test_edges_join_drawn_boxes_and_labels_avoid_boxes(network):
-    drawn = layout(build_graph(network))
+@pytest.mark.parametrize("orientation", ORIENTATIONS)
+@pytest.mark.parametrize("network", NETWORKS, ids=NAMES)
+def test_edges_join_drawn_boxes_and_labels_avoid_boxes(network, orientation):
+    drawn = layout(build_graph(network), orientation)
     ids = {b["id"] for b in drawn["nodes"]}
     for edge in drawn["edges"]:
         assert edge["source"] in ids and edge["target"] in ids
@@ -52,3 +58,11 @@ def test_worksheet_draws_weights_as_nodes_and_wide_layers_put_them_on_edges():
     carried = {e["param"] for e in wide["edges"] if e["param"]}
     assert carried == {"w1_1_1", "w1_2_1", "w2_1_1", "w2_1_2"}
     assert not carried & {b["id"] for b in wide["nodes"]}
+
+
+def test_tall_drawing_of_the_worksheet_fits_a_phone():
+    tall = layout(build_graph(NETWORKS[0]), "tall")
+    assert tall["width"] <= 328, "360 px less the page's padding"
+    ys = {b["id"]: b["y"] for b in tall["nodes"]}
+    assert ys["x"] < ys["z1"] < ys["a1"] < ys["z2"] < ys["yhat"] < ys["J"]
+    assert ys["w1"] == ys["z1"] and ys["w2"] == ys["z2"]

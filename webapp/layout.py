@@ -1,9 +1,11 @@
 """Drawing coordinates for the computational graph: plain data the SVG template only has to print.
 
-Columns follow the forward pass (x, z1, a1, z2, ŷ, J); each column's neurons are centred on a
-shared middle line. A 1 × 1 weight (and a 1-wide layer's bias) sits in a band above its z node,
-as in the worksheet's figure; wider weight matrices are drawn on their edges instead, so a wide
-layer stays readable. A 1-wide target y sits above J.
+Nodes are placed once on an abstract grid: a *stage* along the forward pass (x, z1, a1, z2, ŷ, J)
+and a *lane* across it (a layer's neurons, centred on a shared middle), or the *band* beside the
+stages that holds a 1 × 1 weight and a 1-wide layer's bias (as in the worksheet's figure) and a
+1-wide target y. Wider weight matrices are drawn on their edges instead, so a wide layer stays
+readable. The grid is then drawn two ways: `wide`, stages left to right with the band above them,
+and `tall`, stages top to bottom with the band on their left, for narrow screens.
 """
 
 from collections import Counter
@@ -13,11 +15,14 @@ from webapp.engine.graph import weight_partners
 
 NODE_WIDTH = 112
 NODE_HEIGHT = 66
-COLUMN_PITCH = 156
-ROW_PITCH = 96
-TOP_BAND = 58  # centre of the band of weights, biases and the target
-MAIN_TOP = 200  # centre of the first row of the main band
 MARGIN = 16
+BAND_SHIFT = 0.5  # a weight and a bias share their stage's band, one to each side of it
+# Distances between centres in each drawing: along the stages, across the lanes, and from the
+# band to the first lane.
+PITCHES = {
+    "wide": {"stage": 156, "lane": 96, "band": 142},
+    "tall": {"stage": 120, "lane": 132, "band": 168},
+}
 
 
 @dataclass
@@ -47,7 +52,16 @@ class EdgePath:
     always: bool  # label always in view: straight edges in layers up to 3 wide; the rest show it on hover
 
 
-def _column_of(node: dict, depth: int) -> int:
+@dataclass
+class Place:
+    """A node on the grid: its stage, and its lane (from the middle) or its side of the band."""
+
+    stage: float
+    lane: float | None  # None: in the band
+    shift: float = 0.0  # along the stages, for a weight and a bias sharing the band
+
+
+def _stage_of(node: dict, depth: int) -> int:
     kind, layer = node["kind"], node["layer"]
     if kind == "input":
         return 0
@@ -58,53 +72,54 @@ def _column_of(node: dict, depth: int) -> int:
     return 2 * depth + 1  # target and cost
 
 
-def layout(graph: dict) -> dict:
-    """Boxes for drawn nodes, paths for edges, the canvas size."""
+def _places(graph: dict) -> tuple[dict[str, Place], int]:
+    """Where each drawn node sits on the grid, and the widest stage's neuron count."""
     nodes = graph["nodes"]
-    by_id = {n["id"]: n for n in nodes}
     depth = max(n["layer"] for n in nodes if n["kind"] == "sum")
-    widths: dict[int, int] = {}
-    for n in nodes:
-        if n["kind"] in ("input", "sum", "activation"):
-            col = _column_of(n, depth)
-            widths[col] = widths.get(col, 0) + 1
-    tallest = max(widths.values())
-    middle = MAIN_TOP + (tallest - 1) * ROW_PITCH / 2
+    widths = Counter(_stage_of(n, depth) for n in nodes if n["kind"] in ("input", "sum", "activation"))
     outputs = sum(1 for n in nodes if n["kind"] == "target")
     z_per_layer = Counter(n["layer"] for n in nodes if n["kind"] == "sum")
     weights_per_layer = Counter(n["layer"] for n in nodes if n["kind"] == "weight")
     biased_layers = {n["layer"] for n in nodes if n["kind"] == "bias"}
 
-    def centre_x(col: int) -> float:
-        return MARGIN + NODE_WIDTH / 2 + col * COLUMN_PITCH
+    def lane(index: int, count: int) -> float:
+        return index - (count - 1) / 2
 
-    def row_y(index: int, count: int) -> float:
-        return middle + (index - (count - 1) / 2) * ROW_PITCH
+    places: dict[str, Place] = {}
+    for n in nodes:
+        stage, kind, layer = _stage_of(n, depth), n["kind"], n["layer"]
+        if kind in ("input", "sum", "activation"):
+            places[n["id"]] = Place(stage, lane(n["index"], widths[stage]))
+        elif kind == "weight" and weights_per_layer[layer] == 1:
+            places[n["id"]] = Place(stage, None, -BAND_SHIFT if layer in biased_layers else 0.0)
+        elif kind == "bias" and z_per_layer[layer] == 1:
+            # Beside its weight when that is drawn too; alone above (or beside) its z otherwise.
+            places[n["id"]] = Place(stage, None, BAND_SHIFT if weights_per_layer[layer] == 1 else 0.0)
+        elif kind == "target":
+            places[n["id"]] = Place(stage, None) if outputs == 1 else Place(stage, lane(n["index"], outputs) + 0.5)
+        elif kind == "cost":
+            places[n["id"]] = Place(stage + (1 if outputs > 1 else 0), 0.0)
+        # Other weights and biases are not drawn as nodes: they ride on their edges.
+    return places, max(widths.values())
+
+
+def layout(graph: dict, orientation: str = "wide") -> dict:
+    """Boxes for drawn nodes, paths for edges, the canvas size, in the `wide` or `tall` drawing."""
+    pitch = PITCHES[orientation]
+    places, tallest = _places(graph)
+    tall = orientation == "tall"
+    along, across = (NODE_HEIGHT, NODE_WIDTH) if tall else (NODE_WIDTH, NODE_HEIGHT)
+    band = MARGIN + across / 2
+    middle = band + pitch["band"] + (tallest - 1) * pitch["lane"] / 2
+    labels = {n["id"]: (n["kind"], n["label"]) for n in graph["nodes"]}
 
     boxes: dict[str, NodeBox] = {}
-    for n in nodes:
-        col = _column_of(n, depth)
-        kind = n["kind"]
-        x = centre_x(col)
-        if kind in ("input", "sum", "activation"):
-            y = row_y(n["index"], widths[col])
-        elif kind == "weight":
-            if weights_per_layer[n["layer"]] > 1:
-                continue  # a matrix wider than 1 × 1 rides on its edges
-            x, y = x - (NODE_WIDTH / 2 + 6 if n["layer"] in biased_layers else 0), TOP_BAND
-        elif kind == "bias":
-            if z_per_layer[n["layer"]] > 1:
-                continue  # shown in the parameter table
-            x, y = x + NODE_WIDTH / 2 + 6, TOP_BAND
-        elif kind == "target":
-            if outputs == 1:
-                y = TOP_BAND
-            else:
-                x, y = centre_x(col), row_y(n["index"], outputs) + ROW_PITCH / 2
-        else:  # cost
-            x = centre_x(col + (1 if outputs > 1 else 0))
-            y = middle
-        boxes[n["id"]] = NodeBox(n["id"], kind, n["label"], x, y, NODE_WIDTH, NODE_HEIGHT)
+    for node_id, place in places.items():
+        a = MARGIN + along / 2 + place.stage * pitch["stage"] + place.shift * (along + 12)
+        b = band if place.lane is None else middle + place.lane * pitch["lane"]
+        x, y = (b, a) if tall else (a, b)
+        kind, label = labels[node_id]
+        boxes[node_id] = NodeBox(node_id, kind, label, x, y, NODE_WIDTH, NODE_HEIGHT)
 
     partners = weight_partners(graph)
     edges = []
@@ -113,42 +128,68 @@ def layout(graph: dict) -> dict:
             continue  # a weight not drawn as a node rides on its value edge
         partner = partners.get(e["id"]) if e["kind"] == "value" else None
         param = partner["source"] if partner and partner["source"] not in boxes else None
-        edges.append(_edge_path(e, boxes[e["source"]], boxes[e["target"]], param, by_id, tallest <= 3))
+        source, target = boxes[e["source"]], boxes[e["target"]]
+        from_band = places[e["source"]].lane is None
+        draw = _tall_edge if tall else _wide_edge
+        edges.append(draw(e, source, target, from_band, param, labels, tallest <= 3))
     width = max(b.x + b.width / 2 for b in boxes.values()) + MARGIN
     height = max(b.y + b.height / 2 for b in boxes.values()) + MARGIN + 24
     return {
+        "orientation": orientation,
         "width": round(width),
         "height": round(height),
         "nodes": [asdict(b) for b in boxes.values()],
         "edges": [asdict(e) for e in edges],
-        "label_width": COLUMN_PITCH - NODE_WIDTH / 2 - 12,
+        "label_width": pitch["stage"] - NODE_WIDTH / 2 - 12 if not tall else pitch["band"] - 24,
     }
 
 
-def _edge_path(edge: dict, source: NodeBox, target: NodeBox, param: str | None, by_id: dict, roomy: bool) -> EdgePath:
-    labelled = by_id[edge["source"]]["kind"] not in ("input", "target")
-    symbol = f"d{target.label}/d{source.label}"
-    if source.y < MAIN_TOP - NODE_HEIGHT and abs(source.x - target.x) < NODE_WIDTH:
-        # From the band above straight down into the node below it.
+def _edge(edge: dict, symbol: str, path: str, label: tuple, param, labels: dict, always: bool) -> EdgePath:
+    labelled = labels[edge["source"]][0] not in ("input", "target")
+    return EdgePath(
+        edge["id"], edge["kind"], edge["source"], edge["target"], symbol, path, *label, param, labelled, always
+    )
+
+
+def _symbol(source: NodeBox, target: NodeBox) -> str:
+    return f"d{target.label}/d{source.label}"
+
+
+def _wide_edge(edge, source: NodeBox, target: NodeBox, from_band: bool, param, labels, roomy: bool) -> EdgePath:
+    """Left to right; from the band above, down into the node."""
+    symbol = _symbol(source, target)
+    if from_band and abs(source.x - target.x) < NODE_WIDTH:
         x1, y1 = source.x, source.y + source.height / 2
-        x2, y2 = (
-            source.x if abs(source.x - target.x) < 1 else target.x + (source.x - target.x) / 3,
-            target.y - target.height / 2,
-        )
+        x2 = source.x if abs(source.x - target.x) < 1 else target.x + (source.x - target.x) / 3
+        y2 = target.y - target.height / 2
         path = f"M{x1:.1f},{y1:.1f} L{x2:.1f},{y2:.1f}"
-        return EdgePath(
-            edge["id"], edge["kind"], edge["source"], edge["target"], symbol, path,
-            x1 + 8, y1 + 16, "start", param, labelled, x1 == x2,
-        )  # fmt: skip
+        return _edge(edge, symbol, path, (x1 + 8, y1 + 16, "start"), param, labels, x1 == x2)
     x1, y1 = source.x + source.width / 2, source.y
     x2, y2 = target.x - target.width / 2, target.y
-    if source.y < MAIN_TOP - NODE_HEIGHT:
-        # A parameter from the band above into a node further right: leave from its bottom.
-        x1, y1 = source.x, source.y + source.height / 2
+    if from_band:
+        x1, y1 = source.x, source.y + source.height / 2  # a target y above J, further right
     bend = (x2 - x1) / 2
     path = f"M{x1:.1f},{y1:.1f} C{x1 + bend:.1f},{y1:.1f} {x2 - bend:.1f},{y2:.1f} {x2:.1f},{y2:.1f}"
     # Above the boxes' top edge, so a label never sits on a box whatever its width.
-    return EdgePath(
-        edge["id"], edge["kind"], edge["source"], edge["target"], symbol, path,
-        (x1 + x2) / 2, min(y1, y2) - NODE_HEIGHT / 2 - 18, "middle", param, labelled, y1 == y2 and roomy,
-    )  # fmt: skip
+    label = ((x1 + x2) / 2, min(y1, y2) - NODE_HEIGHT / 2 - 18, "middle")
+    return _edge(edge, symbol, path, label, param, labels, y1 == y2 and roomy)
+
+
+def _tall_edge(edge, source: NodeBox, target: NodeBox, from_band: bool, param, labels, roomy: bool) -> EdgePath:
+    """Top to bottom; from the band on the left, across into the node."""
+    symbol = _symbol(source, target)
+    if from_band:
+        x1, y1 = source.x + source.width / 2, source.y
+        x2, y2 = target.x - target.width / 2, target.y + (source.y - target.y) / 3
+        path = f"M{x1:.1f},{y1:.1f} L{x2:.1f},{y2:.1f}"
+        # Above the band's box, ending at its edge: the labels of the edges between stages sit
+        # further right, beside the lanes.
+        label = (x1, min(source.y, target.y) - NODE_HEIGHT / 2 - 18, "end")
+        return _edge(edge, symbol, path, label, param, labels, abs(y1 - y2) < 1 and roomy)
+    x1, y1 = source.x, source.y + source.height / 2
+    x2, y2 = target.x, target.y - target.height / 2
+    bend = (y2 - y1) / 2
+    path = f"M{x1:.1f},{y1:.1f} C{x1:.1f},{y1 + bend:.1f} {x2:.1f},{y2 - bend:.1f} {x2:.1f},{y2:.1f}"
+    # Left of a straight edge, towards the band, where nothing else is drawn between two stages.
+    label = ((x1 + x2) / 2 - 8, (y1 + y2) / 2 - 4, "end")
+    return _edge(edge, symbol, path, label, param, labels, x1 == x2 and roomy)

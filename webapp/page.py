@@ -85,7 +85,7 @@ def page_state(query: Mapping[str, list[str]]) -> dict:
     }
     return {
         "graph": graph,
-        "layout": layout(graph),
+        "layouts": [layout(graph, "wide"), layout(graph, "tall")],
         "tables": explained,
         "nodes": nodes,
         "form": values,

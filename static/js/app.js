@@ -317,6 +317,13 @@ document.addEventListener("keydown", (event) => {
   }
 });
 
+// Crossing the narrow-screen breakpoint swaps the drawing: its labels are fitted anew.
+matchMedia("(max-width: 600px)").addEventListener("change", render);
+const scroller = document.querySelector(".graph-scroll");
+new ResizeObserver(() => {
+  document.getElementById("scroll-hint").hidden = scroller.scrollWidth <= scroller.clientWidth + 1;
+}).observe(scroller);
+
 linkHighlights(document.querySelector("main"));
 wireSettings(document.getElementById("settings"));
 render();

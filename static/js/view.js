@@ -46,9 +46,9 @@ export class View {
   constructor(root, labels) {
     this.root = root;
     this.labels = labels;
-    this.svg = root.querySelector("#graph");
-    this.nodes = new Map([...this.svg.querySelectorAll(".node")].map((el) => [el.dataset.nodeId, el]));
-    this.edges = new Map([...this.svg.querySelectorAll(".edge")].map((el) => [el.dataset.edgeId, el]));
+    // Every drawing of the graph (wide and tall) shows the same state.
+    this.nodes = [...root.querySelectorAll("svg.graph .node")].map((el) => [el.dataset.nodeId, el]);
+    this.edges = [...root.querySelectorAll("svg.graph .edge")].map((el) => [el.dataset.edgeId, el]);
     this.fills = [...root.querySelectorAll("[data-fill]")];
     this.rows = [...root.querySelectorAll(".tables-panel [data-node-id]")];
   }
@@ -86,7 +86,7 @@ export class View {
       el.setAttribute("aria-label", `${label}${spoken}${gradText === null ? "" : `, gradient dJ/d${label} ${gradText}`}`);
       const isDead = dead.has(id) && shown(`values.${id}`);
       el.classList.toggle("dead", isDead);
-      el.querySelector(".node-badge").textContent = isDead ? "dead ReLU: no gradient passes" : "";
+      el.querySelector(".node-badge").textContent = isDead ? "dead ReLU" : "";
       el.classList.toggle("computed", shown(`values.${id}`));
       el.classList.toggle("has-grad", shown(`grads.${id}`));
       el.classList.toggle("updated", isParam && revealed.has("after"));
@@ -115,7 +115,7 @@ export class View {
   // A pulse travels along the edges into a node (forward) or out of it, backwards (backward).
   pulse(step, duration) {
     if (!duration || !step.node) return Promise.resolve();
-    const edges = [...this.edges.values()].filter((el) =>
+    const edges = this.edges.map(([, el]) => el).filter((el) =>
       step.phase === "forward" ? el.dataset.target === step.node : el.dataset.source === step.node,
     );
     const frames =
@@ -131,7 +131,7 @@ export class View {
   }
 
   cancelPulses() {
-    for (const el of this.edges.values()) el.querySelector(".edge-pulse").getAnimations().forEach((a) => a.cancel());
+    for (const [, el] of this.edges) el.querySelector(".edge-pulse").getAnimations().forEach((a) => a.cancel());
   }
 }
 

@@ -49,5 +49,6 @@ def mentions_number_re(number: str) -> re.Pattern:
 def open_app(page: Page, query: str = "") -> Page:
     """Open the page at `/` plus `query` (e.g. "?animate=0") and wait until the graph is drawn."""
     page.goto("/" + query)
-    expect(page.locator("#graph [data-node-id]").first).to_be_visible()
+    # The wide drawing (#graph), or on a narrow screen the tall one (#graph-tall).
+    expect(page.locator("svg.graph:visible [data-node-id]").first).to_be_visible()
     return page

@@ -425,6 +425,24 @@ def test_widest_layers_run_a_whole_epoch(page: Page):
     expect(page.locator("#announcer")).to_have_text(re.compile(r"^Update: w1_1_1 := "))
 
 
+def test_narrow_screens_get_the_graph_top_to_bottom(page: Page):
+    """At 360 px the tall drawing replaces the wide one and shows the same numbers, with no sideways scroll."""
+    page.set_viewport_size({"width": 360, "height": 800})
+    open_app(page, INSTANT)
+    expect(page.locator("#graph")).to_be_hidden()
+    tall = page.locator("#graph-tall")
+    expect(tall).to_be_visible()
+    press(page, "Backward")
+    expect(tall.locator('[data-node-id="J"] .node-value')).to_have_text(number_re("0.32"))
+    expect(tall.locator('[data-node-id="w1"] .node-grad')).to_have_text(number_re("-1.92"))
+    expect(tall.locator('[data-edge-id="a1-z2"] .edge-local')).to_have_text(number_re("0.8"))
+    x, j = (tall.locator(f'[data-node-id="{n}"]').bounding_box() for n in ("x", "J"))
+    assert x["y"] < j["y"], "the forward pass runs down the page"
+    scroller = page.locator(".graph-scroll")
+    assert scroller.evaluate("el => el.scrollWidth <= el.clientWidth + 1")
+    expect(page.locator("#scroll-hint")).to_be_hidden()
+
+
 def test_query_string_sets_the_network(page: Page):
     """/?x=4&y=2&w1=0.5&w2=0.8&lr=0.1 fills the form and the graph with those numbers."""
     open_app(page, "?x=4&y=2&w1=0.5&w2=0.8&lr=0.1&animate=0")
