@@ -41,10 +41,10 @@ def format_number(value: float) -> str:
     return f"{value:.10g}"
 
 
-def param_ids(network: Network) -> list[str]:
-    names = Names(network)
-    ids = [w for matrix in names.weights for row in matrix for w in row]
-    return ids + [b for vector in names.biases for b in vector]
+def _by_id(names: Names, weights: list, biases: list | None) -> dict[str, float]:
+    """Weights and biases in the API's nested layout, keyed by parameter id."""
+    flat = [v for matrix in weights for row in matrix for v in row] + [v for vector in biases or [] for v in vector]
+    return dict(zip(names.params(), flat, strict=True))
 
 
 def to_request(query: Mapping[str, list[str]]) -> tuple[dict, dict, dict]:
@@ -132,7 +132,8 @@ def _params_from_query(query, body: dict, base: dict, errors: dict) -> None:
         network = Network(tuple(layers), ("linear",) * (len(layers) - 1), bias=bias)
     except ValueError:
         return
-    ids = param_ids(network)
+    names = Names(network)
+    ids = names.params()
     given = {i: query[i][0].strip() for i in ids if query.get(i) and query[i][0].strip()}
     values = {}
     for pid, text in given.items():
@@ -142,30 +143,15 @@ def _params_from_query(query, body: dict, base: dict, errors: dict) -> None:
             errors[f"param-{pid}"] = "must be a number"
     if errors or not values or "seed" in body:
         return
-    names = Names(network)
     if len(values) < len(ids):
         if "layers" in body or "weights" not in base:
             missing = ", ".join(i for i in ids if i not in values)
             errors["params"] = f"give every starting weight ({missing} missing), or a seed"
             return
-        # Parameters left out keep the preset's values: `/?w1=0.3` changes w1 alone.
-        preset = Names(network)
-        base_values = {
-            w: v
-            for matrix_ids, matrix in zip(preset.weights, base["weights"], strict=True)
-            for id_row, row in zip(matrix_ids, matrix, strict=True)
-            for w, v in zip(id_row, row, strict=True)
-        }
-        base_biases = base.get("biases") or [[0.0] * len(ids) for ids in preset.biases]  # the API's default
-        base_values |= {
-            b: v
-            for vector_ids, vector in zip(preset.biases, base_biases, strict=True)
-            for b, v in zip(vector_ids, vector, strict=True)
-        }
-        values = {**base_values, **values}
-        if len(values) < len(ids):
-            errors["params"] = "give every starting weight and bias, or a seed"
-            return
+        # Parameters left out keep the preset's values (its layers are these): `/?w1=0.3` changes
+        # w1 alone. Biases the preset lacks start at 0, the API's default.
+        biases = (base.get("biases") or [[0.0] * len(vector) for vector in names.biases]) if bias else None
+        values = {**_by_id(names, base["weights"], biases), **values}
     body["weights"] = [[[values[w] for w in row] for row in matrix] for matrix in names.weights]
     if bias:
         body["biases"] = [[values[b] for b in vector] for vector in names.biases]
@@ -218,12 +204,7 @@ def form_values(config: dict, options: dict, graph: dict) -> dict:
         "train": options["train"],
         "params": [],
     }
-    flat = [v for matrix in config["weights"] for row in matrix for v in row]
-    if config["bias"]:
-        flat += [v for vector in config["biases"] for v in vector]
     labels = {n["id"]: n["label"] for n in graph["nodes"]}
-    values["params"] = [
-        {"id": pid, "label": labels[pid], "value": format_number(v)}
-        for pid, v in zip(param_ids(network), flat, strict=True)
-    ]
+    start = _by_id(Names(network), config["weights"], config["biases"] if config["bias"] else None)
+    values["params"] = [{"id": pid, "label": labels[pid], "value": format_number(v)} for pid, v in start.items()]
     return values

@@ -7,7 +7,7 @@ from pydantic import ValidationError
 
 from webapp import limits
 from webapp.engine import Network, Params, build_graph, init_params, train
-from webapp.engine.report import report
+from webapp.engine.report import nested, report
 from webapp.presets import PRESETS, merged_request
 from webapp.schema import TrainRequest
 
@@ -122,8 +122,7 @@ def run(req: TrainRequest) -> dict:
         history_budget=limits.HISTORY_BUDGET,
     )
     config = req.model_dump(exclude={"preset", "detail_epochs", "detail_samples"})
-    config["weights"] = [w.tolist() for w in params.weights]
-    config["biases"] = [b.tolist() for b in params.biases] if network.bias else None
+    config.update({"biases": None, **nested(params)})  # the starting parameters, however they were given
     return {"graph": build_graph(network), "config": config, **report(result, samples)}
 
 

@@ -47,6 +47,11 @@ class Names:
                 [f"b{lay}{_suffix(j, layers[lay])}" for j in range(layers[lay])] for lay in range(1, depth + 1)
             ]
 
+    def params(self) -> list[str]:
+        """Every weight's and bias's id, in the order of the flat parameter vector (weights, then biases)."""
+        weights = [w for matrix in self.weights for row in matrix for w in row]
+        return weights + [b for vector in self.biases for b in vector]
+
     def layer_inputs(self, layer: int) -> list[str]:
         """Ids of the values feeding layer `layer` (1-based)."""
         return self.inputs if layer == 1 else self.a[layer - 2]

@@ -9,14 +9,6 @@ from webapp.engine.network import Params
 from webapp.engine.training import Run
 
 
-def _params_by_id(names: Names, params: Params, out: dict) -> None:
-    for ids, w in zip(names.weights, params.weights, strict=True):
-        for id_row, w_row in zip(ids, w.tolist(), strict=True):
-            out.update(zip(id_row, w_row, strict=True))
-    for ids, b in zip(names.biases, params.biases, strict=True):
-        out.update(zip(ids, b.tolist(), strict=True))
-
-
 def nested(params: Params) -> dict:
     """Weights (and biases) in the API's nested-list layout."""
     out = {"weights": [w.tolist() for w in params.weights]}
@@ -97,7 +89,7 @@ def epoch_details(run: Run, names: Names, samples: list[int]) -> dict[int, dict]
     local_at |= table.add(grad_y.transpose(1, 0, 2)[:, rows], [f"{y}-J" for y in names.targets])
     columns = table.per_epoch()
 
-    param_index = {name: i for i, name in enumerate(_param_ids(names, network))}
+    param_index = {name: i for i, name in enumerate(names.params())}
     local_order = _local_order(network, names, local_at, param_index)
 
     thetas = np.array([r.theta for r in records])
@@ -157,13 +149,6 @@ def _local_order(network, names: Names, local_at: dict[str, int], param_index: d
     return order
 
 
-def _param_ids(names: Names, network) -> list[str]:
-    """Every weight's and bias's id, in theta's order."""
-    ids: dict = {}
-    _params_by_id(names, Params(network, np.arange(network.param_count, dtype=float)), ids)
-    return list(ids)
-
-
 def status_of(run: Run, names: Names) -> dict:
     """What happened, in words a student can act on."""
     if run.diverged_at is not None:
@@ -205,6 +190,6 @@ def report(run: Run, samples: list[int]) -> dict:
         "final": nested(run.params_after),
         "history": {
             "epochs": run.history_epochs.tolist(),
-            "params": dict(zip(_param_ids(names, run.network), history_columns, strict=True)),
+            "params": dict(zip(names.params(), history_columns, strict=True)),
         },
     }
