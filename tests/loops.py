@@ -5,9 +5,17 @@ import numpy as np
 LOOPS = ("numpy", "scalar")
 
 
+# A cost this small is a perfect fit reached through rounding: whether its gradients then come out
+# exactly 0 (stuck_at) depends on the last bit, unlike the exact zeros of dead ReLUs.
+PERFECT_FIT = 1e-20
+
+
 def assert_same_outcome(a, b):
     """Two runs end alike and record the same epochs."""
-    assert (a.diverged_at, a.stuck_at, a.dead_at_stuck) == (b.diverged_at, b.stuck_at, b.dead_at_stuck)
+    assert (a.diverged_at, a.dead_at_stuck) == (b.diverged_at, b.dead_at_stuck)
+    fitted = len(a.costs) and min(a.costs.min(), b.costs.min()) < PERFECT_FIT
+    if not fitted:
+        assert a.stuck_at == b.stuck_at
     assert list(a.detail) == list(b.detail)
     assert len(a.costs) == len(b.costs)
     np.testing.assert_array_equal(a.history_epochs, b.history_epochs)
