@@ -18,3 +18,19 @@ MAX_DETAIL_EPOCHS = 200
 DETAIL_BUDGET = 20_000
 # Parameter values kept for the weights-per-epoch history.
 HISTORY_BUDGET = 10_000
+
+# Work budget: a request's cost in CPU time grows with epochs × samples × parameters (every epoch
+# multiplies each parameter by each sample about three times), plus a fixed cost per epoch for the
+# numpy calls themselves, worth about EPOCH_OVERHEAD_UNITS of that product.
+EPOCH_OVERHEAD_UNITS = 10_000
+MAX_WORK_UNITS = 200_000_000
+
+
+def param_count(layers: list[int], bias: bool) -> int:
+    weights = sum(a * b for a, b in zip(layers, layers[1:], strict=False))
+    return weights + (sum(layers[1:]) if bias else 0)
+
+
+def work_units(layers: list[int], bias: bool, samples: int, epochs: int) -> int:
+    """A request's cost in the units MAX_WORK_UNITS bounds; call it only on sizes already within the limits."""
+    return epochs * (samples * param_count(layers, bias) + EPOCH_OVERHEAD_UNITS)
