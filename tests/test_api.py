@@ -7,8 +7,7 @@ import pytest
 
 from tests.worksheet import EPOCHS, TOLERANCE
 from webapp import limits
-from webapp.engine import training
-from webapp.schema import TrainResponse
+from webapp.request.schema import TrainResponse
 
 
 def post(client, body):
@@ -32,7 +31,7 @@ def test_empty_request_is_the_worksheet(client):
     assert epoch["cost"] == pytest.approx(golden["cost"], abs=TOLERANCE)
     assert epoch["grads"]["w1"] == pytest.approx(golden["grads"]["w1"], abs=TOLERANCE)
     assert epoch["grads"]["w2"] == pytest.approx(golden["grads"]["w2"], abs=TOLERANCE)
-    assert epoch["weights_after"] == [[[pytest.approx(0.692, abs=TOLERANCE)]], [[pytest.approx(0.92, abs=TOLERANCE)]]]
+    assert epoch["after"] == {"w1": pytest.approx(0.692, abs=TOLERANCE), "w2": pytest.approx(0.92, abs=TOLERANCE)}
     assert data["final_cost"] == pytest.approx(EPOCHS[1]["cost"], abs=TOLERANCE)
     assert {n["id"] for n in data["graph"]["nodes"]} == {"x", "y", "w1", "w2", "z1", "a1", "z2", "yhat", "J"}
     TrainResponse.model_validate(data)
@@ -47,10 +46,7 @@ def test_second_epoch_through_the_api(client):
     for node, grad in golden["grads"].items():
         got = epoch["grads"][node]
         assert (got[0] if isinstance(got, list) else got) == pytest.approx(grad, abs=TOLERANCE)
-    assert epoch["weights_after"] == [
-        [[pytest.approx(golden["after"]["w1"])]],
-        [[pytest.approx(golden["after"]["w2"])]],
-    ]
+    assert epoch["after"] == {p: pytest.approx(v, abs=TOLERANCE) for p, v in golden["after"].items()}
 
 
 def test_presets_are_listed_and_usable(client):
@@ -67,7 +63,7 @@ def test_preset_fields_can_be_overridden(client):
     data = post(client, {"preset": "worksheet", "learning_rate": 0.2, "x": [[1.0]]}).get_json()
     assert data["config"]["learning_rate"] == 0.2
     assert data["epochs"][0]["values"]["z1"] == [0.5]
-    assert data["epochs"][0]["weights_after"][1][0][0] == pytest.approx(0.8 + 0.2 * (2 - 0.4) * 0.5)
+    assert data["epochs"][0]["after"]["w2"] == pytest.approx(0.8 + 0.2 * (2 - 0.4) * 0.5)
 
 
 def test_changing_layers_drops_the_presets_shape_and_seeds_weights(client):
@@ -102,14 +98,14 @@ def test_long_runs_stay_small(client):
         "x": [[0.01 * i] * limits.MAX_WIDTH for i in range(limits.MAX_SAMPLES)],
         "y": [[0.5] * limits.MAX_WIDTH] * limits.MAX_SAMPLES,
         "learning_rate": 0.001,
-        "epochs": limits.MAX_EPOCHS,
     }
+    body["epochs"] = limits.max_epochs(body["layers"], True, limits.MAX_SAMPLES)
     response = post(client, body)
     assert response.status_code == 200
     assert len(response.data) < 1_600_000
     data = response.get_json()
-    assert data["detail_epochs"][0] == 1 and data["detail_epochs"][-1] == limits.MAX_EPOCHS
-    assert len(data["epochs"]) == limits.MAX_EPOCHS
+    assert data["detail_epochs"][0] == 1 and data["detail_epochs"][-1] == body["epochs"]
+    assert len(data["epochs"]) == body["epochs"]
     assert data["detail_samples"][0] == 0
 
 
@@ -226,26 +222,41 @@ def test_cost_derivative_by_a_target_divides_by_every_sample_not_the_shown_ones(
     assert epoch["local"]["yhat-J"] == epoch["grads"]["yhat"]
 
 
-def numbers(data, path=""):
-    """Every number in a JSON document by its path; everything else as is."""
-    if isinstance(data, dict):
-        return {k: v for key, value in data.items() for k, v in numbers(value, f"{path}.{key}").items()}
-    if isinstance(data, list):
-        return {k: v for i, value in enumerate(data) for k, v in numbers(value, f"{path}[{i}]").items()}
-    return {path: data}
+def test_single_parameters_by_id_override_the_start(client):
+    data = post(client, {"params": {"w2": -0.25}}).get_json()
+    assert data["config"]["weights"] == [[[0.5]], [[-0.25]]]
+    assert data["epochs"][0]["values"]["w2"] == -0.25
+    response = post(client, {"params": {"w3": 1.0, "w9_1_1": 2.0}})
+    assert response.status_code == 400
+    assert [e["field"] for e in response.get_json()["errors"]] == ["params.w3", "params.w9_1_1"]
 
 
-@pytest.mark.parametrize("preset", ["worksheet", "diverging", "dead_relu", "two_hidden", "xor"])
-def test_both_training_loops_answer_the_same(client, monkeypatch, preset):
-    """The scalar loop trains the smallest networks; forcing either loop must not change the answer."""
-    answers = []
-    for work in (0, 10**9):  # every network to the numpy loop, then every one to the scalar loop
-        monkeypatch.setattr(training, "SCALAR_MAX_WORK", work)
-        answers.append(numbers(post(client, {"preset": preset, "epochs": 300}).get_json()))
-    numpy_answer, scalar_answer = answers
-    assert numpy_answer.keys() == scalar_answer.keys()
-    for path, value in numpy_answer.items():
-        if isinstance(value, float):
-            assert scalar_answer[path] == pytest.approx(value, rel=1e-9, abs=1e-12), path
-        else:
-            assert scalar_answer[path] == value, path
+def test_every_node_and_edge_carries_its_formula(client):
+    graph = post(client, {"preset": "two_hidden"}).get_json()["graph"]
+    formulas = {n["id"]: n["formula"] for n in graph["nodes"]}
+    assert formulas["z1_2"] == "z_{1,2} = w_{1,2,1} x + b_{1,2}"
+    assert formulas["J"].startswith("J = ") and formulas["x"] is None
+    derivatives = {e["id"]: e["derivative"] for e in graph["edges"]}
+    assert derivatives["a1_2-z2"] == r"\frac{dz_{2}}{da_{1,2}} = w_{2,1,2}"
+    assert derivatives["b2-z2"] == r"\frac{dz_{2}}{db_{2}} = 1"
+
+
+def test_the_graph_can_be_left_out(client):
+    data = post(client, {"include_graph": False}).get_json()
+    assert "graph" not in data and data["epochs"][0]["detail"]
+
+
+def test_the_work_budget_names_the_most_epochs_allowed(client):
+    body = {
+        "layers": [limits.MAX_WIDTH] * limits.MAX_LAYERS,
+        "bias": True,
+        "x": [[0.01] * limits.MAX_WIDTH] * limits.MAX_SAMPLES,
+        "y": [[0.5] * limits.MAX_WIDTH] * limits.MAX_SAMPLES,
+    }
+    most = limits.max_epochs(body["layers"], True, limits.MAX_SAMPLES)
+    assert 1 <= most < limits.MAX_EPOCHS
+    response = post(client, {**body, "epochs": most + 1})
+    assert response.status_code == 400
+    (error,) = response.get_json()["errors"]
+    assert error["field"] == "epochs" and f"at most {most} epochs" in error["message"]
+    assert post(client, {**body, "epochs": most}).status_code == 200

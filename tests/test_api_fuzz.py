@@ -5,7 +5,7 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from webapp.schema import TrainRequest
+from webapp.request.schema import TrainRequest
 
 FIELDS = sorted(TrainRequest.model_fields)
 json_values = st.recursive(

@@ -1,9 +1,13 @@
 """The settings form's query, both ways, and where API errors land in it."""
 
+import time
+import tracemalloc
+
 import pytest
 
-from webapp import form
-from webapp.engine import Network
+from webapp.engine import Graph, Network
+from webapp.request import form
+from webapp.request.resolve import resolve
 
 
 @pytest.mark.parametrize(
@@ -25,34 +29,67 @@ def query(**fields):
     return {k: v if isinstance(v, list) else [v] for k, v in fields.items()}
 
 
+def resolved(**fields):
+    body, _, errors = form.to_request(query(**fields))
+    assert errors == {}
+    return resolve({**body, "epochs": 1}, unknown_params="ignore")
+
+
 def test_worksheet_weights_come_from_their_fields():
     body, options, errors = form.to_request(query(w1="0.25", w2="-1", lr="0.3"))
     assert errors == {}
-    assert body["weights"] == [[[0.25]], [[-1.0]]]
+    assert body["params"] == {"w1": 0.25, "w2": -1.0}
     assert body["learning_rate"] == 0.3
     assert options["animate"] is True
+    assert resolved(w1="0.25", w2="-1").config()["weights"] == [[[0.25]], [[-1.0]]]
 
 
 def test_weights_left_out_keep_the_presets():
-    body, _, errors = form.to_request(query(w1="0.3"))
-    assert errors == {}
-    assert body["weights"] == [[[0.3]], [[0.8]]]
-    body, _, errors = form.to_request(query(w1="0.3", bias="on"))
-    assert errors == {}
-    assert body["biases"] == [[0.0], [0.0]]
+    assert resolved(w1="0.3").config()["weights"] == [[[0.3]], [[0.8]]]
+    config = resolved(w1="0.3", bias="on").config()
+    assert config["weights"] == [[[0.3]], [[0.8]]] and config["biases"] == [[0.0], [0.0]]
 
 
-def test_weights_that_do_not_fit_new_layers_must_all_be_given():
-    _, _, errors = form.to_request(query(form="1", hidden="2", w1_1_1="0.3"))
-    assert "w1_2_1" in errors["params"]
+def test_a_new_shape_keeps_the_weights_whose_ids_it_still_has():
+    # A second hidden layer: w1 and w2 keep their values, w3 comes from the seed.
+    config = resolved(form="1", hidden="1, 1", w1="0.3", w2="0.7").config()
+    assert config["layers"] == [1, 1, 1, 1]
+    assert config["weights"][:2] == [[[0.3]], [[0.7]]]
+    # Widening: the old ids are gone and are dropped, not refused.
+    config = resolved(form="1", hidden="2", w1="0.3", w2="0.7", w1_2_1="0.25").config()
+    assert config["layers"] == [1, 2, 1] and config["weights"][0][1] == [0.25]
 
 
 @pytest.mark.parametrize(
-    ("hidden", "message"), [("1 1 1 1 1", "at most 4 hidden layers"), ("0", "1 to 16"), ("17", "1 to 16")]
+    ("hidden", "message"),
+    [("1 1 1 1 1", "at most 4 hidden layers"), ("0", "1 to 16"), ("17", "1 to 16"), ("97387315", "1 to 16")],
 )
 def test_hidden_layers_are_checked_in_their_own_terms(hidden, message):
     _, _, errors = form.to_request(query(hidden=hidden))
     assert message in errors["hidden"]
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "message"),
+    [
+        ("hidden", "16 " * 20_000, "at most 4 hidden layers"),
+        ("hidden", "9" * 60_000, "1 to 16"),
+        ("x", "1," * 30_000, "at most 256 samples"),
+        ("x", "1 " * 30_000, "at most 16 numbers"),
+        ("x", "1" * 100_000, "longer than"),
+        ("w1", "1" * 100_000, "longer than"),
+    ],
+)
+def test_huge_fields_are_refused_quickly_and_without_memory(field, text, message):
+    tracemalloc.start()
+    start = time.perf_counter()
+    _, _, errors = form.to_request(query(**{field: text}))
+    elapsed = time.perf_counter() - start
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert any(message in m for m in errors.values()), errors
+    assert elapsed < 0.5, f"{elapsed:.2f} s"
+    assert peak < 20 * len(text) + 1_000_000, f"{peak} bytes for a {len(text)}-character field"
 
 
 def test_changing_the_hidden_layers_keeps_the_output_activation():
@@ -60,7 +97,6 @@ def test_changing_the_hidden_layers_keeps_the_output_activation():
     assert errors == {}
     assert body["layers"] == [1, 2, 2, 1]
     assert body["activations"] == ["tanh", "tanh", "sigmoid"]
-    assert "weights" not in body, "the old weights do not fit the new layers"
 
 
 def test_unchecked_bias_box_turns_biases_off():
@@ -73,6 +109,8 @@ def test_preset_sets_how_many_epochs_train_runs():
     assert options["train"] == 500
     _, options, _ = form.to_request(query(animate="0"))
     assert options == {"animate": False, "train": form.DEFAULT_TRAIN_EPOCHS}
+    _, _, errors = form.to_request(query(train="20000"))
+    assert "1 to 10000" in errors["train"]
 
 
 @pytest.mark.parametrize(
@@ -84,9 +122,11 @@ def test_preset_sets_how_many_epochs_train_runs():
         ("activations[1]", "act-1"),
         ("weights[1][0][1]", "param-w2_1_2"),
         ("biases[0][1]", "param-b1_2"),
-        ("epochs", "form"),
+        ("params.w1_2_1", "param-w1_2_1"),
+        ("epochs", "train"),
+        ("detail_epochs", "form"),
     ],
 )
 def test_api_errors_land_on_their_form_field(api_field, form_field):
-    network = Network((1, 2, 1), ("relu", "relu"), bias=True)
-    assert form.field_of(api_field, network) == form_field
+    graph = Graph(Network((1, 2, 1), ("relu", "relu"), bias=True))
+    assert form.field_of(api_field, graph) == form_field

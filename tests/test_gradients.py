@@ -2,8 +2,7 @@
 
 The reference here is an independent, loop-based implementation of the forward pass and the
 costs; the engine's forward values are checked against it and its backward pass against
-central differences of it. Every check runs through both training loops, and the two loops are
-checked against each other.
+central differences of it; the report's local derivatives rebuild every gradient edge by edge.
 """
 
 import math
@@ -13,10 +12,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from tests.loops import LOOPS, assert_same_outcome, assert_same_runs
-from webapp.engine import ACTIVATIONS, LOSSES, Network, init_params, train
-from webapp.engine.graph import Names
-from webapp.engine.report import report
+from webapp.engine import ACTIVATIONS, LOSSES, Graph, Network, Params, init_params, train
+from webapp.presentation.report import report
 
 STEP = 1e-6
 REL_TOLERANCE = 1e-5
@@ -25,13 +22,6 @@ KINK_MARGIN = 1e-3  # ReLU-like inputs closer than this to 0 would straddle the 
 # A BCE output closer than this to 0 or 1 makes the cost too steep for a step of STEP: the central
 # difference's error grows as (STEP / ŷ)², 1e-4 relative at ŷ = 1e-4.
 SATURATION_MARGIN = 1e-3
-GROWTH_LIMIT = 1e3  # a cost beyond this, from costs near 1, means the run is blowing up
-
-
-@pytest.fixture(scope="module", params=LOOPS)
-def engine(request):
-    """The training loop a test runs through: each test taking it runs once per loop."""
-    return request.param
 
 
 def reference_activation(name, z):
@@ -104,8 +94,8 @@ def problems(draw):
     x = rng.normal(size=(samples, layers[0]))
     y = rng.uniform(0.05, 0.95, size=(samples, layers[-1])) if loss == "bce" else rng.normal(size=(samples, layers[-1]))
     params = init_params(network, int(rng.integers(2**32)))
-    if network.bias:
-        params.theta[sum(r * c for r, c in network.weight_shapes()) :] = rng.normal(scale=0.5, size=sum(layers[1:]))
+    for bias in params.biases:
+        bias[:] = rng.normal(scale=0.5, size=len(bias))
     return network, params, x, y
 
 
@@ -123,10 +113,10 @@ def away_from_saturation(network, activations):
 
 @settings(max_examples=150, deadline=None)
 @given(problems())
-def test_forward_values_match_a_loop_implementation(engine, problem):
+def test_forward_values_match_a_loop_implementation(problem):
     network, params, x, y = problem
-    run = train(network, params, x, y, 0.1, 1, [1], engine=engine)
-    record = run.detail[1]
+    run = train(network, params, x, y, 0.1, 1, [1])
+    record = run.record(1)
     weights, biases = nested(params)
     zs, activations = reference_forward(network, weights, biases, x.tolist())
     for k in range(network.depth):
@@ -136,96 +126,78 @@ def test_forward_values_match_a_loop_implementation(engine, problem):
     assert record.cost == pytest.approx(expected, rel=1e-10, abs=1e-12)
 
 
-def smooth_epoch(problem, engine):
+def smooth_epoch(problem):
     """One epoch of the problem, where central differences are meaningful (no kink or saturation near)."""
     network, params, x, y = problem
-    run = train(network, params, x, y, 0.1, 1, [1], engine=engine)
-    record = run.detail[1]
+    run = train(network, params, x, y, 0.1, 1, [1])
+    record = run.record(1)
     assume(away_from_kinks(network, record.z) and away_from_saturation(network, record.a))
     return run, record
 
 
 @settings(max_examples=150, deadline=None)
 @given(problems())
-def test_parameter_gradients_match_central_differences(engine, problem):
+def test_parameter_gradients_match_central_differences(problem):
     network, params, x, y = problem
-    _, record = smooth_epoch(problem, engine)
+    _, record = smooth_epoch(problem)
     theta = params.theta
     numeric = np.empty_like(theta)
     for i in range(len(theta)):
         costs = []
         for sign in (1, -1):
-            nudged = params.copy()
+            nudged = Params(network, params.theta.copy())
             nudged.theta[i] += sign * STEP
             costs.append(reference_run_cost(network, *nested(nudged), x.tolist(), y.tolist()))
         numeric[i] = (costs[0] - costs[1]) / (2 * STEP)
-    np.testing.assert_allclose(record.grads.theta, numeric, rtol=REL_TOLERANCE, atol=ABS_TOLERANCE)
+    np.testing.assert_allclose(record.grad_theta, numeric, rtol=REL_TOLERANCE, atol=ABS_TOLERANCE)
 
 
 @settings(max_examples=100, deadline=None)
 @given(problems())
-def test_node_gradients_match_central_differences(engine, problem):
+def test_node_gradients_match_central_differences(problem):
     network, params, x, y = problem
-    run, _ = smooth_epoch(problem, engine)
-    names = Names(network)
-    data = report(run, list(range(len(x))))["epochs"][0]
+    run, _ = smooth_epoch(problem)
+    graph = Graph(network)
+    data = report(run, graph, list(range(len(x))))["epochs"][0]
     weights, biases = nested(params)
     for k in range(network.depth):
         for j in range(network.layers[k + 1]):
             for s in range(len(x)):
-                for kind, ids in (("z", names.z), ("a", names.a)):
+                for kind, node_kind in (("z", "sum"), ("a", "activation")):
                     up = reference_run_cost(network, weights, biases, x.tolist(), y.tolist(), (k, s, j, kind, STEP))
                     down = reference_run_cost(network, weights, biases, x.tolist(), y.tolist(), (k, s, j, kind, -STEP))
                     numeric = (up - down) / (2 * STEP)
-                    assert data["grads"][ids[k][j]][s] == pytest.approx(numeric, rel=REL_TOLERANCE, abs=ABS_TOLERANCE)
+                    node = graph.ids(node_kind, k + 1)[j]
+                    assert data["grads"][node][s] == pytest.approx(numeric, rel=REL_TOLERANCE, abs=ABS_TOLERANCE)
 
 
 @settings(max_examples=60, deadline=None)
 @given(problems())
-def test_chain_rule_through_local_derivatives_rebuilds_every_gradient(engine, problem):
+def test_chain_rule_through_local_derivatives_rebuilds_every_gradient(problem):
     """dJ/dsource = Σ over out-edges of dJ/dtarget · local derivative: the backward pass, edge by edge."""
     network, params, x, y = problem
-    run = train(network, params, x, y, 0.1, 1, [1], engine=engine)
-    data = report(run, list(range(len(x))))["epochs"][0]
-    from webapp.engine import build_graph
-
-    graph = build_graph(network)
-    per_sample = {n["id"] for n in graph["nodes"] if n["per_sample"]}
-    for node in graph["nodes"]:
-        if node["kind"] in ("input", "target", "cost"):
+    run = train(network, params, x, y, 0.1, 1, [1])
+    graph = Graph(network)
+    data = report(run, graph, list(range(len(x))))["epochs"][0]
+    for node in graph.nodes:
+        if node.kind in ("input", "target", "cost"):
             continue
-        out_edges = [e for e in graph["edges"] if e["source"] == node["id"]]
         total = np.zeros(len(x))
-        for e in out_edges:
-            upstream = data["grads"][e["target"]]
-            upstream = np.full(len(x), upstream) if e["target"] not in per_sample else np.asarray(upstream)
-            total += upstream * np.asarray(data["local"][e["id"]])
-        expected = total if node["per_sample"] else total.sum()
-        np.testing.assert_allclose(data["grads"][node["id"]], expected, rtol=1e-9, atol=1e-12)
+        for e in graph.out_of(node.id):
+            upstream = data["grads"][e.target]
+            upstream = np.asarray(upstream) if graph.node[e.target].per_sample else np.full(len(x), upstream)
+            total += upstream * np.asarray(data["local"][e.id])
+        if node.param:
+            # A parameter's gradient is the sum of its per-sample terms, each dJ/dz · dz/dθ.
+            np.testing.assert_allclose(data["terms"][node.id], total, rtol=1e-9, atol=1e-12)
+        expected = total if node.per_sample else total.sum()
+        np.testing.assert_allclose(data["grads"][node.id], expected, rtol=1e-9, atol=1e-12)
 
 
-def test_bce_stays_finite_when_the_output_saturates(engine):
+def test_bce_stays_finite_when_the_output_saturates():
     network = Network((1, 1), ("sigmoid",), "bce")
     params = init_params(network, 0)
     params.theta[:] = 50.0
-    run = train(network, params, [[1.0]], [[0.0]], 0.1, 1, [1], engine=engine)
+    run = train(network, params, [[1.0]], [[0.0]], 0.1, 1, [1])
     assert run.costs[0] == pytest.approx(50.0)
-    np.testing.assert_allclose(run.detail[1].grads.theta, [1.0])
-
-
-@settings(max_examples=200, deadline=None)
-@given(problems(), st.floats(0.001, 0.5), st.integers(1, 12), st.integers(0, 2))
-def test_both_loops_record_the_same_run(problem, learning_rate, epochs, budget):
-    """Costs, history, every detail value and gradient: equal to rounding, with the same outcome."""
-    network, params, x, y = problem
-    detail = range(1, epochs + 1, 2)
-    history_budget = (2, 3 * network.param_count, 20_000)[budget]
-    a, b = (train(network, params, x, y, learning_rate, epochs, detail, history_budget, engine) for engine in LOOPS)
-    if a.diverged_at is None and a.costs.max() < GROWTH_LIMIT:
-        # Sums may round differently (BLAS fuses and reorders), and numpy's exp and tanh differ from
-        # math's in the last bit; sums that cancel leave those differences absolute, not relative,
-        # and each epoch's update carries them on (seen: 5e-14 on a gradient of 0.002 at epoch 5).
-        assert_same_runs(a, b, rtol=1e-10, atol=1e-12)
-    else:
-        # Each epoch of a run that blows up multiplies the last bit's difference with its numbers.
-        assert_same_outcome(a, b)
+    np.testing.assert_allclose(run.record(1).grad_theta, [1.0])

@@ -4,8 +4,8 @@ import itertools
 
 import pytest
 
-from webapp.engine import Network, build_graph
-from webapp.layout import layout
+from webapp.engine import Graph, Network
+from webapp.presentation.layout import layout
 
 NETWORKS = [
     Network((1, 1, 1), ("relu", "relu")),
@@ -31,7 +31,7 @@ ORIENTATIONS = ["wide", "tall"]
 @pytest.mark.parametrize("orientation", ORIENTATIONS)
 @pytest.mark.parametrize("network", NETWORKS, ids=NAMES)
 def test_boxes_do_not_overlap_and_fit_the_canvas(network, orientation):
-    drawn = layout(build_graph(network), orientation)
+    drawn = layout(Graph(network), orientation)
     for a, b in itertools.combinations(drawn["nodes"], 2):
         assert not overlaps(a, b, gap=4), (a["id"], b["id"])
     for box in drawn["nodes"]:
@@ -42,7 +42,7 @@ def test_boxes_do_not_overlap_and_fit_the_canvas(network, orientation):
 @pytest.mark.parametrize("orientation", ORIENTATIONS)
 @pytest.mark.parametrize("network", NETWORKS, ids=NAMES)
 def test_edges_join_drawn_boxes_and_labels_avoid_boxes(network, orientation):
-    drawn = layout(build_graph(network), orientation)
+    drawn = layout(Graph(network), orientation)
     ids = {b["id"] for b in drawn["nodes"]}
     for edge in drawn["edges"]:
         assert edge["source"] in ids and edge["target"] in ids
@@ -52,16 +52,16 @@ def test_edges_join_drawn_boxes_and_labels_avoid_boxes(network, orientation):
 
 
 def test_worksheet_draws_weights_as_nodes_and_wide_layers_put_them_on_edges():
-    worksheet = layout(build_graph(NETWORKS[0]))
+    worksheet = layout(Graph(NETWORKS[0]))
     assert {b["id"] for b in worksheet["nodes"]} >= {"w1", "w2"}
-    wide = layout(build_graph(NETWORKS[2]))
+    wide = layout(Graph(NETWORKS[2]))
     carried = {e["param"] for e in wide["edges"] if e["param"]}
     assert carried == {"w1_1_1", "w1_2_1", "w2_1_1", "w2_1_2"}
     assert not carried & {b["id"] for b in wide["nodes"]}
 
 
 def test_tall_drawing_of_the_worksheet_fits_a_phone():
-    tall = layout(build_graph(NETWORKS[0]), "tall")
+    tall = layout(Graph(NETWORKS[0]), "tall")
     assert tall["width"] <= 328, "360 px less the page's padding"
     ys = {b["id"]: b["y"] for b in tall["nodes"]}
     assert ys["x"] < ys["z1"] < ys["a1"] < ys["z2"] < ys["yhat"] < ys["J"]

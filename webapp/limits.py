@@ -1,5 +1,7 @@
 """The API's limits: large enough for teaching, small enough that no request can hog the server."""
 
+from itertools import pairwise
+
 MAX_LAYERS = 6  # input and output included
 MAX_WIDTH = 16
 MAX_SAMPLES = 256
@@ -8,6 +10,8 @@ MAX_ABS_NUMBER = 1e6  # inputs, targets, initial weights and biases
 MAX_LEARNING_RATE = 100.0
 MAX_BODY_BYTES = 256 * 1024
 MAX_DETAIL_SAMPLES = 8
+# Parameters given one by one (`params`): no network has more.
+MAX_PARAMS = (MAX_LAYERS - 1) * MAX_WIDTH * (MAX_WIDTH + 1)
 # Epochs of detail in one response, asked for or chosen. By default a run gets as many as the
 # budget below fits, but never more than this many: evenly spaced, the first and last epoch always
 # included. Every detail epoch costs time to record, report and encode, and the budget alone would
@@ -27,8 +31,13 @@ MAX_WORK_UNITS = 200_000_000
 
 
 def param_count(layers: list[int], bias: bool) -> int:
-    weights = sum(a * b for a, b in zip(layers, layers[1:], strict=False))
+    weights = sum(a * b for a, b in pairwise(layers))
     return weights + (sum(layers[1:]) if bias else 0)
+
+
+def max_epochs(layers: list[int], bias: bool, samples: int) -> int:
+    """The most epochs the work budget allows this network and data."""
+    return min(MAX_EPOCHS, MAX_WORK_UNITS // work_units(layers, bias, samples, 1))
 
 
 def work_units(layers: list[int], bias: bool, samples: int, epochs: int) -> int:

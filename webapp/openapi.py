@@ -5,7 +5,7 @@ from functools import cache
 from pydantic.json_schema import models_json_schema
 
 from webapp import limits
-from webapp.schema import ErrorResponse, TrainRequest, TrainResponse
+from webapp.request.schema import ErrorResponse, TrainRequest, TrainResponse
 
 
 def _ref(name: str) -> dict:

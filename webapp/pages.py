@@ -8,7 +8,7 @@ from pathlib import Path
 import plotly
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 
-from webapp import page
+from webapp.presentation import page
 
 bp = Blueprint("pages", __name__)
 
@@ -80,6 +80,6 @@ def plotly_url() -> str:
 
 @bp.app_template_filter()
 def mathml(tex: str):
-    from webapp.mathml import mathml as convert
+    from webapp.presentation.mathml import mathml as convert
 
     return convert(tex)

@@ -1,35 +1,41 @@
-// The visualizer's controller: one state (epoch, cursor), actions that move it, one render.
+// The visualizer's controller: a state (epoch, cursor, the action in progress), a store (the run),
+// a view (the DOM), and the actions that move the state, each ending in one render.
 
-import { formatNumber, plainName } from "./format.js";
+import { formatNumber } from "./format.js";
+import { Equations, complete } from "./equations.js";
 import { buildSteps, phaseEnds, revealedKeys } from "./steps.js";
+import { PageState } from "./state.js";
 import { RunStore } from "./store.js";
-import { View, linkHighlights, numberFor } from "./view.js";
+import { View, linkHighlights } from "./view.js";
 import { CostChart } from "./chart.js";
 import { wireSettings } from "./settings.js";
 
 const initial = JSON.parse(document.getElementById("initial-state").textContent);
+const graph = initial.graph;
+const labels = Object.fromEntries(graph.nodes.map((n) => [n.id, n.label]));
+const params = graph.nodes.filter((n) => n.param).map((n) => n.id);
+// Known before any pass: the data and the starting parameters.
+const alwaysKnown = graph.nodes.filter((n) => n.kind === "input" || n.kind === "target" || n.param).map((n) => `values.${n.id}`);
+const symbols = new Map(graph.edges.map((e) => [e.id, e.symbol]));
+const outEdges = new Map();
+for (const edge of graph.edges) {
+  if (!outEdges.has(edge.source)) outEdges.set(edge.source, []);
+  outEdges.get(edge.source).push(edge);
+}
 const reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
-const store = new RunStore(initial.config, initial.run);
+const store = new RunStore(initial.config, initial.run, initial.limits.maxEpochs);
+const equations = new Equations(graph, initial.samples);
+equations.setSamples(store.samples);
 const steps = buildSteps(initial.forwardOrder, initial.backwardOrder);
 const ends = phaseEnds(steps);
-const alwaysKnown = initial.known.map((id) => `values.${id}`);
-// dJ/dnode = Σ over the node's out-edges of dJ/dtarget · local derivative: the terms of each node.
-const terms = new Map();
-for (const edge of initial.edges) {
-  if (!terms.has(edge.source)) terms.set(edge.source, []);
-  terms.get(edge.source).push({ grad: edge.target, edge: edge.id });
-}
-const symbols = new Map(initial.edges.map((e) => [e.id, e.symbol]));
-
-const view = new View(document.querySelector("main"), initial.labels);
+const main = document.querySelector("main");
+const view = new View(main, { labels, params, chains: initial.tables.chains, batchSize: initial.samples });
 const announcer = document.getElementById("announcer");
 const runStatus = document.getElementById("run-status");
 const buttons = Object.fromEntries(
   [...document.querySelectorAll("[data-action]")].map((button) => [button.dataset.action, button]),
 );
-
-const state = { epoch: 1, cursor: 0, reached: 0, updated: 0, sample: 0, playing: false };
-let token = 0; // bumped by every new action, so an older animation stops where it is
+const state = new PageState();
 
 function animated() {
   return initial.animate && !reducedMotion.matches;
@@ -44,16 +50,15 @@ function epochData() {
 }
 
 function render() {
-  const epoch = epochData();
-  const revealed = revealedKeys(steps, state.cursor, initial.edges, alwaysKnown);
+  const revealed = revealedKeys(steps, state.cursor, graph.edges, alwaysKnown);
   const active = state.cursor > 0 ? steps[state.cursor - 1] : null;
   view.render({
-    epoch,
-    sample: state.sample,
+    epoch: epochData(),
+    row: state.row,
     revealed,
     active,
     learningRate: store.config.learning_rate,
-    params: initial.params,
+    equations,
   });
   document.getElementById("epoch-label").textContent = `Epoch ${state.epoch}`;
   document.getElementById("phase-label").textContent = phaseText();
@@ -62,6 +67,7 @@ function render() {
 }
 
 function phaseText() {
+  if (!store.available) return "no epoch could be computed";
   if (state.cursor === 0) return "nothing computed yet";
   if (state.cursor < ends.forward) return "forward pass";
   if (state.cursor === ends.forward) return "forward pass done";
@@ -80,46 +86,50 @@ function renderStatus() {
   runStatus.className = `run-status ${status}`;
 }
 
-// What a step revealed, in words for the live region.
+// What a step revealed, in words and numbers for the live region; every equation in it is true.
 function narrate(step) {
-  const num = (key) => formatNumber(numberFor(key, epochData(), state.sample, store.config.learning_rate));
-  const name = step.node && plainName(step.node);
-  if (step.phase === "forward" && step.node === "J" && state.epoch > 1) {
-    const before = formatNumber(store.costs[state.epoch - 2]);
-    const change = store.costs[state.epoch - 1] < store.costs[state.epoch - 2] ? "fell" : "rose";
-    return `J = ${num("values.J")}: the cost ${change} from ${before} at epoch ${state.epoch - 1}`;
+  const epoch = epochData();
+  const num = (value) => formatNumber(value);
+  const label = step.node && labels[step.node];
+  if (step.phase === "forward") {
+    if (step.node === "J" && state.epoch > 1) {
+      const before = num(store.costs[state.epoch - 2]);
+      const change = store.costs[state.epoch - 1] < store.costs[state.epoch - 2] ? "fell" : "rose";
+      return `J = ${num(epoch.values.J)}: the cost ${change} from ${before} at epoch ${state.epoch - 1}`;
+    }
+    const value = epoch.values[step.node];
+    const shown = num(Array.isArray(value) ? value[state.row] : value);
+    const worked = equations.worked(step.node, epoch, state.row);
+    return complete(worked) ? `${label} = ${worked}` : `${label} = ${shown}`;
   }
-  if (step.phase === "forward") return `${name} = ${num(`values.${step.node}`)}`;
   if (step.phase === "backward") {
     if (step.node === "J") return "Backward starts at J: dJ/dJ = 1";
-    const nodeTerms = terms.get(step.node);
-    const formula = nodeTerms.map((t) => `dJ/d${plainName(t.grad)} · ${symbols.get(t.edge)}`).join(" + ");
-    if (initial.params.includes(step.node) && store.samples.length > 1) {
-      return `dJ/d${name} = ${formula}, summed over the samples = ${num(`grads.${step.node}`)}`;
-    }
-    const numbers = nodeTerms.map((t) => `${num(`grads.${t.grad}`)} · ${num(`local.${t.edge}`)}`).join(" + ");
-    return `dJ/d${name} = ${formula} = ${numbers} = ${num(`grads.${step.node}`)}`;
+    const terms = outEdges.get(step.node).map((e) => `dJ/d${labels[e.target]} · ${symbols.get(e.id)}`);
+    const batch = params.includes(step.node) && initial.samples > 1;
+    const formula = batch ? `Σ over the ${initial.samples} samples of ${terms.join(" + ")}` : terms.join(" + ");
+    const numbers = equations.accumulation(step.node, epoch, state.row);
+    const total = epoch.grads[step.node];
+    const result = complete(numbers) ? numbers : num(Array.isArray(total) ? total[state.row] : total);
+    return `dJ/d${label} = ${formula} = ${result}`;
   }
-  const updates = initial.params
-    .slice(0, 4)
-    .map((id) => `${plainName(id)} := ${num(`values.${id}`)} - ${num("lr")} · (${num(`grads.${id}`)}) = ${num(`after.${id}`)}`);
-  return `Update: ${updates.join("; ")}${initial.params.length > 4 ? "; …" : ""}`;
+  const updates = params.slice(0, 4).map((id) => `${labels[id]} ≔ ${equations.update(id, epoch, store.config.learning_rate)}`);
+  return `Update: ${updates.join("; ")}${params.length > 4 ? "; …" : ""}`;
 }
 
 function announce(text) {
   announcer.textContent = text;
 }
 
-async function refreshChart() {
+function refreshChart() {
   const costs = store.costs.slice(0, state.reached);
   const weights = {};
   const history = store.history;
   for (const [id, values] of Object.entries(history.params).slice(0, 8)) {
-    weights[plainName(id)] = history.epochs
+    weights[labels[id]] = history.epochs
       .map((epoch, i) => [epoch, values[i]])
       .filter(([epoch]) => epoch <= state.updated);
   }
-  await chart.update(costs, weights, state.epoch);
+  return chart.update(costs, weights, state.epoch);
 }
 
 // Note how far the student has got: the chart shows costs and weights up to there.
@@ -130,7 +140,7 @@ function markReached(step) {
 
 // Move to `target` steps into the current epoch, one step at a time, animating each; without
 // animation in one jump, so a wide network's thousand steps cost one render.
-async function advanceTo(target, myToken) {
+async function advanceTo(target, signal) {
   if (!stepDuration() && target > state.cursor) {
     const passed = steps.slice(state.cursor, target);
     passed.forEach(markReached);
@@ -138,41 +148,48 @@ async function advanceTo(target, myToken) {
     render();
     announce(narrate(passed[passed.length - 1]));
     if (passed.some((s) => s.node === "J" || s.phase === "update")) refreshChart();
-    return true;
+    return;
   }
   while (state.cursor < target) {
-    if (myToken !== token) return false;
     const step = steps[state.cursor];
     await view.pulse(step, stepDuration() * 0.6);
-    if (myToken !== token) return false;
+    if (signal.aborted) return;
     state.cursor += 1;
     markReached(step);
     render();
     announce(narrate(step));
     // While playing, the chart waits for the end of the epoch: a redraw mid-animation drops frames.
     if ((step.node === "J" || step.phase === "update") && !state.playing) refreshChart();
-    if (state.cursor < target && stepDuration()) await pause(stepDuration() * 0.4);
+    if (state.cursor < target && stepDuration()) await pause(stepDuration() * 0.4, signal);
+    if (signal.aborted) return;
   }
-  return true;
 }
 
-function pause(ms) {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+function pause(ms, signal) {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener("abort", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
-async function loadEpoch(epoch) {
-  await store.ensure(epoch);
-  if (epoch > store.available) return false;
-  await store.detail(epoch);
-  return true;
+async function loadEpoch(epoch, signal) {
+  await store.ensure(epoch, signal);
+  if (signal.aborted || epoch > store.available) return false;
+  await store.detail(epoch, signal);
+  return !signal.aborted;
 }
 
 // After an update, the next forward pass belongs to the next epoch.
-async function nextEpoch() {
+async function nextEpoch(signal) {
   const next = state.epoch + 1;
-  if (!(await loadEpoch(next))) {
-    announce(`Training stopped at epoch ${state.epoch}: ${store.status.message || "no further epochs"}`);
-    renderStatus();
+  if (!(await loadEpoch(next, signal))) {
+    if (!signal.aborted) {
+      announce(`Training stopped at epoch ${state.epoch}: ${store.status.message || "no further epochs"}`);
+      renderStatus();
+    }
     return false;
   }
   state.epoch = next;
@@ -182,50 +199,62 @@ async function nextEpoch() {
   return true;
 }
 
+// Run an action as the one in progress: the previous one is cancelled, and a cancelled action's
+// error (an aborted request) is not an error.
 async function run(action) {
-  const myToken = ++token;
+  const signal = state.begin();
   view.cancelPulses();
   try {
-    await action(myToken);
+    await action(signal);
   } catch (error) {
+    if (signal.aborted) return;
     announce(`Something went wrong: ${error.message}`);
     console.error(error); // a bug, or the server out of reach: either way, on the record
   }
 }
 
+function noEpochs() {
+  if (store.available) return false;
+  announce(store.status.message || "This run has no epochs.");
+  renderStatus();
+  return true;
+}
+
 const actions = {
-  async forward(t) {
-    if (state.cursor === ends.update && !(await nextEpoch())) return;
+  async forward(signal) {
+    if (noEpochs()) return;
+    if (state.cursor === ends.update && !(await nextEpoch(signal))) return;
     if (state.cursor >= ends.forward) return announce(`The forward pass of epoch ${state.epoch} is done: press Backward.`);
-    await advanceTo(ends.forward, t);
+    await advanceTo(ends.forward, signal);
   },
-  async backward(t) {
+  async backward(signal) {
+    if (noEpochs()) return;
     if (state.cursor === ends.update) return announce("The weights are updated: press Forward for the next epoch.");
-    await advanceTo(ends.backward, t);
+    await advanceTo(ends.backward, signal);
   },
-  async update(t) {
+  async update(signal) {
+    if (noEpochs()) return;
     if (state.cursor === ends.update) return announce("Already updated: press Forward for the next epoch.");
-    await advanceTo(ends.update, t);
+    await advanceTo(ends.update, signal);
   },
-  async step(t) {
-    if (state.cursor === ends.update && !(await nextEpoch())) return;
-    await advanceTo(state.cursor + 1, t);
+  async step(signal) {
+    if (noEpochs()) return;
+    if (state.cursor === ends.update && !(await nextEpoch(signal))) return;
+    await advanceTo(state.cursor + 1, signal);
   },
   async reset() {
-    state.epoch = 1;
-    state.cursor = 0;
-    state.reached = 0;
-    state.updated = 0;
+    state.reset();
     render();
     refreshChart();
     announce("Reset: epoch 1, nothing computed yet.");
   },
-  async train() {
+  async train(signal) {
     const input = document.getElementById("train-epochs");
     const count = Number(input.value);
     const error = document.getElementById("error-train");
-    if (!Number.isInteger(count) || count < 1 || count > 10000) {
-      error.textContent = "Epochs to train: a whole number from 1 to 10000.";
+    const most = store.maxEpochs;
+    if (!Number.isInteger(count) || count < 1 || count > most) {
+      error.textContent = `Epochs to train: a whole number from 1 to ${most}.`;
       error.hidden = false;
       input.setAttribute("aria-invalid", "true");
       input.focus();
@@ -233,13 +262,15 @@ const actions = {
     }
     error.hidden = true;
     input.removeAttribute("aria-invalid");
+    if (noEpochs()) return;
     const done = state.cursor === ends.update ? state.epoch : state.epoch - 1;
-    const target = Math.min(done + count, 10000);
+    const target = Math.min(done + count, most);
     announce(`Training ${target - done} epochs…`);
-    await store.ensure(target + 1);
+    await store.ensure(target + 1, signal);
+    if (signal.aborted) return;
     const last = Math.min(target, store.available);
-    if (last < 1) return announce(store.status.message);
-    await store.detail(last);
+    await store.detail(last, signal);
+    if (signal.aborted) return;
     state.epoch = last;
     state.cursor = ends.update;
     state.reached = Math.max(state.reached, last);
@@ -251,10 +282,10 @@ const actions = {
   },
 };
 
-async function showEpoch(epoch) {
-  await run(async () => {
-    setPlaying(false);
-    if (!(await loadEpoch(epoch))) return;
+function showEpoch(epoch) {
+  setPlaying(false);
+  return run(async (signal) => {
+    if (!(await loadEpoch(epoch, signal))) return;
     state.epoch = epoch;
     state.cursor = ends.update;
     render();
@@ -272,13 +303,15 @@ function setPlaying(on) {
 async function play() {
   if (state.playing) {
     setPlaying(false);
-    token++;
+    state.cancel();
+    view.cancelPulses();
     return;
   }
   setPlaying(true);
-  await run(async (t) => {
-    if (state.cursor === ends.update && !(await nextEpoch())) return;
-    await advanceTo(ends.update, t);
+  await run(async (signal) => {
+    if (noEpochs()) return;
+    if (state.cursor === ends.update && !(await nextEpoch(signal))) return;
+    await advanceTo(ends.update, signal);
   });
   if (state.playing) setPlaying(false);
   refreshChart();
@@ -301,7 +334,7 @@ for (const [name, button] of Object.entries(buttons)) {
 
 document.getElementById("log-scale").addEventListener("change", (event) => chart.setLogScale(event.target.checked));
 document.getElementById("sample-select")?.addEventListener("change", (event) => {
-  state.sample = Number(event.target.value);
+  state.row = Number(event.target.value);
   render();
 });
 
@@ -324,8 +357,10 @@ new ResizeObserver(() => {
   document.getElementById("scroll-hint").hidden = scroller.scrollWidth <= scroller.clientWidth + 1;
 }).observe(scroller);
 
-linkHighlights(document.querySelector("main"));
+linkHighlights(main);
 wireSettings(document.getElementById("settings"));
+view.fillSamplePicker(store.samples, store.config.x, state.row);
 render();
+if (!store.available) noEpochs();
 refreshChart();
 chart.start();

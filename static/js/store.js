@@ -1,10 +1,11 @@
-// Runs from the API. A run is deterministic, so any epoch's detail can be fetched again on demand.
-
-const MAX_EPOCHS = 10000;
+// The store owns the data: the run from the API. A run is deterministic, so any epoch's detail
+// can be fetched again on demand; every request takes the caller's AbortSignal, so an action
+// that was cancelled never writes into the store.
 
 export class RunStore {
-  constructor(config, initialRun) {
+  constructor(config, initialRun, maxEpochs) {
     this.config = config;
+    this.maxEpochs = maxEpochs;
     this.details = new Map();
     this.absorb(initialRun);
   }
@@ -21,11 +22,17 @@ export class RunStore {
     return this.costs.length;
   }
 
-  async post(extra) {
+  // Whether the run stopped before `epochs`: it diverged, so later epochs do not exist.
+  get ended() {
+    return this.status.divergedAt !== null && this.status.divergedAt !== undefined;
+  }
+
+  async post(extra, signal) {
     const response = await fetch("/api/train", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ ...this.config, ...extra }),
+      body: JSON.stringify({ ...this.config, ...extra, include_graph: false }),
+      signal,
     });
     const data = await response.json();
     if (!response.ok) {
@@ -36,15 +43,17 @@ export class RunStore {
   }
 
   // Make sure the costs of `epochs` epochs are known (fetching ahead, so stepping on is instant).
-  async ensure(epochs) {
-    const wanted = Math.min(epochs, MAX_EPOCHS);
-    if (wanted <= this.available || this.status.divergedAt) return;
-    this.absorb(await this.post({ epochs: Math.min(MAX_EPOCHS, Math.max(wanted, 2 * this.available)) }));
+  async ensure(epochs, signal) {
+    const wanted = Math.min(epochs, this.maxEpochs);
+    if (wanted <= this.available || this.ended) return;
+    const run = await this.post({ epochs: Math.min(this.maxEpochs, Math.max(wanted, 2 * this.available)) }, signal);
+    if (!signal || !signal.aborted) this.absorb(run);
   }
 
-  async detail(epoch) {
+  async detail(epoch, signal) {
     if (!this.details.has(epoch)) {
-      const run = await this.post({ epochs: epoch, detail_epochs: [epoch], detail_samples: this.samples });
+      const run = await this.post({ epochs: epoch, detail_epochs: [epoch], detail_samples: this.samples }, signal);
+      if (signal && signal.aborted) return undefined;
       this.details.set(epoch, run.epochs[epoch - 1]);
     }
     return this.details.get(epoch);

@@ -1,26 +1,19 @@
-// Draws a state onto the server-rendered graph and tables: fills numbers, sets classes, runs pulses.
+// The view owns the DOM: it draws a state onto the server-rendered graph and tables (numbers,
+// classes, written-out equations) and runs the pulses along the edges.
 
 import { formatNumber } from "./format.js";
+import { complete } from "./equations.js";
 
-const PARAM_ID = /^([wb])(\d+)(?:_(\d+))?(?:_(\d+))?$/;
-
-// A parameter's value after the update, from the API's nested weights_after / biases_after.
-function afterValue(epoch, id) {
-  const [, kind, layer, first, second] = id.match(PARAM_ID);
-  const k = Number(layer) - 1;
-  if (kind === "w") return epoch.weights_after[k][first ? Number(first) - 1 : 0][second ? Number(second) - 1 : 0];
-  return epoch.biases_after[k][first ? Number(first) - 1 : 0];
-}
-
-export function numberFor(key, epoch, sample, learningRate) {
+// A number of the shown epoch by key: "values.z1", "grads.w1", "local.w1-z1", "after.w1" or "lr".
+// Per-sample numbers are lists over the detail's samples; `row` picks one.
+export function numberFor(key, epoch, row, learningRate) {
   if (key === "lr") return learningRate;
+  if (!epoch) return null;
   const dot = key.indexOf(".");
-  const kind = key.slice(0, dot);
-  const id = key.slice(dot + 1);
-  if (kind === "after") return afterValue(epoch, id);
-  const value = epoch[kind] && epoch[kind][id];
+  const table = epoch[key.slice(0, dot)];
+  const value = table ? table[key.slice(dot + 1)] : undefined;
   if (value === undefined) return null;
-  return Array.isArray(value) ? value[sample] : value;
+  return Array.isArray(value) ? value[row] : value;
 }
 
 // Shrink graph labels whose numbers are wider than their room, rather than let them spill over
@@ -42,33 +35,50 @@ function fitTexts(elements) {
 
 const compact = (v) => formatNumber(v, { compact: true });
 
+function byData(root, attribute) {
+  return [...root.querySelectorAll(`[data-${attribute}]`)].map((el) => [el.dataset[camel(attribute)], el]);
+}
+
+function camel(name) {
+  return name.replace(/-([a-z])/g, (_, c) => c.toUpperCase());
+}
+
 export class View {
-  constructor(root, labels) {
+  constructor(root, { labels, params, chains, batchSize }) {
     this.root = root;
     this.labels = labels;
+    this.params = new Set(params);
+    this.chains = new Map(chains.map((c) => [c.param, c.edges]));
+    this.batchSize = batchSize;
     // Every drawing of the graph (wide and tall) shows the same state.
     this.nodes = [...root.querySelectorAll("svg.graph .node")].map((el) => [el.dataset.nodeId, el]);
     this.edges = [...root.querySelectorAll("svg.graph .edge")].map((el) => [el.dataset.edgeId, el]);
     this.fills = [...root.querySelectorAll("[data-fill]")];
     this.rows = [...root.querySelectorAll(".tables-panel [data-node-id]")];
+    this.worked = byData(root, "worked");
+    this.chainNumbers = byData(root, "chain-numbers");
+    this.accumulations = byData(root, "accumulation");
+    this.updates = byData(root, "update-numbers");
   }
 
   // Everything shown follows from: the epoch's numbers, which keys are revealed, the active step.
-  render({ epoch, sample, revealed, active, learningRate, params }) {
-    const shown = (key) => revealed.has(key) || (key.startsWith("after.") && revealed.has("after"));
-    const value = (key) => numberFor(key, epoch, sample, learningRate);
+  render({ epoch, row, revealed, active, learningRate, equations }) {
+    const shown = (key) => Boolean(epoch) && (revealed.has(key) || (key.startsWith("after.") && revealed.has("after")));
+    const value = (key) => numberFor(key, epoch, row, learningRate);
     for (const el of this.fills) {
       const key = el.dataset.fill;
       const known = key === "lr" || shown(key);
       el.textContent = known ? formatNumber(value(key)) : "?";
       el.classList.toggle("unknown", !known);
     }
-    const dead = new Set(epoch.dead || []);
+    this.renderEquations(epoch, row, shown, learningRate, equations);
+    const dead = new Set((epoch && epoch.dead) || []);
     const changed = [];
+    const batch = this.batchSize > 1;
     for (const [id, el] of this.nodes) {
-      const isParam = params.includes(id);
+      const isParam = this.params.has(id);
       const valueText = el.querySelector(".node-value");
-      if (isParam && revealed.has("after")) {
+      if (isParam && shown(`after.${id}`)) {
         const before = compact(value(`values.${id}`));
         const after = compact(value(`after.${id}`));
         // Both fit for short numbers (0.5 → 0.692); otherwise the new value alone.
@@ -78,18 +88,22 @@ export class View {
       }
       const gradText = shown(`grads.${id}`) ? compact(value(`grads.${id}`)) : null;
       const gradEl = el.querySelector(".node-grad");
-      gradEl.textContent = gradText === null ? "" : `← ${gradText}`;
+      // A parameter's gradient is a batch total: marked Σ when there is more than one sample.
+      const total = isParam && batch;
+      gradEl.textContent = gradText === null ? "" : `← ${total ? "Σ " : ""}${gradText}`;
       changed.push(valueText, gradEl);
       // Focusing a node reads out what it shows.
       const label = this.labels[id];
       const spoken = valueText.textContent ? `, value ${valueText.textContent.replace(/^= /, "")}` : "";
-      el.setAttribute("aria-label", `${label}${spoken}${gradText === null ? "" : `, gradient dJ/d${label} ${gradText}`}`);
+      const gradSpoken =
+        gradText === null ? "" : `, gradient dJ/d${label} ${gradText}${total ? `, the total over all ${this.batchSize} samples` : ""}`;
+      el.setAttribute("aria-label", `${label}${spoken}${gradSpoken}`);
       const isDead = dead.has(id) && shown(`values.${id}`);
       el.classList.toggle("dead", isDead);
       el.querySelector(".node-badge").textContent = isDead ? "dead ReLU" : "";
       el.classList.toggle("computed", shown(`values.${id}`));
       el.classList.toggle("has-grad", shown(`grads.${id}`));
-      el.classList.toggle("updated", isParam && revealed.has("after"));
+      el.classList.toggle("updated", isParam && shown(`after.${id}`));
       el.classList.toggle("active", active !== null && active.node === id);
     }
     for (const [id, el] of this.edges) {
@@ -105,11 +119,31 @@ export class View {
       const backwardActive = active && active.phase === "backward" && el.dataset.source === activeNode;
       el.classList.toggle("active", Boolean(forwardActive || backwardActive));
     }
-    for (const row of this.rows) {
-      row.classList.toggle("active", active !== null && row.dataset.nodeId === active.node);
+    for (const tableRow of this.rows) {
+      tableRow.classList.toggle("active", active !== null && tableRow.dataset.nodeId === active.node);
     }
     this.root.querySelector("#update-equations")?.classList.toggle("active", active !== null && active.phase === "update");
     fitTexts(changed);
+  }
+
+  renderEquations(epoch, row, shown, learningRate, equations) {
+    const write = (el, visible, build) => {
+      const text = visible ? build() : null;
+      el.textContent = complete(text) ? text : "";
+    };
+    for (const [node, el] of this.worked) write(el, shown(`values.${node}`), () => equations.worked(node, epoch, row));
+    for (const [param, el] of this.chainNumbers) {
+      write(el, shown(`grads.${param}`), () => equations.chain(param, this.chains.get(param), epoch) ?? this.notAll(epoch, param));
+    }
+    for (const [node, el] of this.accumulations) {
+      write(el, shown(`grads.${node}`), () => equations.accumulation(node, epoch, row) ?? this.notAll(epoch, node));
+    }
+    for (const [param, el] of this.updates) write(el, shown(`after.${param}`), () => equations.update(param, epoch, learningRate));
+  }
+
+  // More samples than the detail holds: the total in words rather than a sum with missing terms.
+  notAll(epoch, param) {
+    return `the sum of all ${this.batchSize} samples' terms = ${formatNumber(epoch.grads[param])}`;
   }
 
   // A pulse travels along the edges into a node (forward) or out of it, backwards (backward).
@@ -132,6 +166,21 @@ export class View {
 
   cancelPulses() {
     for (const [, el] of this.edges) el.querySelector(".edge-pulse").getAnimations().forEach((a) => a.cancel());
+  }
+
+  // The sample picker lists the samples the run's detail holds, as the server said.
+  fillSamplePicker(samples, inputs, selected) {
+    const select = this.root.querySelector("#sample-select");
+    if (!select) return;
+    select.replaceChildren(
+      ...samples.map((sample, row) => {
+        const option = document.createElement("option");
+        option.value = String(row);
+        option.textContent = `${sample + 1}: x = ${inputs[sample].map((v) => formatNumber(v)).join(" ")}`;
+        option.selected = row === selected;
+        return option;
+      }),
+    );
   }
 }
 

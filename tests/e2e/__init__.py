@@ -36,14 +36,19 @@ def chromium_launch_options(defaults: dict | None = None) -> dict:
     return options
 
 
+def number_pattern(number: str) -> str:
+    """`number` as a pattern: the page writes negatives with the true minus sign, tests with "-"."""
+    return re.escape(number.lstrip("-")) if not number.startswith("-") else "[-−]" + re.escape(number[1:])
+
+
 def number_re(number: str) -> re.Pattern:
-    """Text ending in exactly `number` (after an optional prefix such as "= "), e.g. "dJ/dz₁ = -0.64"."""
-    return re.compile(rf"(^|[^0-9.\-]){re.escape(number)}\s*$")
+    """Text ending in exactly `number` (after an optional prefix such as "= "), e.g. "dJ/dz₁ = −0.64"."""
+    return re.compile(rf"(^|[^0-9.\-−]){number_pattern(number)}\s*$")
 
 
 def mentions_number_re(number: str) -> re.Pattern:
     """Text containing `number` as a whole number, not as part of a longer one."""
-    return re.compile(rf"(^|[^0-9.\-]){re.escape(number)}($|[^0-9])")
+    return re.compile(rf"(^|[^0-9.\-−]){number_pattern(number)}($|[^0-9])")
 
 
 def open_app(page: Page, query: str = "") -> Page:

@@ -1,136 +1,95 @@
-"""Cost functions J(ŷ, y) over N samples, each with its gradients beside it.
+"""Cost functions J(ŷ, y) over N samples, each with its gradients beside it, on numpy arrays.
 
-Like the activations, what training needs comes twice: on numpy arrays (samples × outputs), and
-on the same numbers as flat row-major lists of Python floats for the scalar loop, which passes N
-along. The list version sits right below the array one and follows the same formula; its sums
-run left to right, as numpy's do on fewer than eight numbers.
+Arrays are samples × outputs; `n` is the number of samples in the whole batch, so every
+per-sample gradient already carries the 1/N of the cost. Cross-entropy works from the logit z
+(ŷ = σ(z)) throughout: its cost never takes log(0), and its gradients never subtract two numbers
+close to 1, so they keep their digits however far the sigmoid saturates.
 """
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from operator import sub
 
 import numpy as np
 
-from webapp.engine.activations import softplus
+from webapp.engine.activations import sigmoid_pair
 
-Floats = list[float]
+LossFn = Callable[[np.ndarray, np.ndarray, np.ndarray, int], np.ndarray]
 
 
 @dataclass(frozen=True)
 class Loss:
-    """A cost J over a batch; gradients are per sample and already divided by N.
+    """A batch cost with its per-sample gradients dJ/dŷ and dJ/dy.
 
-    `grad_z` gives dJ/dz of the output layer directly when the chain through ŷ would be
-    numerically unstable (binary cross-entropy); otherwise it is None. The `scalar_` callables
-    take flat lists and N instead of arrays; dJ/dy has none, as only the report needs it.
+    `grad_z` gives dJ/dz of the output layer directly where the chain through ŷ would lose digits
+    (cross-entropy: dJ/dz = (ŷ − y)/N); otherwise None, and training multiplies dJ/dŷ by f′(z).
     """
 
     name: str
-    cost: Callable[[np.ndarray, np.ndarray, np.ndarray], float]
-    grad_yhat: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
-    grad_y: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
-    grad_z: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray] | None
-    scalar_cost: Callable[[Floats, Floats, Floats, int], float]
-    scalar_grad_yhat: Callable[[Floats, Floats, Floats, int], Floats]
-    scalar_grad_z: Callable[[Floats, Floats, Floats, int], Floats] | None
-    tex: str
-    grad_tex: str
+    title: str
+    cost: Callable[[np.ndarray, np.ndarray, np.ndarray, int], float]
+    grad_yhat: LossFn
+    grad_y: LossFn
+    grad_z: LossFn | None
+    tex: str  # J over the batch, in ŷ and y
+    sample_tex: str  # one sample's term, in {yhat} and {y}
+    grad_tex: str  # dJ/dŷ for one sample, in {yhat} and {y}
+    grad_y_tex: str  # dJ/dy for one sample, in {yhat}, {y} and {z}
     output_activation: str | None = None
 
 
-def _divide(numerator: float, denominator: float) -> float:
-    """numerator / denominator with IEEE results (±inf, NaN) where Python would raise."""
-    if denominator:
-        return numerator / denominator
-    if numerator != numerator or numerator == 0.0:
-        return math.nan
-    return math.copysign(math.inf, numerator) * math.copysign(1.0, denominator)
-
-
-def _half_mse(yhat, y, z):
+def _half_mse(yhat, y, z, n):
     d = y - yhat
-    return float((d * d).sum()) / (2 * len(y))
+    return float((d * d).sum()) / (2 * n)
 
 
-def _half_mse_scalar(yhat, y, z, n):
-    total = 0.0
-    for d in map(sub, y, yhat):
-        total += d * d
-    return total / (2 * n)
+def _half_mse_grad_yhat(yhat, y, z, n):
+    return (yhat - y) / n
 
 
-def _half_mse_grad_yhat(yhat, y, z):
-    return (yhat - y) / len(y)
+def _half_mse_grad_y(yhat, y, z, n):
+    return (y - yhat) / n
 
 
-def _half_mse_grad_yhat_scalar(yhat, y, z, n):
-    return [d / n for d in map(sub, yhat, y)]
-
-
-def _half_mse_grad_y(yhat, y, z):
-    return (y - yhat) / len(y)
-
-
-def _mse(yhat, y, z):
+def _mse(yhat, y, z, n):
     d = y - yhat
-    return float((d * d).sum()) / len(y)
+    return float((d * d).sum()) / n
 
 
-def _mse_scalar(yhat, y, z, n):
-    total = 0.0
-    for d in map(sub, y, yhat):
-        total += d * d
-    return total / n
+def _mse_grad_yhat(yhat, y, z, n):
+    return 2.0 * (yhat - y) / n
 
 
-def _mse_grad_yhat(yhat, y, z):
-    return 2.0 * (yhat - y) / len(y)
+def _mse_grad_y(yhat, y, z, n):
+    return 2.0 * (y - yhat) / n
 
 
-def _mse_grad_yhat_scalar(yhat, y, z, n):
-    return [2.0 * d / n for d in map(sub, yhat, y)]
+def _bce(yhat, y, z, n):
+    # max(z, 0) − z·y + log(1 + e^−|z|): the cross-entropy of σ(z) against y, without log(0).
+    return float((np.maximum(z, 0.0) - z * y + np.log1p(np.exp(-np.abs(z)))).sum()) / n
 
 
-def _mse_grad_y(yhat, y, z):
-    return 2.0 * (y - yhat) / len(y)
+def _bce_grad_z(yhat, y, z, n):
+    # σ(z) − y written as (1 − y)·σ(z) − y·σ(−z): exact for y = 1 and y = 0 however large |z|.
+    positive, negative = sigmoid_pair(z)
+    return ((1.0 - y) * positive - y * negative) / n
 
 
-def _bce(yhat, y, z):
-    # From the logit z: max(z, 0) − z·y + log(1 + e^−|z|) never takes log(0).
-    return float((np.maximum(z, 0.0) - z * y + np.log1p(np.exp(-np.abs(z)))).sum()) / len(y)
+def _over_sigmoid(w, t):
+    """w / σ(t) = w·(1 + e^−t) for w ≥ 0; where e^−t overflows but w·e^−t does not, in logs."""
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        direct = w * (1.0 + np.exp(-t))
+        in_logs = np.exp(np.log(w) - t) + w
+    return np.where(w == 0.0, 0.0, np.where(np.isfinite(direct), direct, in_logs))
 
 
-def _bce_scalar(yhat, y, z, n):
-    total = 0.0
-    for s, t in zip(z, y, strict=True):
-        positive = s if s > 0.0 or s != s else 0.0  # np.maximum(s, 0.0), NaN included
-        total += positive - s * t + math.log1p(math.exp(-abs(s)))
-    return total / n
+def _bce_grad_yhat(yhat, y, z, n):
+    # (ŷ − y) / (ŷ(1 − ŷ)) = (1 − y)/σ(−z) − y/σ(z): no 1 − ŷ, which is 0 in floats once z > 37.
+    return (_over_sigmoid(1.0 - y, -z) - _over_sigmoid(y, z)) / n
 
 
-def _bce_grad_yhat(yhat, y, z):
-    # (ŷ − y) / (ŷ(1 − ŷ)) with 1 − ŷ = σ(−z) taken from the logit, not by subtraction.
-    sig_neg = np.exp(-np.logaddexp(0.0, z))
-    return (yhat - y) / (yhat * sig_neg) / len(y)
-
-
-def _bce_grad_yhat_scalar(yhat, y, z, n):
-    return [_divide(p - t, p * math.exp(-softplus(s))) / n for p, t, s in zip(yhat, y, z, strict=True)]
-
-
-def _bce_grad_y(yhat, y, z):
-    # dJ/dy = −(ln ŷ − ln(1 − ŷ)) / N = −z / N.
-    return -z / len(y)
-
-
-def _bce_grad_z(yhat, y, z):
-    return (yhat - y) / len(y)
-
-
-def _bce_grad_z_scalar(yhat, y, z, n):
-    return [d / n for d in map(sub, yhat, y)]
+def _bce_grad_y(yhat, y, z, n):
+    # dJ/dy = −(ln ŷ − ln(1 − ŷ))/N = −z/N.
+    return -z / n
 
 
 LOSSES: dict[str, Loss] = {
@@ -138,39 +97,39 @@ LOSSES: dict[str, Loss] = {
     for loss in (
         Loss(
             "half_mse",
+            "½ MSE: (y − ŷ)²/2N",
             _half_mse,
             _half_mse_grad_yhat,
             _half_mse_grad_y,
             None,
-            _half_mse_scalar,
-            _half_mse_grad_yhat_scalar,
-            None,
             r"J = \frac{1}{2N}\sum (y - \hat{y})^2",
-            r"\frac{dJ}{d\hat{y}} = -\frac{y - \hat{y}}{N}",
+            r"\frac{1}{2N}({y} - {yhat})^2",
+            r"-\frac{{y} - {yhat}}{N}",
+            r"\frac{{y} - {yhat}}{N}",
         ),
         Loss(
             "mse",
+            "MSE: (y − ŷ)²/N",
             _mse,
             _mse_grad_yhat,
             _mse_grad_y,
             None,
-            _mse_scalar,
-            _mse_grad_yhat_scalar,
-            None,
             r"J = \frac{1}{N}\sum (y - \hat{y})^2",
-            r"\frac{dJ}{d\hat{y}} = -\frac{2(y - \hat{y})}{N}",
+            r"\frac{1}{N}({y} - {yhat})^2",
+            r"-\frac{2({y} - {yhat})}{N}",
+            r"\frac{2({y} - {yhat})}{N}",
         ),
         Loss(
             "bce",
+            "cross-entropy (sigmoid output)",
             _bce,
             _bce_grad_yhat,
             _bce_grad_y,
             _bce_grad_z,
-            _bce_scalar,
-            _bce_grad_yhat_scalar,
-            _bce_grad_z_scalar,
             r"J = -\frac{1}{N}\sum \left[y \ln \hat{y} + (1 - y)\ln(1 - \hat{y})\right]",
-            r"\frac{dJ}{d\hat{y}} = \frac{\hat{y} - y}{N\,\hat{y}(1 - \hat{y})}",
+            r"-\frac{1}{N}\left[{y} \ln {yhat} + (1 - {y})\ln(1 - {yhat})\right]",
+            r"\frac{{yhat} - {y}}{N\,{yhat}(1 - {yhat})}",
+            r"-\frac{{z}}{N}",
             output_activation="sigmoid",
         ),
     )

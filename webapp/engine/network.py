@@ -1,4 +1,8 @@
-"""A network's shape and its parameters, packed in one flat vector so an update is one operation."""
+"""A network's shape and its parameters, packed in one flat vector θ so an update is one operation.
+
+`Block` says where each weight matrix and bias vector sits in θ; it is the one place that knows
+the layout: the parameter views here and the graph's ids (`graph.py`) are both built from it.
+"""
 
 from dataclasses import dataclass
 
@@ -6,6 +10,24 @@ import numpy as np
 
 from webapp.engine.activations import ACTIVATIONS
 from webapp.engine.losses import LOSSES
+
+
+@dataclass(frozen=True)
+class Block:
+    """One weight matrix (rows = neurons fed, columns = inputs) or bias vector (rows × 1) in θ."""
+
+    kind: str  # "weight" or "bias"
+    layer: int  # 1-based: the layer it feeds
+    offset: int
+    rows: int
+    cols: int
+
+    @property
+    def size(self) -> int:
+        return self.rows * self.cols
+
+    def position(self, row: int, col: int = 0) -> int:
+        return self.offset + row * self.cols + col
 
 
 @dataclass(frozen=True)
@@ -36,57 +58,61 @@ class Network:
         """The number of weight layers."""
         return len(self.layers) - 1
 
-    def weight_shapes(self) -> list[tuple[int, int]]:
-        return [(self.layers[k + 1], self.layers[k]) for k in range(self.depth)]
+    def blocks(self) -> list[Block]:
+        """Every weight matrix, layer by layer, then every bias vector: θ's layout."""
+        blocks, offset = [], 0
+        for k in range(self.depth):
+            blocks.append(Block("weight", k + 1, offset, self.layers[k + 1], self.layers[k]))
+            offset += self.layers[k + 1] * self.layers[k]
+        if self.bias:
+            for k in range(self.depth):
+                blocks.append(Block("bias", k + 1, offset, self.layers[k + 1], 1))
+                offset += self.layers[k + 1]
+        return blocks
 
     @property
     def param_count(self) -> int:
-        n = sum(r * c for r, c in self.weight_shapes())
-        return n + (sum(self.layers[1:]) if self.bias else 0)
+        return sum(b.size for b in self.blocks())
 
 
 class Params:
-    """Weights (outputs × inputs per layer) and biases as views into one flat vector."""
+    """Weights (outputs × inputs per layer) and biases as views into one flat vector θ."""
 
     def __init__(self, network: Network, theta: np.ndarray):
         self.network = network
         self.theta = theta
         self.weights: list[np.ndarray] = []
         self.biases: list[np.ndarray] = []
-        offset = 0
-        for rows, cols in network.weight_shapes():
-            self.weights.append(theta[offset : offset + rows * cols].reshape(rows, cols))
-            offset += rows * cols
-        if network.bias:
-            for width in network.layers[1:]:
-                self.biases.append(theta[offset : offset + width])
-                offset += width
+        for block in network.blocks():
+            view = theta[block.offset : block.offset + block.size]
+            if block.kind == "weight":
+                self.weights.append(view.reshape(block.rows, block.cols))
+            else:
+                self.biases.append(view)
 
     @classmethod
     def from_lists(cls, network: Network, weights, biases=None) -> "Params":
-        parts = [np.asarray(w, dtype=float).ravel() for w in weights]
-        if network.bias:
-            if biases is None:
-                biases = [np.zeros(width) for width in network.layers[1:]]
-            parts += [np.asarray(b, dtype=float).ravel() for b in biases]
-        params = cls(network, np.concatenate(parts) if parts else np.zeros(0))
-        for w, shape in zip(params.weights, network.weight_shapes(), strict=True):
-            if w.shape != shape:
-                raise ValueError(f"weight matrix of shape {w.shape}, expected {shape}")
+        params = cls(network, np.zeros(network.param_count))
+        for k, matrix in enumerate(weights):
+            params.weights[k][...] = np.asarray(matrix, dtype=float)
+        for k, vector in enumerate(biases or []):
+            params.biases[k][...] = np.asarray(vector, dtype=float)
         return params
 
-    def copy(self) -> "Params":
-        return Params(self.network, self.theta.copy())
-
-    def zeros_like(self) -> "Params":
-        return Params(self.network, np.zeros_like(self.theta))
+    def nested(self) -> dict:
+        """Weights (and biases) in the API's nested-list layout."""
+        out = {"weights": [w.tolist() for w in self.weights]}
+        if self.network.bias:
+            out["biases"] = [b.tolist() for b in self.biases]
+        return out
 
 
 def init_params(network: Network, seed: int) -> Params:
     """He initialisation for ReLU-like layers, Xavier otherwise; biases start at zero."""
     rng = np.random.default_rng(seed)
     weights = []
-    for (rows, cols), activation in zip(network.weight_shapes(), network.activations, strict=True):
+    for k, activation in enumerate(network.activations):
+        rows, cols = network.layers[k + 1], network.layers[k]
         gain = 2.0 if activation in ("relu", "leaky_relu") else 1.0
         weights.append(rng.normal(0.0, np.sqrt(gain / cols), size=(rows, cols)))
     return Params.from_lists(network, weights)

@@ -7,7 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from webapp import limits
 from webapp.engine.activations import ACTIVATIONS
 from webapp.engine.losses import LOSSES
-from webapp.presets import PRESETS
+from webapp.request.presets import PRESETS
 
 Number = Annotated[
     float,
@@ -55,6 +55,11 @@ class TrainRequest(BaseModel):
         description="One matrix per layer, outputs × inputs. Default: the worksheet's, or initialised from `seed`.",
     )
     biases: list[list[Number]] | None = Field(None, description="One vector per layer when `bias` is true. Default 0.")
+    params: dict[str, Number] | None = Field(
+        None,
+        max_length=limits.MAX_PARAMS,
+        description='Starting values of single parameters by id (`{"w1": 0.3}`), over `weights` or the seed\'s.',
+    )
     seed: int | None = Field(None, strict=True, ge=0, le=2**32 - 1, description="Seeds the weight initialisation.")
     learning_rate: float = Field(0.1, strict=True, gt=0, le=limits.MAX_LEARNING_RATE, allow_inf_nan=False)
     epochs: int = Field(1, strict=True, ge=1, le=limits.MAX_EPOCHS)
@@ -66,6 +71,7 @@ class TrainRequest(BaseModel):
             "run; for a long one, up to 200 evenly spaced ones (first and last included) within the size budget."
         ),
     )
+    include_graph: bool = Field(True, strict=True, description="Whether the response carries `graph`.")
     detail_samples: list[Annotated[int, Field(strict=True, ge=0)]] | None = Field(
         None,
         min_length=1,
@@ -145,6 +151,13 @@ class TrainRequest(BaseModel):
             raise ValueError(f"y: has {len(self.y)} samples but x has {len(self.x)}")
         if self.loss == "bce" and any(not 0 <= v <= 1 for row in self.y for v in row):
             raise ValueError("y: the bce loss needs targets between 0 and 1")
+        units = limits.work_units(self.layers, self.bias, len(self.x), self.epochs)
+        if units > limits.MAX_WORK_UNITS:
+            most = limits.max_epochs(self.layers, self.bias, len(self.x))
+            raise ValueError(
+                f"epochs: at most {most} epochs for a network and data this size "
+                "(a work budget keeps the server quick for everyone)"
+            )
         for epoch in self.detail_epochs or []:
             if epoch > self.epochs:
                 raise ValueError(f"detail_epochs: epoch {epoch} is beyond epochs = {self.epochs}")
@@ -157,11 +170,13 @@ class TrainRequest(BaseModel):
 class Node(BaseModel):
     id: str
     kind: Literal["input", "target", "weight", "bias", "sum", "activation", "cost"]
-    label: str
-    tex: str
     layer: int
     index: int
-    per_sample: bool
+    label: str
+    tex: str
+    per_sample: bool = Field(description="One number per sample (x, y, z, a, ŷ), or one for the batch.")
+    param: bool = Field(description="A weight or a bias.")
+    formula: str | None = Field(None, description="TeX of the function the node computes (z, a, ŷ and J).")
 
 
 class Edge(BaseModel):
@@ -169,7 +184,9 @@ class Edge(BaseModel):
     source: str
     target: str
     kind: Literal["value", "weight", "bias", "activation", "cost", "target"]
-    symbol: str = Field(description="The local derivative d(target)/d(source).")
+    symbol: str = Field(description="The local derivative d(target)/d(source), as text.")
+    tex: str = Field(description="The same as TeX.")
+    derivative: str = Field(description="TeX: the local derivative's formula.")
 
 
 class Graph(BaseModel):
@@ -177,21 +194,35 @@ class Graph(BaseModel):
     edges: list[Edge]
 
 
-PerSample = list[float] | float
+PerSample = list[float | None] | float | None
 
 
 class Epoch(BaseModel):
     epoch: int
     cost: float
     detail: bool = Field(False, description="Whether the fields below are present; only given when true.")
-    values: dict[str, PerSample] | None = None
-    grads: dict[str, PerSample] | None = None
-    local: dict[str, list[float]] | None = None
-    weight_grads: list[list[list[float]]] | None = None
-    weights_after: list[list[list[float]]] | None = None
-    bias_grads: list[list[float]] | None = None
-    biases_after: list[list[float]] | None = None
+    values: dict[str, PerSample] | None = Field(
+        None, description="Each node's value: per detail sample for x, y, z, a and ŷ; one number for θ and J."
+    )
+    grads: dict[str, PerSample] | None = Field(
+        None,
+        description=(
+            "dJ/d(node). Per sample for z, a and ŷ, where J is the batch's cost, so they include its 1/N; "
+            "a parameter's is the batch total, the sum of its `terms` over every sample."
+        ),
+    )
+    local: dict[str, list[float | None]] | None = Field(
+        None, description="Each edge's d(target)/d(source), per sample."
+    )
+    terms: dict[str, list[float | None]] | None = Field(
+        None, description="Each parameter's gradient term from each detail sample: dJ/dz · dz/dθ."
+    )
+    after: dict[str, float | None] | None = Field(None, description="Each parameter after the update: θ − α·dJ/dθ.")
     dead: list[str] | None = Field(None, description="Activation nodes whose ReLU gets no positive input.")
+    unrepresentable: dict[str, str] | None = Field(
+        None,
+        description="Numbers too large for a 64-bit float, given as null: `kind.id` (e.g. `local.yhat-J`) with why.",
+    )
 
 
 class Parameters(BaseModel):

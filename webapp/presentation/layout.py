@@ -11,7 +11,7 @@ and `tall`, stages top to bottom with the band on their left, for narrow screens
 from collections import Counter
 from dataclasses import asdict, dataclass
 
-from webapp.engine.graph import weight_partners
+from webapp.engine.graph import Edge, Graph, Node
 
 NODE_WIDTH = 112
 NODE_HEIGHT = 66
@@ -61,8 +61,8 @@ class Place:
     shift: float = 0.0  # along the stages, for a weight and a bias sharing the band
 
 
-def _stage_of(node: dict, depth: int) -> int:
-    kind, layer = node["kind"], node["layer"]
+def _stage_of(node: Node, depth: int) -> int:
+    kind, layer = node.kind, node.layer
     if kind == "input":
         return 0
     if kind in ("sum", "weight", "bias"):
@@ -72,38 +72,38 @@ def _stage_of(node: dict, depth: int) -> int:
     return 2 * depth + 1  # target and cost
 
 
-def _places(graph: dict) -> tuple[dict[str, Place], int]:
+def _places(graph: Graph) -> tuple[dict[str, Place], int]:
     """Where each drawn node sits on the grid, and the widest stage's neuron count."""
-    nodes = graph["nodes"]
-    depth = max(n["layer"] for n in nodes if n["kind"] == "sum")
-    widths = Counter(_stage_of(n, depth) for n in nodes if n["kind"] in ("input", "sum", "activation"))
-    outputs = sum(1 for n in nodes if n["kind"] == "target")
-    z_per_layer = Counter(n["layer"] for n in nodes if n["kind"] == "sum")
-    weights_per_layer = Counter(n["layer"] for n in nodes if n["kind"] == "weight")
-    biased_layers = {n["layer"] for n in nodes if n["kind"] == "bias"}
+    nodes = graph.nodes
+    depth = graph.network.depth
+    widths = Counter(_stage_of(n, depth) for n in nodes if n.kind in ("input", "sum", "activation"))
+    outputs = sum(1 for n in nodes if n.kind == "target")
+    z_per_layer = Counter(n.layer for n in nodes if n.kind == "sum")
+    weights_per_layer = Counter(n.layer for n in nodes if n.kind == "weight")
+    biased_layers = {n.layer for n in nodes if n.kind == "bias"}
 
     def lane(index: int, count: int) -> float:
         return index - (count - 1) / 2
 
     places: dict[str, Place] = {}
     for n in nodes:
-        stage, kind, layer = _stage_of(n, depth), n["kind"], n["layer"]
+        stage, kind, layer = _stage_of(n, depth), n.kind, n.layer
         if kind in ("input", "sum", "activation"):
-            places[n["id"]] = Place(stage, lane(n["index"], widths[stage]))
+            places[n.id] = Place(stage, lane(n.index, widths[stage]))
         elif kind == "weight" and weights_per_layer[layer] == 1:
-            places[n["id"]] = Place(stage, None, -BAND_SHIFT if layer in biased_layers else 0.0)
+            places[n.id] = Place(stage, None, -BAND_SHIFT if layer in biased_layers else 0.0)
         elif kind == "bias" and z_per_layer[layer] == 1:
             # Beside its weight when that is drawn too; alone above (or beside) its z otherwise.
-            places[n["id"]] = Place(stage, None, BAND_SHIFT if weights_per_layer[layer] == 1 else 0.0)
+            places[n.id] = Place(stage, None, BAND_SHIFT if weights_per_layer[layer] == 1 else 0.0)
         elif kind == "target":
-            places[n["id"]] = Place(stage, None) if outputs == 1 else Place(stage, lane(n["index"], outputs) + 0.5)
+            places[n.id] = Place(stage, None) if outputs == 1 else Place(stage, lane(n.index, outputs) + 0.5)
         elif kind == "cost":
-            places[n["id"]] = Place(stage + (1 if outputs > 1 else 0), 0.0)
+            places[n.id] = Place(stage + (1 if outputs > 1 else 0), 0.0)
         # Other weights and biases are not drawn as nodes: they ride on their edges.
     return places, max(widths.values())
 
 
-def layout(graph: dict, orientation: str = "wide") -> dict:
+def layout(graph: Graph, orientation: str = "wide") -> dict:
     """Boxes for drawn nodes, paths for edges, the canvas size, in the `wide` or `tall` drawing."""
     pitch = PITCHES[orientation]
     places, tallest = _places(graph)
@@ -111,7 +111,7 @@ def layout(graph: dict, orientation: str = "wide") -> dict:
     along, across = (NODE_HEIGHT, NODE_WIDTH) if tall else (NODE_WIDTH, NODE_HEIGHT)
     band = MARGIN + across / 2
     middle = band + pitch["band"] + (tallest - 1) * pitch["lane"] / 2
-    labels = {n["id"]: (n["kind"], n["label"]) for n in graph["nodes"]}
+    labels = {n.id: (n.kind, n.label) for n in graph.nodes}
 
     boxes: dict[str, NodeBox] = {}
     for node_id, place in places.items():
@@ -121,15 +121,14 @@ def layout(graph: dict, orientation: str = "wide") -> dict:
         kind, label = labels[node_id]
         boxes[node_id] = NodeBox(node_id, kind, label, x, y, NODE_WIDTH, NODE_HEIGHT)
 
-    partners = weight_partners(graph)
     edges = []
-    for e in graph["edges"]:
-        if e["kind"] in ("weight", "bias") and e["source"] not in boxes:
+    for e in graph.edges:
+        if e.kind in ("weight", "bias") and e.source not in boxes:
             continue  # a weight not drawn as a node rides on its value edge
-        partner = partners.get(e["id"]) if e["kind"] == "value" else None
-        param = partner["source"] if partner and partner["source"] not in boxes else None
-        source, target = boxes[e["source"]], boxes[e["target"]]
-        from_band = places[e["source"]].lane is None
+        carried = graph.carried_weight(e)
+        param = carried if carried and carried not in boxes else None
+        source, target = boxes[e.source], boxes[e.target]
+        from_band = places[e.source].lane is None
         draw = _tall_edge if tall else _wide_edge
         edges.append(draw(e, source, target, from_band, param, labels, tallest <= 3))
     width = max(b.x + b.width / 2 for b in boxes.values()) + MARGIN
@@ -144,26 +143,19 @@ def layout(graph: dict, orientation: str = "wide") -> dict:
     }
 
 
-def _edge(edge: dict, symbol: str, path: str, label: tuple, param, labels: dict, always: bool) -> EdgePath:
-    labelled = labels[edge["source"]][0] not in ("input", "target")
-    return EdgePath(
-        edge["id"], edge["kind"], edge["source"], edge["target"], symbol, path, *label, param, labelled, always
-    )
-
-
-def _symbol(source: NodeBox, target: NodeBox) -> str:
-    return f"d{target.label}/d{source.label}"
+def _edge(edge: Edge, path: str, label: tuple, param, labels: dict, always: bool) -> EdgePath:
+    labelled = labels[edge.source][0] not in ("input", "target")
+    return EdgePath(edge.id, edge.kind, edge.source, edge.target, edge.symbol, path, *label, param, labelled, always)
 
 
 def _wide_edge(edge, source: NodeBox, target: NodeBox, from_band: bool, param, labels, roomy: bool) -> EdgePath:
     """Left to right; from the band above, down into the node."""
-    symbol = _symbol(source, target)
     if from_band and abs(source.x - target.x) < NODE_WIDTH:
         x1, y1 = source.x, source.y + source.height / 2
         x2 = source.x if abs(source.x - target.x) < 1 else target.x + (source.x - target.x) / 3
         y2 = target.y - target.height / 2
         path = f"M{x1:.1f},{y1:.1f} L{x2:.1f},{y2:.1f}"
-        return _edge(edge, symbol, path, (x1 + 8, y1 + 16, "start"), param, labels, x1 == x2)
+        return _edge(edge, path, (x1 + 8, y1 + 16, "start"), param, labels, x1 == x2)
     x1, y1 = source.x + source.width / 2, source.y
     x2, y2 = target.x - target.width / 2, target.y
     if from_band:
@@ -172,12 +164,11 @@ def _wide_edge(edge, source: NodeBox, target: NodeBox, from_band: bool, param, l
     path = f"M{x1:.1f},{y1:.1f} C{x1 + bend:.1f},{y1:.1f} {x2 - bend:.1f},{y2:.1f} {x2:.1f},{y2:.1f}"
     # Above the boxes' top edge, so a label never sits on a box whatever its width.
     label = ((x1 + x2) / 2, min(y1, y2) - NODE_HEIGHT / 2 - 18, "middle")
-    return _edge(edge, symbol, path, label, param, labels, y1 == y2 and roomy)
+    return _edge(edge, path, label, param, labels, y1 == y2 and roomy)
 
 
 def _tall_edge(edge, source: NodeBox, target: NodeBox, from_band: bool, param, labels, roomy: bool) -> EdgePath:
     """Top to bottom; from the band on the left, across into the node."""
-    symbol = _symbol(source, target)
     if from_band:
         x1, y1 = source.x + source.width / 2, source.y
         x2, y2 = target.x - target.width / 2, target.y + (source.y - target.y) / 3
@@ -185,11 +176,11 @@ def _tall_edge(edge, source: NodeBox, target: NodeBox, from_band: bool, param, l
         # Above the band's box, ending at its edge: the labels of the edges between stages sit
         # further right, beside the lanes.
         label = (x1, min(source.y, target.y) - NODE_HEIGHT / 2 - 18, "end")
-        return _edge(edge, symbol, path, label, param, labels, abs(y1 - y2) < 1 and roomy)
+        return _edge(edge, path, label, param, labels, abs(y1 - y2) < 1 and roomy)
     x1, y1 = source.x, source.y + source.height / 2
     x2, y2 = target.x, target.y - target.height / 2
     bend = (y2 - y1) / 2
     path = f"M{x1:.1f},{y1:.1f} C{x1:.1f},{y1 + bend:.1f} {x2:.1f},{y2 - bend:.1f} {x2:.1f},{y2:.1f}"
     # Left of a straight edge, towards the band, where nothing else is drawn between two stages.
     label = ((x1 + x2) / 2 - 8, (y1 + y2) / 2 - 4, "end")
-    return _edge(edge, symbol, path, label, param, labels, x1 == x2 and roomy)
+    return _edge(edge, path, label, param, labels, x1 == x2 and roomy)

@@ -58,26 +58,3 @@ PRESETS: dict[str, dict] = {
 }
 
 DEFAULT_PRESET = "worksheet"
-# Fields whose meaning depends on the layer widths: a request that changes `layers` drops the
-# preset's values of these rather than let them clash with the new shape.
-SHAPE_FIELDS = ("activations", "weights", "biases", "x", "y")
-
-
-def merged_request(body: dict) -> dict:
-    """The preset's fields (the worksheet's by default) overridden by the body's."""
-    name = body.get("preset") or DEFAULT_PRESET
-    base = dict(PRESETS[name]["request"])
-    if "layers" in body and body["layers"] != base.get("layers"):
-        for key in SHAPE_FIELDS:
-            base.pop(key, None)
-        base.pop("seed", None)
-    if "weights" in body or "seed" in body:
-        base.pop("weights", None)
-        base.pop("biases", None)
-    if "loss" in body and "activations" not in body:
-        base.pop("activations", None)
-    if body.get("bias") is False:
-        base.pop("biases", None)
-    merged = {**base, **body}
-    merged.pop("preset", None)
-    return merged

@@ -1,0 +1,25 @@
+"""Every preset is a valid request that trains, says what it shows, and is what its title says."""
+
+import pytest
+
+from webapp.request.presets import PRESETS
+from webapp.request.resolve import resolve
+from webapp.service import run
+
+
+@pytest.mark.parametrize("name", sorted(PRESETS))
+def test_every_preset_resolves_and_trains(name):
+    preset = PRESETS[name]
+    assert preset["title"] and preset["description"].endswith(".")
+    data = run(resolve({"preset": name}))
+    assert len(data["epochs"]) >= 1
+    assert data["config"]["layers"] == preset["request"].get("layers", [1, 1, 1])
+
+
+def test_the_presets_show_what_they_promise():
+    assert run(resolve({"preset": "diverging"}))["status"] == "diverged"
+    assert run(resolve({"preset": "dead_relu"}))["status"] == "dead"
+    xor = run(resolve({"preset": "xor"}))
+    assert xor["status"] == "ok" and xor["epochs"][-1]["cost"] < xor["epochs"][0]["cost"] / 2
+    worksheet = run(resolve({"preset": "worksheet"}))
+    assert worksheet["epochs"][0]["cost"] == pytest.approx(0.32)

@@ -1,0 +1,209 @@
+"""The settings form and the page's URL query, both ways between it and an API request body.
+
+The query is the page's whole state, so a URL is a permalink: `/?x=4&y=2&w1=0.5&w2=0.8&lr=0.1`.
+This module only translates: `resolve` merges the preset and checks everything else. Sizes are
+checked here before anything grows with them, as a URL is typed by anyone.
+"""
+
+from collections.abc import Mapping
+
+from webapp.engine.graph import Graph, is_param_id
+from webapp.limits import MAX_EPOCHS, MAX_LAYERS, MAX_SAMPLES, MAX_WIDTH
+from webapp.request.presets import DEFAULT_PRESET, PRESETS
+
+DEFAULT_TRAIN_EPOCHS = 20
+# Longest text accepted in one field of the query: far beyond any real entry (256 samples of 16
+# numbers), short enough that nothing downstream ever sees a huge string.
+MAX_FIELD_CHARS = 64 * 1024
+SAMPLE_FORMAT = "write numbers: one per sample, separated by commas (e.g. 3, 1.5)"
+
+
+def _numbers(text: str) -> list[float]:
+    return [float(part) for part in text.replace(";", " ").split()]
+
+
+def parse_samples(text: str) -> list[list[float]]:
+    """`3` → [[3]]; `3, 1` → [[3], [1]]; `0 1, 1 0` → [[0, 1], [1, 0]]."""
+    chunks = text.split(",", MAX_SAMPLES)
+    if len(chunks) > MAX_SAMPLES:
+        raise OverflowError(f"at most {MAX_SAMPLES} samples")
+    samples = [_numbers(chunk) for chunk in chunks]
+    if not samples or any(not s for s in samples):
+        raise ValueError("empty")
+    if any(len(s) > MAX_WIDTH for s in samples):
+        raise OverflowError(f"at most {MAX_WIDTH} numbers a sample")
+    return samples
+
+
+def format_samples(samples: list[list[float]]) -> str:
+    return ", ".join(" ".join(format_number(v) for v in sample) for sample in samples)
+
+
+def format_number(value: float) -> str:
+    """Up to 10 significant digits, as the page shows numbers: 0.692, not 0.6920000000000001."""
+    return f"{value:.10g}"
+
+
+def _hidden_widths(text: str) -> list[int]:
+    parts = text.replace(",", " ").split()
+    if len(parts) > MAX_LAYERS - 2:
+        raise OverflowError(f"at most {MAX_LAYERS - 2} hidden layers")
+    # A width of more digits than the limit has is too large whatever its digits (and int() of a
+    # huge string costs time).
+    widths = [int(part) if len(part) <= len(str(MAX_WIDTH)) else MAX_WIDTH + 1 for part in parts]
+    if any(not 1 <= w <= MAX_WIDTH for w in widths):
+        raise OverflowError(f"each hidden layer is 1 to {MAX_WIDTH} neurons wide")
+    return widths
+
+
+def to_request(query: Mapping[str, list[str]]) -> tuple[dict, dict, dict]:
+    """The request body the query describes (sparse: resolve fills the rest from the preset), page options, errors."""
+
+    def first(name: str) -> str | None:
+        values = query.get(name)
+        return values[0].strip() if values else None
+
+    errors: dict[str, str] = {}
+    for name, values in query.items():
+        if any(len(v) > MAX_FIELD_CHARS for v in values):
+            errors[name if name in FIELDS else "form"] = f"longer than {MAX_FIELD_CHARS} characters"
+    if errors:
+        return {}, _options(query, 1, errors), errors
+
+    body: dict = {}
+    preset = first("preset")
+    if preset:
+        if preset in PRESETS:
+            body["preset"] = preset
+        else:
+            errors["preset"] = f"unknown preset {preset!r}"
+    base = PRESETS[body.get("preset", DEFAULT_PRESET)]["request"]
+    for field in ("x", "y"):
+        text = first(field)
+        if text:
+            try:
+                body[field] = parse_samples(text)
+            except OverflowError as exc:
+                errors[field] = str(exc)
+            except ValueError:
+                errors[field] = SAMPLE_FORMAT
+    hidden = first("hidden")
+    if hidden is not None:
+        try:
+            widths = _hidden_widths(hidden)
+        except OverflowError as exc:
+            errors["hidden"] = str(exc)  # said in the field's own terms: the API counts input and output too
+        except ValueError:
+            errors["hidden"] = "write the width of each hidden layer, e.g. 1 or 2, 2"
+        else:
+            x = body.get("x") or base.get("x") or [[0.0]]
+            y = body.get("y") or base.get("y") or [[0.0]]
+            layers = [len(x[0]), *widths, len(y[0])]
+            if layers != base.get("layers"):
+                body["layers"] = layers
+    activations = [a for a in query.get("act", [])[:MAX_LAYERS] if a]
+    if activations and "hidden" not in errors:
+        depth = len(body.get("layers") or base.get("layers") or [1, 1, 1]) - 1
+        if len(activations) != depth:
+            # The hidden layers changed: keep the output's activation, the first hidden one for the rest.
+            activations = [activations[0]] * (depth - 1) + [activations[-1]]
+        body["activations"] = activations
+    if first("form") is not None:
+        body["bias"] = first("bias") is not None
+    elif first("bias") is not None:
+        body["bias"] = True
+    loss = first("loss")
+    if loss:
+        body["loss"] = loss
+    for field, key, kind in (("lr", "learning_rate", float), ("seed", "seed", int)):
+        text = first(field)
+        if text:
+            try:
+                body[key] = kind(text)
+            except ValueError:
+                errors[field] = "must be a whole number" if kind is int else "must be a number"
+    params = {}
+    for name, values in query.items():
+        if is_param_id(name) and values and values[0].strip():
+            try:
+                params[name] = float(values[0])
+            except ValueError:
+                errors[f"param-{name}"] = "must be a number"
+    if params:
+        body["params"] = params
+    return body, _options(query, base.get("epochs", 1), errors), errors
+
+
+def _options(query: Mapping[str, list[str]], preset_epochs: int, errors: dict) -> dict:
+    """What the page does with the run, as opposed to what the run is."""
+    options = {
+        "animate": (query.get("animate") or [""])[0] != "0",
+        "train": preset_epochs if preset_epochs > 1 else DEFAULT_TRAIN_EPOCHS,
+    }
+    train = (query.get("train") or [""])[0].strip()
+    if train:
+        try:
+            options["train"] = int(train)
+            if not 1 <= options["train"] <= MAX_EPOCHS:
+                raise ValueError
+        except ValueError:
+            errors["train"] = f"a whole number from 1 to {MAX_EPOCHS}"
+            options["train"] = DEFAULT_TRAIN_EPOCHS
+    return options
+
+
+# The form's fields, and the API fields each answers for.
+FIELDS = {
+    "x": "x",
+    "y": "y",
+    "hidden": "layers",
+    "act": "activations",
+    "loss": "loss",
+    "bias": "bias",
+    "lr": "learning_rate",
+    "seed": "seed",
+    "train": "epochs",
+    "preset": "preset",
+}
+API_TO_FORM = {api: form for form, api in FIELDS.items()} | {"weights": "params", "biases": "params", "epochs": "train"}
+
+
+def field_of(api_field: str, graph: Graph | None) -> str:
+    """The form field an API error belongs to."""
+    head = api_field.split("[")[0].split(".")[0]
+    if head == "activations" and "[" in api_field:
+        return f"act-{api_field.split('[')[1].split(']')[0]}"
+    if head == "activations":
+        return "act-0"
+    if head == "params" and "." in api_field:
+        return f"param-{api_field.split('.', 1)[1]}"
+    if head in ("weights", "biases") and graph is not None and api_field.count("[") >= 2:
+        indices = tuple(int(part.split("]")[0]) for part in api_field.split("[")[1:])
+        kind = "weight" if head == "weights" else "bias"
+        for pid in graph.params:
+            block = graph.param_block(pid)
+            if block[0] == kind and block[1 : 1 + len(indices)] == indices:
+                return f"param-{pid}"
+    return API_TO_FORM.get(head, "form")
+
+
+def form_values(config: dict, options: dict, graph: Graph) -> dict:
+    """What the settings form shows for a resolved request."""
+    flat = [v for matrix in config["weights"] for row in matrix for v in row]
+    flat += [v for vector in config.get("biases") or [] for v in vector] if config["bias"] else []
+    return {
+        "x": format_samples(config["x"]),
+        "y": format_samples(config["y"]),
+        "hidden": ", ".join(str(w) for w in config["layers"][1:-1]),
+        "activations": config["activations"],
+        "bias": config["bias"],
+        "loss": config["loss"],
+        "lr": format_number(config["learning_rate"]),
+        "seed": "" if config.get("seed") is None else str(config["seed"]),
+        "train": options["train"],
+        # graph.params runs in θ's order: weights layer by layer, row by row, then biases.
+        "params": [
+            {"id": pid, "label": graph.node[pid].label, "value": format_number(v)}
+            for pid, v in zip(graph.params, flat, strict=True)
+        ],
+    }

@@ -1,0 +1,170 @@
+"""From a request body to a run ready to train: the one place presets are merged, defaults filled in
+and starting parameters made. The API, the page and the settings form all go through `resolve`.
+"""
+
+import json
+from dataclasses import dataclass
+
+import numpy as np
+from pydantic import ValidationError
+
+from webapp import limits
+from webapp.engine.graph import Graph
+from webapp.engine.network import Network, Params, init_params
+from webapp.request.presets import DEFAULT_PRESET, PRESETS
+from webapp.request.schema import TrainRequest
+
+# Fields whose meaning depends on the layer widths: a request that changes `layers` drops the
+# preset's values of these rather than let them clash with the new shape.
+SHAPE_FIELDS = ("activations", "weights", "biases", "x", "y", "seed")
+
+
+class RequestError(Exception):
+    """A request refused; `errors` name each offending field."""
+
+    def __init__(self, errors: list[dict], status: int = 400):
+        super().__init__(errors[0]["message"] if errors else "invalid request")
+        self.errors = errors
+        self.status = status
+
+
+@dataclass
+class Resolved:
+    """A request with every field filled in, its network, graph and starting parameters, and what to detail."""
+
+    request: TrainRequest
+    network: Network
+    graph: Graph
+    params: Params
+    detail_epochs: list[int]
+    detail_samples: list[int]
+
+    def config(self) -> dict:
+        """The request as trained: every default and preset field filled in, the starting parameters nested."""
+        config = self.request.model_dump(
+            exclude={"preset", "detail_epochs", "detail_samples", "params", "include_graph"}
+        )
+        config.update({"biases": None, **self.params.nested()})
+        return config
+
+
+def _reject_constant(name: str):
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def parse_body(body: bytes) -> dict:
+    """The body as a JSON object; NaN and Infinity tokens are refused like any other bad JSON."""
+    if len(body) > limits.MAX_BODY_BYTES:
+        raise RequestError([{"field": "body", "message": f"larger than {limits.MAX_BODY_BYTES} bytes"}], status=413)
+    if not body.strip():
+        return {}
+    try:
+        data = json.loads(body, parse_constant=_reject_constant)
+    except (ValueError, RecursionError) as exc:
+        raise RequestError([{"field": "body", "message": f"not valid JSON: {exc}"}]) from None
+    if not isinstance(data, dict):
+        raise RequestError([{"field": "body", "message": "must be a JSON object"}])
+    return data
+
+
+def _field_path(loc) -> str:
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path
+
+
+def _error_list(error: ValidationError) -> list[dict]:
+    errors = []
+    for item in error.errors(include_url=False):
+        message = item["msg"].removeprefix("Value error, ")
+        field = _field_path(item["loc"])
+        if not field:
+            # Checks across fields name their field at the head of the message.
+            field, _, message = message.partition(": ")
+        errors.append({"field": field or "body", "message": message})
+    return errors
+
+
+def merged(body: dict) -> dict:
+    """The preset's fields (the worksheet's by default) overridden by the body's."""
+    name = body.get("preset")
+    if name is not None and not (isinstance(name, str) and name in PRESETS):
+        raise RequestError([{"field": "preset", "message": f"unknown preset {name!r}; one of {', '.join(PRESETS)}"}])
+    base = dict(PRESETS[name or DEFAULT_PRESET]["request"])
+    if "layers" in body and body["layers"] != base.get("layers"):
+        for key in SHAPE_FIELDS:
+            base.pop(key, None)
+    if "weights" in body or "seed" in body:
+        base.pop("weights", None)
+        base.pop("biases", None)
+    if "loss" in body and "activations" not in body:
+        base.pop("activations", None)
+    if body.get("bias") is False:
+        base.pop("biases", None)
+    return {key: value for key, value in {**base, **body}.items() if key != "preset"}
+
+
+def _starting_params(req: TrainRequest, network: Network, graph: Graph, unknown_params: str) -> Params:
+    if req.weights is not None:
+        params = Params.from_lists(network, req.weights, req.biases)
+    else:
+        params = init_params(network, req.seed or 0)
+        if req.biases is not None:
+            params = Params.from_lists(network, [w.tolist() for w in params.weights], req.biases)
+    unknown = [pid for pid in req.params or {} if pid not in graph.param_position]
+    if unknown and unknown_params == "error":
+        listed = ", ".join(graph.params[:6]) + (", …" if len(graph.params) > 6 else "")
+        raise RequestError(
+            [
+                {"field": f"params.{pid}", "message": f"this network has no parameter {pid} (it has {listed})"}
+                for pid in unknown
+            ]
+        )
+    for pid, value in (req.params or {}).items():
+        if pid in graph.param_position:
+            params.theta[graph.param_position[pid]] = value
+    return params
+
+
+def _detail_size(graph: Graph, network: Network, samples: int) -> int:
+    """How many numbers one epoch's detail holds."""
+    per_sample_nodes = sum(1 for n in graph.nodes if n.per_sample)
+    return samples * (2 * per_sample_nodes + len(graph.edges) + network.param_count) + 3 * network.param_count
+
+
+def _choose_detail(req: TrainRequest, network: Network, graph: Graph) -> tuple[list[int], list[int]]:
+    """The epochs and samples returned in full: those asked for, or as many as fit, evenly spaced."""
+    if req.detail_samples:
+        samples = sorted(set(req.detail_samples))
+    else:
+        # Wide networks get fewer default samples, so that at least two epochs fit the budget.
+        one = _detail_size(graph, network, 1) - 3 * network.param_count
+        room = (limits.DETAIL_BUDGET // 2 - 3 * network.param_count) // one
+        samples = list(range(max(1, min(len(req.x), limits.MAX_DETAIL_SAMPLES, room))))
+    fits = max(2, limits.DETAIL_BUDGET // _detail_size(graph, network, len(samples)))
+    if req.detail_epochs is not None:
+        epochs = sorted(set(req.detail_epochs))
+        if len(epochs) > fits:
+            raise RequestError(
+                [{"field": "detail_epochs", "message": f"at most {fits} epochs of detail for this network and samples"}]
+            )
+        return epochs, samples
+    count = min(fits, limits.MAX_DETAIL_EPOCHS)  # linspace keeps the first and the last epoch
+    if req.epochs <= count:
+        return list(range(1, req.epochs + 1)), samples
+    return sorted(set(np.linspace(1, req.epochs, count).round().astype(int).tolist())), samples
+
+
+def resolve(body: dict, unknown_params: str = "error") -> Resolved:
+    """Validate a body and make everything a run needs. `unknown_params="ignore"` drops ids of
+    parameters the network lacks instead of refusing them (a settings form whose shape just changed)."""
+    try:
+        req = TrainRequest.model_validate(merged(body))
+    except ValidationError as exc:
+        raise RequestError(_error_list(exc)) from None
+    network = Network(tuple(req.layers), tuple(req.activations), req.loss, req.bias)
+    graph = Graph(network)
+    params = _starting_params(req, network, graph, unknown_params)
+    detail_epochs, detail_samples = _choose_detail(req, network, graph)
+    return Resolved(req, network, graph, params, detail_epochs, detail_samples)
