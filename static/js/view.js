@@ -34,6 +34,7 @@ function fitTexts(elements) {
 }
 
 const compact = (v) => formatNumber(v, { compact: true });
+const TOO_LARGE = "too large";
 
 function byData(root, attribute) {
   return [...root.querySelectorAll(`[data-${attribute}]`)].map((el) => [el.dataset[camel(attribute)], el]);
@@ -65,11 +66,19 @@ export class View {
   render({ epoch, row, revealed, active, learningRate, equations }) {
     const shown = (key) => Boolean(epoch) && (revealed.has(key) || (key.startsWith("after.") && revealed.has("after")));
     const value = (key) => numberFor(key, epoch, row, learningRate);
+    const tooLarge = (epoch && epoch.unrepresentable) || {};
+    // A number revealed but too large for a float reads as such, with the server's reason on hover.
+    const text = (key, format) => {
+      const number = value(key);
+      return number === null && tooLarge[key] ? TOO_LARGE : format(number);
+    };
     for (const el of this.fills) {
       const key = el.dataset.fill;
       const known = key === "lr" || shown(key);
-      el.textContent = known ? formatNumber(value(key)) : "?";
+      el.textContent = known ? text(key, formatNumber) : "?";
       el.classList.toggle("unknown", !known);
+      if (known && tooLarge[key]) el.title = tooLarge[key];
+      else el.removeAttribute("title");
     }
     this.renderEquations(epoch, row, shown, learningRate, equations);
     const dead = new Set((epoch && epoch.dead) || []);
@@ -86,7 +95,7 @@ export class View {
       } else {
         valueText.textContent = shown(`values.${id}`) ? `= ${compact(value(`values.${id}`))}` : "";
       }
-      const gradText = shown(`grads.${id}`) ? compact(value(`grads.${id}`)) : null;
+      const gradText = shown(`grads.${id}`) ? text(`grads.${id}`, compact) : null;
       const gradEl = el.querySelector(".node-grad");
       // A parameter's gradient is a batch total: marked Σ when there is more than one sample.
       const total = isParam && batch;
@@ -110,7 +119,7 @@ export class View {
       const label = el.querySelector(".edge-local");
       const known = shown(`local.${id}`);
       if (label) {
-        label.textContent = known ? `= ${compact(value(`local.${id}`))}` : "";
+        label.textContent = known ? `= ${text(`local.${id}`, compact)}` : "";
         changed.push(label);
       }
       el.classList.toggle("has-local", known);

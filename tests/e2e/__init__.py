@@ -6,6 +6,9 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
+# plotly.js is 3.6 MB of script, loaded after the graph on purpose: on a busy 2-core machine it can
+# take several seconds to parse, so waits for the drawn chart allow more than expect's default 5 s.
+CHART_TIMEOUT_MS = 20_000
 CHROMIUM_CANDIDATES = (os.environ.get("CHROMIUM_PATH", ""), "/usr/lib/chromium/chromium", "/usr/bin/chromium")
 # Only the app's own server is reachable: any other host name fails to resolve, so a page that
 # pulls a script from a CDN fails loudly instead of passing on a networked machine.

@@ -4,7 +4,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from tests.e2e import number_re, open_app
+from tests.e2e import CHART_TIMEOUT_MS, number_re, open_app
 
 BLOCKING_IMPACTS = {"serious", "critical"}
 
@@ -39,7 +39,7 @@ def test_no_serious_or_critical_axe_violations(page: Page, state: str, color_sch
     """With the chart drawn, axe-core reports nothing serious or critical in this state and colour scheme."""
     page.emulate_media(color_scheme=color_scheme)
     open_app(page, "?animate=0")
-    expect(page.locator("#cost-chart .main-svg").first).to_be_visible()
+    expect(page.locator("#cost-chart .main-svg").first).to_be_visible(timeout=CHART_TIMEOUT_MS)
     reach_state(page, state)
     violations = Axe().run(page).response["violations"]
     blocking = [violation for violation in violations if violation["impact"] in BLOCKING_IMPACTS]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.e2e import mentions_number_re, number_pattern, number_re, open_app
+from tests.e2e import CHART_TIMEOUT_MS, mentions_number_re, number_pattern, number_re, open_app
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 INSTANT = "?animate=0"
@@ -83,7 +83,7 @@ def press(page: Page, name: str) -> None:
 
 def screenshot(page: Page, name: str) -> None:
     """Save a full-page screenshot, chart drawn, to artifacts/screenshots/<name>.png for a person to look at."""
-    expect(page.locator("#cost-chart .main-svg").first).to_be_visible()
+    expect(page.locator("#cost-chart .main-svg").first).to_be_visible(timeout=CHART_TIMEOUT_MS)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
 
@@ -366,7 +366,7 @@ def test_clicking_a_chart_point_shows_that_epoch(page: Page):
 def test_plotly_and_every_other_resource_come_from_the_app(page: Page, base_url: str):
     """No CDN: plotly.js and every other resource the page loads are served by the app itself."""
     open_app(page)
-    expect(page.locator("#cost-chart .main-svg").first).to_be_visible()
+    expect(page.locator("#cost-chart .main-svg").first).to_be_visible(timeout=CHART_TIMEOUT_MS)
     resources = page.evaluate("() => performance.getEntriesByType('resource').map(entry => entry.name)")
     assert any("plotly" in url for url in resources), resources
     foreign = [url for url in resources if not url.startswith(base_url + "/")]

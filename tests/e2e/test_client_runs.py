@@ -1,0 +1,82 @@
+"""The page's client with runs beyond the worksheet: saturated numbers, a run with no epochs, an action
+cancelled while its request is in flight, and a sample picker built from what the server returned."""
+
+import contextlib
+import json
+import re
+
+from playwright.sync_api import Page, Route, expect
+
+from tests.e2e import open_app
+
+INSTANT = "animate=0"
+
+
+def test_a_saturated_sigmoid_page_loads_and_shows_what_is_too_large(page: Page):
+    open_app(page, f"?loss=bce&act=relu&act=sigmoid&y=0.5&x=1&w1=1000&w2=-1000&{INSTANT}")
+    page.get_by_role("button", name="Backward", exact=True).click()
+    expect(page.locator("#phase-label")).to_have_text("backward pass done")
+    cell = page.locator('#local-table [data-fill="local.yhat-J"]')
+    expect(cell).to_have_text("too large")
+    expect(cell).to_have_attribute("title", re.compile("64-bit float"))
+    expect(page.locator('#graph [data-node-id="z2"] .node-grad')).to_have_text(re.compile(r"← −0\.5$"))
+    expect(page.locator("#announcer")).not_to_contain_text("went wrong")
+
+
+def test_a_run_with_no_epochs_says_why_and_every_button_answers(page: Page):
+    def no_epochs(route: Route) -> None:
+        response = route.fetch()
+        html = response.text()
+        marker = '<script type="application/json" id="initial-state">'
+        head, rest = html.split(marker, 1)
+        state_text, tail = rest.split("</script>", 1)
+        state = json.loads(state_text)
+        state["run"].update(
+            epochs=[], status="diverged", diverged_at=1, detail_epochs=[], final_cost=None,
+            message="The starting numbers are too large: the cost of epoch 1 does not fit a 64-bit float.",
+        )  # fmt: skip
+        route.fulfill(response=response, body=head + marker + json.dumps(state) + "</script>" + tail)
+
+    page.route(re.compile(r".*/\?animate=0$"), no_epochs)
+    open_app(page, f"?{INSTANT}")
+    expect(page.locator("#run-status")).to_contain_text("starting numbers are too large")
+    expect(page.locator("#phase-label")).to_have_text("no epoch could be computed")
+    for name in ("Forward", "Backward", "Update", "Step", "Train"):
+        page.get_by_role("button", name=name, exact=True).click()
+        expect(page.locator("#announcer")).to_contain_text("starting numbers are too large")
+
+
+def test_reset_while_training_drops_the_late_answer(page: Page):
+    held: list[Route] = []
+    open_app(page, f"?{INSTANT}")
+    page.route("**/api/train", lambda route: held.append(route))
+    page.get_by_label("Epochs to train", exact=True).fill("20")
+    with page.expect_request("**/api/train"):
+        page.get_by_role("button", name="Train", exact=True).click()
+    expect(page.locator("#announcer")).to_have_text(re.compile("^Training 20 epochs"))
+    page.get_by_role("button", name="Reset", exact=True).click()
+    expect(page.locator("#announcer")).to_have_text(re.compile("^Reset"))
+    assert len(held) == 1, "the Train request was held"
+    with contextlib.suppress(Exception):  # the page aborted it: nothing left to continue
+        held[0].continue_()
+    page.wait_for_load_state("networkidle")
+    # The answer, had it landed, would have moved the page to epoch 20, weights updated.
+    expect(page.locator("#epoch-label")).to_have_text("Epoch 1")
+    expect(page.locator("#phase-label")).to_have_text("nothing computed yet")
+    page.get_by_role("button", name="Step", exact=True).click()
+    expect(page.locator("#epoch-label")).to_have_text("Epoch 1")
+    expect(page.locator("#phase-label")).to_have_text("forward pass")
+
+
+def test_the_sample_picker_offers_the_samples_the_detail_holds(page: Page):
+    samples = ", ".join(str(i) for i in range(12))
+    targets = ", ".join("1" for _ in range(12))
+    open_app(page, f"?hidden=16,16,16,16&x={samples}&y={targets}&{INSTANT}")
+    held = page.evaluate("() => JSON.parse(document.getElementById('initial-state').textContent).run.detail_samples")
+    assert 1 <= len(held) < 12
+    options = page.locator("#sample-select option")
+    expect(options).to_have_count(len(held))
+    page.locator("#sample-select").select_option(str(len(held) - 1))
+    page.get_by_role("button", name="Forward", exact=True).click()
+    expect(page.locator('#graph [data-node-id="J"] .node-value')).to_have_text(re.compile(r"^= \d"))
+    expect(page.locator('#forward-table [data-fill="values.z1_1"]')).not_to_have_text("?")
