@@ -1,155 +1,123 @@
-"""Time per training epoch: the engine's two loops against micrograd and a scalar pure-Python floor.
+"""Time per training epoch: the engine against micrograd and a pure-Python floor, and the API call.
 
 Run from the repository root:
 
     python -m benchmarks.bench_engine
 
-It prints figures and the targets beside them; nothing here asserts on time. Every engine figure
-includes the recording the API does (per-epoch costs, parameter history, the detail epochs the
-service would choose). `train()` picks its loop by size (engine="auto": the scalar loop for the
-worksheet's network, the numpy loop for 2-16-16-1); the worksheet is also timed with the numpy
-loop forced. micrograd builds the same networks from `Value`s, and its costs and final parameters
-are checked against the engine's, as are the two loops' against each other.
+Nothing here asserts on time: it prints figures and the targets beside them. What is compared is
+measured interleaved, round after round (engine, micrograd, floor, engine, …), and each figure is
+the median over the rounds of the ratio measured within one round, so a burst of load on a shared
+machine moves both sides of a ratio rather than flipping it. Every engine figure includes the
+recording the API does (costs, parameter history, the detail epochs the API would choose), and
+micrograd's and the floor's costs and parameters are checked against the engine's.
 """
 
 import json
+import statistics
 import time
 from collections.abc import Callable
 
 import numpy as np
 from micrograd.engine import Value
 
-from webapp import create_app, limits, service
-from webapp.engine import Network, Params, init_params, train
-from webapp.engine.training import choose_engine
-from webapp.presets import WORKSHEET
+from webapp import create_app, limits
+from webapp.engine import Network, init_params, train
+from webapp.request.presets import WORKSHEET
+from webapp.request.resolve import resolve
 
 EPOCHS = 1000
-REPEATS = 5
-MICROGRAD_LARGE_EPOCHS = 3
+ROUNDS = 7
 LARGE_SAMPLES = 128
-COST_TOLERANCE = 1e-9  # relative, micrograd against the engine
+LARGE_ENGINE_EPOCHS = 200
+COST_TOLERANCE = 1e-9  # relative, micrograd and the floor against the engine
 TARGET_WORKSHEET_SPEEDUP = 2.0
 TARGET_LARGE_SPEEDUP = 1000.0
 TARGET_API_MS = 50.0
 
-# The worksheet preset, trained for EPOCHS epochs.
-WORKSHEET_REQUEST = {**WORKSHEET, "biases": None, "epochs": EPOCHS}
+WORKSHEET_REQUEST = {**WORKSHEET, "epochs": EPOCHS}
 
 
 def large_request() -> dict:
-    """The 2-16-16-1 request: normal x from default_rng(0), y = sin(x0) + x1², weights from init_params(seed=0)."""
+    """2-16-16-1 on 128 samples: normal x from default_rng(0), y = sin(x0) + x1², weights from seed 0."""
     rng = np.random.default_rng(0)
     x = rng.normal(size=(LARGE_SAMPLES, 2))
-    y = (np.sin(x[:, 0]) + x[:, 1] ** 2)[:, None]
     network = Network((2, 16, 16, 1), ("relu", "relu", "linear"), "half_mse", bias=True)
     params = init_params(network, seed=0)
     return {
         "layers": list(network.layers),
         "activations": list(network.activations),
         "bias": True,
-        "loss": "half_mse",
         "x": x.tolist(),
-        "y": y.tolist(),
-        "weights": [w.tolist() for w in params.weights],
-        "biases": [b.tolist() for b in params.biases],
+        "y": (np.sin(x[:, 0]) + x[:, 1] ** 2)[:, None].tolist(),
+        **params.nested(),
         "learning_rate": 0.01,
-        "epochs": EPOCHS,
+        "epochs": LARGE_ENGINE_EPOCHS,
     }
 
 
-def best_seconds(fn: Callable[[], object], repeats: int = REPEATS) -> float:
-    """The shortest of `repeats` wall-clock timings of fn()."""
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best
+def seconds(fn: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
 
 
-def relative_difference(a, b) -> float:
-    """The largest |a − b| / max(|a|, |b|) over paired numbers, 0 where both are 0."""
-    a = np.asarray(a, dtype=float).ravel()
-    b = np.asarray(b, dtype=float).ravel()
-    scale = np.maximum(np.abs(a), np.abs(b))
-    diff = np.abs(a - b)
-    return float(np.max(np.where(scale > 0, diff / np.where(scale > 0, scale, 1.0), 0.0), initial=0.0))
-
-
-def engine_setup(request: dict) -> tuple[Network, Params, dict]:
-    """The network, starting parameters and train() arguments exactly as `service.run` builds them."""
-    req = service.validate(request)
-    network = Network(tuple(req.layers), tuple(req.activations), req.loss, req.bias)
-    params = Params.from_lists(network, req.weights, req.biases)
-    detail_epochs, _ = service.choose_detail(req, network)
-    kwargs = {
-        "x": req.x,
-        "y": req.y,
-        "learning_rate": req.learning_rate,
-        "epochs": req.epochs,
-        "detail_epochs": detail_epochs,
-        "history_budget": limits.HISTORY_BUDGET,
-    }
-    return network, params, kwargs
-
-
-def time_engine_train(request: dict, engine: str = "auto") -> float:
-    """Seconds per epoch of train() alone, with the service's detail epochs and history budget."""
-    network, params, kwargs = engine_setup(request)
-    return best_seconds(lambda: train(network, params, **kwargs, engine=engine)) / request["epochs"]
-
-
-def engine_loop(request: dict) -> str:
-    """The loop train() picks for the request's network and samples."""
-    network, _, kwargs = engine_setup(request)
-    return choose_engine(network, len(kwargs["x"]))
-
-
-def time_engine_api(request: dict) -> float:
-    """Seconds per epoch of validate + run (train, report) + json.dumps: the API minus HTTP."""
-
-    def call():
-        return json.dumps(service.run(service.validate(request)), allow_nan=False)
-
-    return best_seconds(call) / request["epochs"]
+def engine_run(request: dict, epochs: int | None = None):
+    """train() exactly as the API calls it for this request."""
+    resolved = resolve({**request, "epochs": epochs or request["epochs"]})
+    req = resolved.request
+    return train(
+        resolved.network,
+        resolved.params,
+        req.x,
+        req.y,
+        req.learning_rate,
+        req.epochs,
+        resolved.detail_epochs,
+        history_budget=limits.HISTORY_BUDGET,
+    )
 
 
 def micrograd_worksheet(epochs: int) -> tuple[list[float], list[float]]:
-    """Train the worksheet network built from Values; return each epoch's cost and the final [w1, w2]."""
+    """The worksheet network built from Values; each epoch's cost and the final [w1, w2]."""
     w1, w2 = Value(0.5), Value(0.8)
-    x, y, learning_rate = 3.0, 2.0, 0.1
     costs = []
     for _ in range(epochs):
-        z1 = w1 * x
-        a1 = z1.relu()
-        z2 = w2 * a1
-        yhat = z2.relu()
-        cost = (y - yhat) ** 2 / 2
+        yhat = (w2 * (w1 * 3.0).relu()).relu()
+        cost = (2.0 - yhat) ** 2 / 2
         cost.backward()
         for w in (w1, w2):
-            w.data -= learning_rate * w.grad
+            w.data -= 0.1 * w.grad
             w.grad = 0
         costs.append(cost.data)
     return costs, [w1.data, w2.data]
 
 
-def micrograd_layers(request: dict) -> list[tuple[list[list[Value]], list[Value]]]:
-    """Each layer's weights (outputs × inputs) and biases as Values, from the request's numbers."""
-    return [
-        ([[Value(w) for w in row] for row in matrix], [Value(b) for b in vector])
-        for matrix, vector in zip(request["weights"], request["biases"], strict=True)
-    ]
+def floor_worksheet(epochs: int) -> tuple[list[float], list[float]]:
+    """The worksheet network in plain floats, costs recorded: the floor for any Python implementation."""
+    w1, w2 = 0.5, 0.8
+    x, y, learning_rate = 3.0, 2.0, 0.1
+    costs = []
+    for _ in range(epochs):
+        z1 = w1 * x
+        a1 = z1 if z1 > 0 else 0.0
+        z2 = w2 * a1
+        yhat = z2 if z2 > 0 else 0.0
+        costs.append((y - yhat) ** 2 / 2)
+        grad_z2 = yhat - y if z2 > 0 else 0.0
+        grad_z1 = grad_z2 * w2 if z1 > 0 else 0.0
+        w2 -= learning_rate * grad_z2 * a1
+        w1 -= learning_rate * grad_z1 * x
+    return costs, [w1, w2]
 
 
-def micrograd_epoch(layers, activations, x, y, learning_rate: float) -> float:
-    """One full-batch epoch of half-MSE gradient descent on Values; return the cost before the update."""
+def micrograd_epoch(layers, x, y, learning_rate: float) -> float:
+    """One full-batch half-MSE epoch of a ReLU, ReLU, linear network of Values; the cost before the update."""
     total = Value(0.0)
     for inputs, targets in zip(x, y, strict=True):
         a = inputs
-        for (weights, biases), activation in zip(layers, activations, strict=True):
+        for k, (weights, biases) in enumerate(layers):
             z = [sum((w * v for w, v in zip(row, a, strict=True)), b) for row, b in zip(weights, biases, strict=True)]
-            a = [zj.relu() for zj in z] if activation == "relu" else z
+            a = [zj.relu() for zj in z] if k < len(layers) - 1 else z
         for yhat, target in zip(a, targets, strict=True):
             total = total + (target - yhat) ** 2
     cost = total / (2 * len(x))
@@ -161,174 +129,98 @@ def micrograd_epoch(layers, activations, x, y, learning_rate: float) -> float:
     return cost.data
 
 
-def micrograd_parameters(layers) -> list[float]:
-    """The Values' numbers in the engine's flat order: every weight matrix, then every bias vector."""
-    weights = [w.data for matrix, _ in layers for row in matrix for w in row]
-    return weights + [b.data for _, vector in layers for b in vector]
+def micrograd_layers(request: dict):
+    return [
+        ([[Value(w) for w in row] for row in matrix], [Value(b) for b in vector])
+        for matrix, vector in zip(request["weights"], request["biases"], strict=True)
+    ]
 
 
-def scalar_worksheet(epochs: int) -> tuple[list[float], list[float]]:
-    """The worksheet network in plain floats, costs recorded: the floor for any Python implementation."""
-    w1, w2 = 0.5, 0.8
-    x, y, learning_rate = 3.0, 2.0, 0.1
-    costs = []
-    for _ in range(epochs):
-        z1 = w1 * x
-        a1 = z1 if z1 > 0 else 0.0
-        z2 = w2 * a1
-        yhat = z2 if z2 > 0 else 0.0
-        d = y - yhat
-        costs.append(d * d / 2)
-        grad_z2 = yhat - y if z2 > 0 else 0.0
-        grad_z1 = grad_z2 * w2 if z1 > 0 else 0.0
-        w2 -= learning_rate * grad_z2 * a1
-        w1 -= learning_rate * grad_z1 * x
-    return costs, [w1, w2]
+def relative_difference(a, b) -> float:
+    a, b = np.asarray(a, dtype=float).ravel(), np.asarray(b, dtype=float).ravel()
+    scale = np.maximum(np.abs(a), np.abs(b))
+    return float(np.max(np.where(scale > 0, np.abs(a - b) / np.where(scale > 0, scale, 1.0), 0.0), initial=0.0))
 
 
-def engine_reference(request: dict, epochs: int, engine: str = "auto") -> tuple[list[float], list[float]]:
-    """The engine's costs and final flat parameters after `epochs` epochs of the request."""
-    network, params, kwargs = engine_setup(request)
-    run = train(network, params, **{**kwargs, "epochs": epochs, "detail_epochs": ()}, engine=engine)
-    return run.costs.tolist(), run.params_after.theta.tolist()
-
-
-def agreement(label: str, costs, params, reference: tuple[list[float], list[float]]) -> str:
-    """One line saying how closely an implementation's costs and parameters match the engine's."""
-    cost_diff = relative_difference(costs, reference[0])
-    param_diff = relative_difference(params, reference[1])
+def agreement(label: str, costs, params, run) -> str:
+    cost_diff = relative_difference(costs, run.costs[: len(costs)])
+    param_diff = relative_difference(params, run.final_theta)
     verdict = "ok" if max(cost_diff, param_diff) <= COST_TOLERANCE else "MISMATCH"
-    return (
-        f"  {label:<44} costs of {len(costs)} epochs max rel diff {cost_diff:.1e}, "
-        f"final parameters {param_diff:.1e}: {verdict} (tolerance {COST_TOLERANCE:.0e})"
-    )
-
-
-def time_api_call_ms() -> float:
-    """Milliseconds of POST /api/train {"epochs": 1000} through Flask's test client (the worksheet preset)."""
-    client = create_app().test_client()
-
-    def call():
-        response = client.post("/api/train", json={"epochs": EPOCHS})
-        if response.status_code != 200:
-            raise RuntimeError(f"/api/train answered {response.status_code}: {response.get_data(as_text=True)}")
-
-    return best_seconds(call) * 1e3
-
-
-def speedup(other_seconds: float, engine_seconds: float) -> str:
-    """How much faster (or slower) the engine is than another implementation, in words."""
-    ratio = other_seconds / engine_seconds
-    if ratio >= 1:
-        return f"engine is {ratio:.{1 if ratio < 100 else 0}f}x faster"
-    return f"engine is {1 / ratio:.1f}x SLOWER"
-
-
-def target_line(what: str, target: str, measured: str, met: bool) -> str:
-    """One row of the targets table."""
-    return f"  {what:<40} {target:<18} {measured:<14} {'met' if met else 'NOT MET'}"
+    return f"  {label:<36} costs max rel diff {cost_diff:.1e}, final parameters {param_diff:.1e}: {verdict}"
 
 
 def main() -> None:
-    """Measure everything, print the table, the checks and the targets."""
     worksheet, large = WORKSHEET_REQUEST, large_request()
-    large_name = f"2-16-16-1, N={LARGE_SAMPLES}"
+    client = create_app().test_client()
+    gzip = {"Accept-Encoding": "gzip"}
 
-    ws_train = time_engine_train(worksheet)
-    ws_numpy = time_engine_train(worksheet, "numpy")
-    ws_api = time_engine_api(worksheet)
-    ws_micrograd = best_seconds(lambda: micrograd_worksheet(EPOCHS)) / EPOCHS
-    ws_scalar = best_seconds(lambda: scalar_worksheet(EPOCHS)) / EPOCHS
+    def api_call():
+        response = client.post("/api/train", json={"epochs": EPOCHS}, headers=gzip)
+        if response.status_code != 200:
+            raise RuntimeError(f"/api/train answered {response.status_code}")
 
-    lg_train = time_engine_train(large)
-    lg_api = time_engine_api(large)
+    def trivial_call():
+        client.get("/api/presets", headers=gzip)
+
+    rounds: dict[str, list[float]] = {}
     layers = micrograd_layers(large)
-    lg_costs, lg_epoch_seconds = [], []
-    for _ in range(MICROGRAD_LARGE_EPOCHS):
-        start = time.perf_counter()
-        lg_costs.append(micrograd_epoch(layers, large["activations"], large["x"], large["y"], large["learning_rate"]))
-        lg_epoch_seconds.append(time.perf_counter() - start)
-    lg_micrograd = min(lg_epoch_seconds)
+    for _ in range(ROUNDS):
+        measured = {
+            "ws_engine": seconds(lambda: engine_run(worksheet)) / EPOCHS,
+            "ws_micrograd": seconds(lambda: micrograd_worksheet(EPOCHS)) / EPOCHS,
+            "ws_floor": seconds(lambda: floor_worksheet(EPOCHS)) / EPOCHS,
+            "ws_report": seconds(lambda: json.dumps(client.post("/api/train", json={"epochs": EPOCHS}).get_json()))
+            / EPOCHS,
+            "lg_engine": seconds(lambda: engine_run(large)) / LARGE_ENGINE_EPOCHS,
+            "lg_micrograd": seconds(lambda: micrograd_epoch(layers, large["x"], large["y"], large["learning_rate"])),
+            "api": seconds(api_call),
+            "trivial": seconds(trivial_call),
+        }
+        for key, value in measured.items():
+            rounds.setdefault(key, []).append(value)
 
-    api_ms = time_api_call_ms()
+    def median_ratio(a: str, b: str) -> float:
+        return statistics.median(x / y for x, y in zip(rounds[a], rounds[b], strict=True))
 
-    ws_loop, lg_loop = engine_loop(worksheet), engine_loop(large)
+    def median_us(key: str) -> float:
+        return statistics.median(rounds[key]) * 1e6
+
+    print(f"{ROUNDS} interleaved rounds; times are medians, ratios medians of each round's ratio.\n")
+    print(f"{'network':<22} {'implementation':<34} {'µs/epoch':>12}   ratio")
     rows = [
-        ("worksheet 1-1-1", f"engine train() (auto: {ws_loop})", ws_train, "1.00x"),
-        ("worksheet 1-1-1", "engine train(), numpy loop forced", ws_numpy, f"{ws_numpy / ws_train:.2f}x"),
-        ("worksheet 1-1-1", "engine + report + json (API)", ws_api, f"{ws_api / ws_train:.2f}x"),
-        ("worksheet 1-1-1", "micrograd", ws_micrograd, speedup(ws_micrograd, ws_train)),
-        ("worksheet 1-1-1", "scalar Python loop (floor)", ws_scalar, f"{ws_scalar / ws_train:.3f}x"),
-        (large_name, f"engine train() (auto: {lg_loop})", lg_train, "1.00x"),
-        (large_name, "engine + report + json (API)", lg_api, f"{lg_api / lg_train:.2f}x"),
-        (large_name, "micrograd", lg_micrograd, speedup(lg_micrograd, lg_train)),
-    ]
-    print(f"Per-epoch times, {EPOCHS} epochs per engine run, best of {REPEATS} runs", end="")
-    print(f" (micrograd on {large_name}: best of {MICROGRAD_LARGE_EPOCHS} single epochs).")
-    print("Ratios are against the first `engine train()` row of the same network.\n")
-    print(f"{'network':<20} {'implementation':<36} {'us/epoch':>12}   ratio vs engine")
-    for network, implementation, seconds, ratio in rows:
-        print(f"{network:<20} {implementation:<36} {seconds * 1e6:>12.2f}   {ratio}")
+        ("worksheet 1-1-1", "engine train()", "ws_engine", "1"),
+        ("worksheet 1-1-1", "API call, test client (no gzip)", "ws_report", f"{median_ratio('ws_report', 'ws_engine'):.2f}x"),
+        ("worksheet 1-1-1", "micrograd", "ws_micrograd", f"engine {median_ratio('ws_micrograd', 'ws_engine'):.2f}x faster"),
+        ("worksheet 1-1-1", "plain-float loop (floor)", "ws_floor", f"{median_ratio('ws_floor', 'ws_engine'):.3f}x"),
+        ("2-16-16-1, N=128", "engine train()", "lg_engine", "1"),
+        ("2-16-16-1, N=128", "micrograd", "lg_micrograd", f"engine {median_ratio('lg_micrograd', 'lg_engine'):.0f}x faster"),
+    ]  # fmt: skip
+    for network, implementation, key, ratio in rows:
+        print(f"{network:<22} {implementation:<34} {median_us(key):>12.2f}   {ratio}")
 
-    print("\nSame maths (micrograd, the floor and the numpy loop against the engine's auto choice):")
-    print(agreement("micrograd, worksheet 1-1-1", *micrograd_worksheet(EPOCHS), engine_reference(worksheet, EPOCHS)))
-    print(
-        agreement("scalar Python loop, worksheet 1-1-1", *scalar_worksheet(EPOCHS), engine_reference(worksheet, EPOCHS))
-    )
-    print(
-        agreement(
-            "numpy loop, worksheet 1-1-1",
-            *engine_reference(worksheet, EPOCHS, "numpy"),
-            engine_reference(worksheet, EPOCHS),
-        )
-    )
-    print(
-        agreement(
-            f"micrograd, {large_name}",
-            lg_costs,
-            micrograd_parameters(layers),
-            engine_reference(large, MICROGRAD_LARGE_EPOCHS),
-        )
-    )
-    print(
-        agreement(
-            f"scalar loop, {large_name}",
-            *engine_reference(large, MICROGRAD_LARGE_EPOCHS, "scalar"),
-            engine_reference(large, MICROGRAD_LARGE_EPOCHS),
-        )
-    )
+    print("\nSame maths:")
+    reference = engine_run(worksheet)
+    print(agreement("micrograd, worksheet", *micrograd_worksheet(EPOCHS), reference))
+    print(agreement("plain-float loop, worksheet", *floor_worksheet(EPOCHS), reference))
+    fresh = micrograd_layers(large)
+    costs = [micrograd_epoch(fresh, large["x"], large["y"], large["learning_rate"]) for _ in range(3)]
+    flat = [w.data for matrix, _ in fresh for row in matrix for w in row] + [b.data for _, v in fresh for b in v]
+    print(agreement("micrograd, 2-16-16-1 (3 epochs)", costs, flat, engine_run(large, 3)))
 
+    api_ms = statistics.median(rounds["api"]) * 1e3
     print(
-        f"\nPOST /api/train {{'epochs': {EPOCHS}}} (worksheet) via Flask test client, best of {REPEATS}: {api_ms:.2f} ms"
+        f"\nPOST /api/train {{'epochs': {EPOCHS}}} with Accept-Encoding: gzip: {api_ms:.1f} ms "
+        f"({median_ratio('api', 'trivial'):.0f}x GET /api/presets in the same rounds)"
     )
-
-    ws_speedup, lg_speedup = ws_micrograd / ws_train, lg_micrograd / lg_train
     print("\nTargets:")
-    print(f"  {'':<40} {'target':<18} {'measured':<14} verdict")
-    print(
-        target_line(
-            "engine vs micrograd, worksheet 1-1-1",
-            f">= {TARGET_WORKSHEET_SPEEDUP:g}x faster",
-            f"{ws_speedup:.2f}x",
-            ws_speedup >= TARGET_WORKSHEET_SPEEDUP,
-        )
-    )
-    print(
-        target_line(
-            f"engine vs micrograd, {large_name}",
-            f">= {TARGET_LARGE_SPEEDUP:g}x faster",
-            f"{lg_speedup:.0f}x",
-            lg_speedup >= TARGET_LARGE_SPEEDUP,
-        )
-    )
-    print(
-        target_line(
-            f"API call, {EPOCHS} worksheet epochs",
-            f"< {TARGET_API_MS:g} ms",
-            f"{api_ms:.1f} ms",
-            api_ms < TARGET_API_MS,
-        )
-    )
+    for what, target, measured, met in (
+        ("engine vs micrograd, worksheet", f">= {TARGET_WORKSHEET_SPEEDUP:g}x", median_ratio("ws_micrograd", "ws_engine"), None),
+        ("engine vs micrograd, 2-16-16-1", f">= {TARGET_LARGE_SPEEDUP:g}x", median_ratio("lg_micrograd", "lg_engine"), None),
+        ("API call, 1000 worksheet epochs", f"< {TARGET_API_MS:g} ms", api_ms, api_ms < TARGET_API_MS),
+    ):  # fmt: skip
+        if met is None:
+            met = measured >= float(target.split()[1].rstrip("x"))
+        print(f"  {what:<36} {target:<10} {measured:>10.2f}   {'met' if met else 'NOT MET'}")
 
 
 if __name__ == "__main__":

@@ -220,9 +220,9 @@ def _weight_local(p: Pass, k: int) -> np.ndarray:
 
 
 def _value_local(p: Pass, k: int) -> np.ndarray:
-    # dz_j/da_i = w_ji, the same for every sample.
-    w = p.params.weights[k]
-    return np.broadcast_to(w.reshape(1, -1), (len(p.x), w.size))
+    # dz_j/da_i = w_ji: the weight matrix k in each row's θ, row by row as the ids run.
+    block = p.network.blocks()[k]
+    return p.theta[:, block.offset : block.offset + block.size]
 
 
 def _target_local(p: Pass, k: int) -> np.ndarray:

@@ -19,23 +19,24 @@ from webapp.engine.network import Network, Params
 
 @dataclass
 class Pass:
-    """One epoch's forward and backward pass, per sample (rows) and neuron (columns), layer by layer."""
+    """Forward and backward passes, per row (a sample of an epoch) and neuron (columns), layer by layer.
+
+    One epoch's pass has a row per sample. Passes of several epochs stack into one (`stack`), rows
+    after rows, each row keeping the θ its epoch used: every node's and edge's numbers are
+    elementwise per row, so they are computed for every recorded epoch at once.
+    """
 
     network: Network
     x: np.ndarray
     y: np.ndarray
-    theta: np.ndarray  # the parameters the pass used, before its update
+    theta: np.ndarray  # each row's parameters, before its epoch's update: rows × parameters
     z: list[np.ndarray]
     a: list[np.ndarray]
     grad_z: list[np.ndarray]
     grad_a: list[np.ndarray]  # the last one is dJ/dŷ
-    grad_theta: np.ndarray
-    cost: float
+    grad_theta: np.ndarray  # dJ/dθ of the batch, for a single epoch's pass
+    cost: float  # J of the batch, for a single epoch's pass
     n: int  # samples in the batch, which may be more than the rows here (see `samples`)
-
-    @property
-    def params(self) -> Params:
-        return Params(self.network, self.theta)
 
     def samples(self, rows: list[int]) -> "Pass":
         """The same pass for some samples only; gradients keep the whole batch's 1/N."""
@@ -44,18 +45,25 @@ class Pass:
             return [a[rows] for a in arrays]
 
         return Pass(
-            self.network,
-            self.x[rows],
-            self.y[rows],
-            self.theta,
-            pick(self.z),
-            pick(self.a),
-            pick(self.grad_z),
-            pick(self.grad_a),
-            self.grad_theta,
-            self.cost,
-            self.n,
-        )
+            self.network, self.x[rows], self.y[rows], self.theta[rows], pick(self.z), pick(self.a),
+            pick(self.grad_z), pick(self.grad_a), self.grad_theta, self.cost, self.n,
+        )  # fmt: skip
+
+    @classmethod
+    def stack(cls, passes: list["Pass"]) -> "Pass":
+        """Several epochs' passes as one, rows after rows (their batch-wide numbers are left out)."""
+
+        def rows(arrays):
+            return np.concatenate(arrays) if arrays else np.zeros((0, 0))
+
+        def layers(part):
+            return [rows([getattr(p, part)[k] for p in passes]) for k in range(passes[0].network.depth)]
+
+        first = passes[0]
+        return cls(
+            first.network, rows([p.x for p in passes]), rows([p.y for p in passes]), rows([p.theta for p in passes]),
+            layers("z"), layers("a"), layers("grad_z"), layers("grad_a"), np.zeros(0), float("nan"), first.n,
+        )  # fmt: skip
 
     def inputs_of(self, k: int) -> np.ndarray:
         """The values feeding weight layer k (0-based): x, or the previous layer's activations."""
@@ -140,7 +148,8 @@ def record_pass(network: Network, theta: np.ndarray, x, y) -> Pass:
     zs, activations = forward(network, params, x)
     cost = LOSSES[network.loss].cost(activations[-1], y, zs[-1], len(x))
     grad_zs, grad_as = backward(network, params, x, y, zs, activations, grads, record=True)
-    return Pass(network, x, y, theta, zs, activations, grad_zs, grad_as, grads.theta, cost, len(x))
+    rows_theta = np.broadcast_to(theta, (len(x), len(theta)))
+    return Pass(network, x, y, rows_theta, zs, activations, grad_zs, grad_as, grads.theta, cost, len(x))
 
 
 def cost_of(network: Network, theta: np.ndarray, x, y) -> float:

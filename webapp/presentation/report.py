@@ -11,72 +11,109 @@ import numpy as np
 
 from webapp.engine.graph import EDGE_KINDS, NODE_KINDS, Graph, param_terms
 from webapp.engine.network import Params
-from webapp.engine.training import Pass, Run, dead_relus
+from webapp.engine.training import Pass, Run
 
 OVERFLOW = "too large for a 64-bit float (beyond ±1.8·10³⁰⁸), so it is not shown"
 UNDEFINED = "undefined in 64-bit floats: it combines numbers too large to represent"
 
 
-class _Numbers:
-    """Lists of plain floats from arrays, with each non-finite number replaced by None and explained."""
+class _Epochs:
+    """Blocks of numbers for several epochs stacked (rows: each epoch's samples in turn) turned into
+    one list per id and epoch, with each non-finite number replaced by None and explained."""
 
-    def __init__(self):
-        self.unrepresentable: dict[str, str] = {}
+    def __init__(self, epochs: list[int], samples: int):
+        self.epochs = epochs
+        self.samples = samples
+        self.unrepresentable: list[dict[str, str]] = [{} for _ in epochs]
 
-    def columns(self, block: np.ndarray, ids: list[str], kind: str) -> dict[str, list]:
-        """A samples × ids block as one list per id."""
+    def columns(self, block: np.ndarray, ids: list[str], kind: str) -> list[dict[str, list]]:
+        """Per epoch, a dict of one list per id."""
         block = block.reshape(block.shape[0], -1)
         columns = block.T.tolist()
-        if not np.isfinite(block).all():
-            for column, node_id in enumerate(ids):
-                if not np.isfinite(block[:, column]).all():
-                    columns[column] = [self.scalar(v, f"{kind}.{node_id}") for v in columns[column]]
-        return dict(zip(ids, columns, strict=True))
+        finite = bool(np.isfinite(block).all())
+        per_epoch = []
+        for e in range(len(self.epochs)):
+            rows = slice(e * self.samples, (e + 1) * self.samples)
+            lists = {node_id: column[rows] for node_id, column in zip(ids, columns, strict=True)}
+            if not finite:
+                for node_id, values in lists.items():
+                    lists[node_id] = [self.scalar(v, f"{kind}.{node_id}", e) for v in values]
+            per_epoch.append(lists)
+        return per_epoch
 
-    def scalar(self, value: float, key: str) -> float | None:
+    def scalar(self, value: float, key: str, e: int) -> float | None:
         if math.isfinite(value):
             return value
-        self.unrepresentable[key] = UNDEFINED if math.isnan(value) else OVERFLOW
+        self.unrepresentable[e][key] = UNDEFINED if math.isnan(value) else OVERFLOW
         return None
 
 
-def epoch_detail(graph: Graph, whole: Pass, samples: list[int], learning_rate: float) -> dict:
-    """One epoch's every value, gradient, local derivative, gradient term and updated parameter."""
-    numbers = _Numbers()
-    rec = whole.samples(samples)
-    values: dict = {}
-    grads: dict = {}
-    local: dict = {}
-    terms: dict = {}
+def epoch_details(graph: Graph, run: Run, epochs: list[int], samples: list[int]) -> dict[int, dict]:
+    """Each detailed epoch's every value, gradient, local derivative, gradient term and updated parameter.
+
+    The epochs' passes are stacked into one, so the numpy calls do not grow with how many epochs
+    are detailed; only laying the numbers out by id and epoch does.
+    """
+    if not epochs:
+        return {}
+    records = [run.record(epoch) for epoch in epochs]
+    rec = Pass.stack([r.samples(samples) for r in records])
+    out = _Epochs(epochs, len(samples))
+    parts: dict[str, list[dict]] = {name: [{} for _ in epochs] for name in ("values", "grads", "local", "terms")}
+
+    def add(part: str, per_epoch: list[dict]) -> None:
+        for target, lists in zip(parts[part], per_epoch, strict=True):
+            target.update(lists)
+
     for kind, layer, ids in graph.node_blocks():
         node_kind = NODE_KINDS[kind]
-        k = layer - 1
         if node_kind.values is not None:
-            values |= numbers.columns(node_kind.values(rec, k), ids, "values")
+            add("values", out.columns(node_kind.values(rec, layer - 1), ids, "values"))
         if node_kind.grads is not None:
-            grads |= numbers.columns(node_kind.grads(rec, k), ids, "grads")
+            add("grads", out.columns(node_kind.grads(rec, layer - 1), ids, "grads"))
         if kind in ("weight", "bias"):
-            terms |= numbers.columns(param_terms(rec, kind, k), ids, "terms")
+            add("terms", out.columns(param_terms(rec, kind, layer - 1), ids, "terms"))
     for kind, layer, ids in graph.edge_blocks():
-        local |= numbers.columns(EDGE_KINDS[kind].local(rec, layer - 1), ids, "local")
-    after = whole.theta - learning_rate * whole.grad_theta
+        add("local", out.columns(EDGE_KINDS[kind].local(rec, layer - 1), ids, "local"))
+
+    thetas = np.array([r.theta[0] for r in records])
+    grads = np.array([r.grad_theta for r in records])
+    afters = (thetas - run.learning_rate * grads).tolist()
+    dead = _dead_per_epoch(graph, records)
+    details = {}
     # graph.params runs in θ's order.
-    for pid, value, grad in zip(graph.params, whole.theta.tolist(), whole.grad_theta.tolist(), strict=True):
-        values[pid] = numbers.scalar(value, f"values.{pid}")
-        grads[pid] = numbers.scalar(grad, f"grads.{pid}")
-    values["J"] = whole.cost
-    grads["J"] = 1.0
-    detail = {
-        "values": values,
-        "grads": grads,
-        "local": local,
-        "terms": terms,
-        "after": {pid: numbers.scalar(v, f"after.{pid}") for pid, v in zip(graph.params, after.tolist(), strict=True)},
-        "dead": [graph.ids("activation", k + 1)[j] for k, j, _ in dead_relus(whole.network, whole.z)],
-    }
-    if numbers.unrepresentable:
-        detail["unrepresentable"] = numbers.unrepresentable
-    return detail
+    for e, (epoch, theta, grad, after) in enumerate(zip(epochs, thetas.tolist(), grads.tolist(), afters, strict=True)):
+        values, node_grads = parts["values"][e], parts["grads"][e]
+        for pid, value, gradient in zip(graph.params, theta, grad, strict=True):
+            values[pid] = out.scalar(value, f"values.{pid}", e)
+            node_grads[pid] = out.scalar(gradient, f"grads.{pid}", e)
+        values["J"] = records[e].cost
+        node_grads["J"] = 1.0
+        detail = {
+            "values": values,
+            "grads": node_grads,
+            "local": parts["local"][e],
+            "terms": parts["terms"][e],
+            "after": {pid: out.scalar(v, f"after.{pid}", e) for pid, v in zip(graph.params, after, strict=True)},
+            "dead": dead[e],
+        }
+        if out.unrepresentable[e]:
+            detail["unrepresentable"] = out.unrepresentable[e]
+        details[epoch] = detail
+    return details
+
+
+def _dead_per_epoch(graph: Graph, records: list[Pass]) -> list[list[str]]:
+    """Each epoch's ReLUs whose input is ≤ 0 for every sample of the batch."""
+    dead: list[list[str]] = [[] for _ in records]
+    for k, name in enumerate(graph.network.activations):
+        if name != "relu":
+            continue
+        stacked = np.concatenate([r.z[k] for r in records]).reshape(len(records), records[0].n, -1)
+        ids = graph.ids("activation", k + 1)
+        for e, j in zip(*np.nonzero(stacked.max(axis=1) <= 0), strict=True):
+            dead[e].append(ids[j])
+    return dead
 
 
 def _names(graph: Graph, dead: list[tuple[int, int, float]]) -> str:
@@ -144,8 +181,8 @@ def report(run: Run, graph: Graph, samples: list[int]) -> dict:
     """The API's view of a run: per-epoch costs, full detail where recorded, parameter history."""
     epochs = [{"epoch": epoch, "cost": cost} for epoch, cost in enumerate(run.costs.tolist(), start=1)]
     detailed = sorted(e for e in run.thetas if e <= run.epochs_run)
-    for epoch in detailed:
-        epochs[epoch - 1].update(detail=True, **epoch_detail(graph, run.record(epoch), samples, run.learning_rate))
+    for epoch, detail in epoch_details(graph, run, detailed, samples).items():
+        epochs[epoch - 1].update(detail=True, **detail)
     history = run.history.T.tolist()  # θ's order, which graph.params follows
     return {
         "epochs": epochs,
