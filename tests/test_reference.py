@@ -111,8 +111,11 @@ def _usable(reference) -> bool:
     for z in kinks:
         if ((z.scale > 0) & (np.abs(z.value) <= KINK_MARGIN * z.scale)).any():
             return False
-    numbers = [reference.final_cost.value] + [q.value for e in reference.epochs for q in e.grads.values()]
-    numbers += [q.value for e in reference.epochs for q in e.values.values()]
+    quantities = [reference.final_cost, *reference.final_weights, *reference.final_biases]
+    for epoch in reference.epochs:
+        quantities += [*epoch.values.values(), *epoch.grads.values(), *epoch.local.values()]
+    # A scale is a tolerance: an infinite one would let anything pass.
+    numbers = [q.value for q in quantities] + [q.scale for q in quantities]
     return all(np.isfinite(v).all() and (np.abs(v) < MAGNITUDE_LIMIT).all() for v in numbers)
 
 
@@ -150,8 +153,25 @@ TWO_HIDDEN = {
 }
 
 
+# Four inputs of 1.5 through weights of 1.5 plus a bias of 1.5: z = 10.5, where tanh' = 3e-9 is
+# smaller than the rounding error of 1 − tanh².
+TANH_AT_10 = {
+    "layers": [4, 1],
+    "activations": ["tanh"],
+    "loss": "half_mse",
+    "bias": True,
+    "x": [[1.5] * 4],
+    "y": [[0.5]],
+    "weights": [[[1.5] * 4]],
+    "biases": [[1.5]],
+    "learning_rate": 0.1,
+    "epochs": 2,
+}
+
+
 @settings(max_examples=80, deadline=None)
 @example(TWO_HIDDEN)
+@example(TANH_AT_10)
 @given(training_requests())
 def test_every_number_matches_autograd(body):
     # The test client keeps no state between requests, so one serves every example.
