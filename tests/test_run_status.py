@@ -1,0 +1,158 @@
+"""How a run ends (ok, dead, diverged), its costs and its final parameters never depend on which
+epochs and samples a request asks to see in full, and an epoch's record is the same whether it
+is detailed alone or among others."""
+
+import numpy as np
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from tests.reference import ACTIVATION_NAMES, LOSS_NAMES, Spec, autograd_run
+from webapp import create_app
+
+# The test client keeps no state between requests, so one serves every example.
+CLIENT = create_app({"TESTING": True}).test_client()
+
+WORKSHEET = {
+    "layers": [1, 1, 1],
+    "activations": ["relu", "relu"],
+    "loss": "half_mse",
+    "x": [[3.0]],
+    "y": [[2.0]],
+    "weights": [[[0.5]], [[0.8]]],
+    "learning_rate": 0.1,
+    "epochs": 1,
+}
+# α = 10 on the worksheet: the weights go negative and every ReLU dies.
+DEAD_RELU = {**WORKSHEET, "learning_rate": 10.0, "epochs": 10}
+# Linear activations and α = 10: the cost grows past float64 within ten epochs.
+DIVERGING = {**WORKSHEET, "activations": ["linear", "linear"], "learning_rate": 10.0, "epochs": 10}
+# A sigmoid output saturated so far that dJ/dŷ overflows float64 while the cost and parameters stay moderate.
+SATURATED = {
+    **WORKSHEET,
+    "activations": ["relu", "sigmoid"],
+    "loss": "bce",
+    "y": [[0.5]],
+    "x": [[1.0]],
+    "weights": [[[1000.0]], [[-1000.0]]],
+    "epochs": 3,
+}
+NAMED = {"dead_relu": DEAD_RELU, "diverging": DIVERGING, "saturated": SATURATED}
+
+
+def post(body: dict) -> dict:
+    response = CLIENT.post("/api/train", json=body)
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+def outcome(data: dict) -> dict:
+    """Everything about a run that the choice of detail must leave alone."""
+    return {
+        "status": data["status"],
+        "message": data["message"],
+        "diverged_at": data["diverged_at"],
+        "stuck_at": data["stuck_at"],
+        "costs": [e["cost"] for e in data["epochs"]],
+        "final_cost": data["final_cost"],
+        "final": data["final"],
+        "history": data["history"],
+    }
+
+
+signed = st.floats(-5.0, 5.0, allow_subnormal=False)
+
+
+@st.composite
+def training_requests(draw):
+    depth = draw(st.integers(1, 3))
+    layers = draw(st.lists(st.integers(1, 3), min_size=depth + 1, max_size=depth + 1))
+    loss = draw(st.sampled_from(LOSS_NAMES))
+    activations = draw(st.lists(st.sampled_from(ACTIVATION_NAMES), min_size=depth, max_size=depth))
+    if loss == "bce":
+        activations[-1] = "sigmoid"
+    samples = draw(st.integers(1, 4))
+
+    def matrix(rows, cols, values=signed):
+        return draw(st.lists(st.lists(values, min_size=cols, max_size=cols), min_size=rows, max_size=rows))
+
+    body = {
+        "layers": layers,
+        "activations": activations,
+        "loss": loss,
+        "bias": draw(st.booleans()),
+        "x": matrix(samples, layers[0]),
+        "y": matrix(samples, layers[-1], st.floats(0.0, 1.0) if loss == "bce" else signed),
+        "weights": [matrix(layers[k + 1], layers[k]) for k in range(depth)],
+        # Large rates too: they are what makes runs die or diverge.
+        "learning_rate": draw(st.sampled_from([0.1, 1.0, 5.0, 10.0, 50.0, 100.0]) | st.floats(0.01, 100.0)),
+        "epochs": draw(st.integers(1, 10)),
+    }
+    if body["bias"]:
+        body["biases"] = [matrix(1, width)[0] for width in layers[1:]]
+    return body
+
+
+@settings(max_examples=40, deadline=None)
+@example(DEAD_RELU, [4, 10])
+@example(DIVERGING, [2, 10])
+@example(SATURATED, [3, 1])
+@given(training_requests(), st.lists(st.integers(1, 10), min_size=1, max_size=2))
+def test_outcome_does_not_depend_on_detail(body, drawn_epochs):
+    expected = outcome(post(body))
+    epochs = body["epochs"]
+    last_sample = len(body["x"]) - 1
+    variants = [
+        {"detail_epochs": [k]} for k in sorted({1, (epochs + 1) // 2, epochs, *(min(k, epochs) for k in drawn_epochs)})
+    ]
+    variants += [{"detail_samples": [last_sample]}, {"detail_epochs": [epochs], "detail_samples": [last_sample]}]
+    for variant in variants:
+        assert outcome(post({**body, **variant})) == expected, variant
+
+
+@settings(max_examples=40, deadline=None)
+@example(DEAD_RELU)
+@example(DIVERGING)
+@example(SATURATED)
+@given(training_requests())
+def test_epoch_replayed_alone_matches_its_record_among_others(body):
+    together = post(body)  # a run this short has every epoch in detail by default
+    detailed = [record for record in together["epochs"] if record.get("detail")]
+    assert len(detailed) == len(together["epochs"])
+    for record in detailed:
+        alone = post({**body, "detail_epochs": [record["epoch"]]})
+        assert alone["epochs"][record["epoch"] - 1] == record, record["epoch"]
+        assert outcome(alone) == outcome(together), record["epoch"]
+
+
+def _reference_outcome(body: dict) -> tuple[str, int | None, int | None]:
+    """Status, diverged_at and stuck_at by the contract, from the float64 autograd reference."""
+    spec = Spec(tuple(body["layers"]), tuple(body["activations"]), body["loss"], body.get("bias", False))
+    with np.errstate(all="ignore"):
+        reference = autograd_run(
+            spec, body["weights"], body.get("biases"), body["x"], body["y"], body["learning_rate"], body["epochs"]
+        )
+    for number, epoch in enumerate(reference.epochs, start=1):
+        params = [q.value for q in epoch.weights_after + epoch.biases_after]
+        if not np.isfinite(epoch.cost.value) or not all(np.isfinite(p).all() for p in params):
+            return "diverged", number, None
+    stuck_at = next(
+        (
+            number
+            for number, epoch in enumerate(reference.epochs, start=1)
+            if not any(np.any(q.value) for q in epoch.weight_grads + epoch.bias_grads)
+        ),
+        None,
+    )
+    if not np.isfinite(reference.final_cost.value):
+        return "diverged", len(reference.epochs) + 1, stuck_at
+    dead = stuck_at is not None and reference.epochs[stuck_at - 1].dead and reference.final_cost.value > 0
+    return ("dead" if dead else "ok"), None, stuck_at
+
+
+@pytest.mark.parametrize("name", NAMED)
+def test_named_runs_end_as_the_reference_says(name):
+    """The examples above are what they claim to be: the dead run dies, the diverging one diverges."""
+    body = NAMED[name]
+    data = post(body)
+    assert (data["status"], data["diverged_at"], data["stuck_at"]) == _reference_outcome(body), data["message"]
