@@ -4,6 +4,8 @@ Random networks are checked against float64 autograd; saturated units, where flo
 under- or overflows, against mpmath at 50 digits.
 """
 
+import math
+
 import mpmath
 import numpy as np
 import pytest
@@ -128,13 +130,20 @@ def _check_detail(epoch: dict, expected, ids: Ids, samples: list[int], bias: boo
     for part in ("values", "grads", "local"):
         for name, got in epoch[part].items():
             assert_near(got, pick(getattr(expected, part)[name], samples), f"{where} {part}[{name}]")
-    for k, (got_grads, got_after) in enumerate(zip(epoch["weight_grads"], epoch["weights_after"], strict=True)):
-        assert_near(got_grads, expected.weight_grads[k], f"{where} weight_grads[{k}]")
-        assert_near(got_after, expected.weights_after[k], f"{where} weights_after[{k}]")
+    # Parameters come keyed by id: gathered back into matrices to meet the reference's.
+    for k, names in enumerate(ids.w):
+        assert_near([[epoch["grads"][n] for n in row] for row in names], expected.weight_grads[k], f"{where} dJ/dW{k}")
+        assert_near(
+            [[epoch["after"][n] for n in row] for row in names], expected.weights_after[k], f"{where} W{k} after"
+        )
     if bias:
-        for k, (got_grads, got_after) in enumerate(zip(epoch["bias_grads"], epoch["biases_after"], strict=True)):
-            assert_near(got_grads, expected.bias_grads[k], f"{where} bias_grads[{k}]")
-            assert_near(got_after, expected.biases_after[k], f"{where} biases_after[{k}]")
+        for k, names in enumerate(ids.b):
+            assert_near([epoch["grads"][n] for n in names], expected.bias_grads[k], f"{where} dJ/db{k}")
+            assert_near([epoch["after"][n] for n in names], expected.biases_after[k], f"{where} b{k} after")
+    # Each parameter's gradient is the sum of its terms over every sample (when all are detailed).
+    if len(samples) == expected.values[ids.x[0]].value.shape[0]:
+        for name, terms in epoch["terms"].items():
+            assert_near(math.fsum(terms), expected.grads[name], f"{where} Σ terms[{name}]")
     assert set(epoch["dead"]) == expected.dead, where
     assert not epoch.get("unrepresentable"), f"{where}: {epoch['unrepresentable']}"
 
@@ -286,13 +295,12 @@ def _check_against_mp(data: dict, body: dict, expected: dict):
                         )
                 else:
                     assert_like_mp(got, exact, f"{where} {part}[{name}]", reasons, f"{part}.{name}")
-        for k, matrix in enumerate(epoch["weights_after"]):
-            for j, row in enumerate(matrix):
-                for i, got in enumerate(row):
-                    name = ids.w[k][j][i]
-                    assert_like_mp(got, record["weights_after"][k][j][i], f"{where} after {name}", reasons, "-")
+        for k, names in enumerate(ids.w):
+            for j, row in enumerate(names):
+                for i, name in enumerate(row):
+                    got = epoch["after"][name]
                     assert_like_mp(
-                        epoch["weight_grads"][k][j][i], record["weight_grads"][k][j][i], f"{where} dJ/d{name}", {}, "-"
+                        got, record["weights_after"][k][j][i], f"{where} after {name}", reasons, f"after.{name}"
                     )
         # No entry names a number that was representable after all.
         for key in reasons:
