@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from webapp.engine import Graph, Network, Params, init_params, record_pass
+from webapp.engine import Graph, Network, init_params, record_pass
 from webapp.engine.graph import EDGE_KINDS, NODE_KINDS, is_param_id, label_of, tex_of
 
 WORKSHEET = Network((1, 1, 1), ("relu", "relu"))
@@ -81,11 +81,3 @@ def test_every_kind_reads_its_block_in_the_order_of_its_ids():
                 source = graph.partner(edge).source
                 values = rec.x if source.startswith("x") else rec.a[layer - 2]
                 assert np.all(block[:, column] == values[:, graph.node[source].index])
-
-
-def test_params_views_and_nested_lists_agree():
-    params = Params.from_lists(
-        WIDE, [[[1, 2], [3, 4], [5, 6]], [[7, 8, 9], [10, 11, 12]]], [[0.1, 0.2, 0.3], [0.4, 0.5]]
-    )
-    assert params.theta.tolist() == [*range(1, 13), 0.1, 0.2, 0.3, 0.4, 0.5]
-    assert params.nested()["biases"] == [[0.1, 0.2, 0.3], [0.4, 0.5]]
