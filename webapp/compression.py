@@ -1,4 +1,10 @@
-"""gzip for text responses: the page's HTML, JSON, scripts and styles travel compressed."""
+"""gzip for text responses: the page's HTML, JSON, scripts and styles travel compressed.
+
+A compressed response is a different representation from the file on disk, so byte ranges of it
+would not be byte ranges of the file: compressed responses say `Accept-Ranges: none` and carry a
+weak ETag (If-Range needs a strong one, so no later Range request can be matched against them).
+A Range request that the file server answers with 206 keeps its exact bytes, uncompressed.
+"""
 
 import gzip
 
@@ -12,8 +18,7 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def compress(response):
         if (
-            response.status_code < 200
-            or response.status_code >= 300
+            response.status_code != 200
             or "Content-Encoding" in response.headers
             or not response.mimetype.startswith(COMPRESSIBLE)
             or "gzip" not in request.headers.get("Accept-Encoding", "")
@@ -26,4 +31,8 @@ def init_app(app: Flask) -> None:
         response.set_data(gzip.compress(data, compresslevel=6))
         response.headers["Content-Encoding"] = "gzip"
         response.headers["Vary"] = "Accept-Encoding"
+        response.headers["Accept-Ranges"] = "none"
+        etag, weak = response.get_etag()
+        if etag and not weak:
+            response.set_etag(etag, weak=True)
         return response

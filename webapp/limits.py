@@ -1,5 +1,7 @@
 """The API's limits: large enough for teaching, small enough that no request can hog the server."""
 
+from itertools import pairwise
+
 MAX_LAYERS = 6  # input and output included
 MAX_WIDTH = 16
 MAX_SAMPLES = 256
@@ -27,10 +29,17 @@ MAX_WORK_UNITS = 200_000_000
 
 
 def param_count(layers: list[int], bias: bool) -> int:
-    weights = sum(a * b for a, b in zip(layers, layers[1:], strict=False))
+    weights = sum(a * b for a, b in pairwise(layers))
     return weights + (sum(layers[1:]) if bias else 0)
 
 
 def work_units(layers: list[int], bias: bool, samples: int, epochs: int) -> int:
     """A request's cost in the units MAX_WORK_UNITS bounds; call it only on sizes already within the limits."""
     return epochs * (samples * param_count(layers, bias) + EPOCH_OVERHEAD_UNITS)
+
+
+# Above this many work units a run counts as heavy and waits for one of a few slots (webapp.admission).
+# Below it a run costs at most a few tens of milliseconds of CPU (the worksheet's network trains
+# 1000 epochs in about 17 ms, 10 million units), too little to crowd out anyone else: the
+# worksheet's steps and the page's usual Train clicks never queue behind a heavy run.
+HEAVY_WORK_UNITS = 20_000_000
