@@ -5,7 +5,7 @@ import gzip
 import plotly
 import pytest
 
-from webapp import ROOT
+from webapp import ROOT, compression
 from webapp.pages import PLOTLY_JS
 
 APP_JS = "/static/js/app.js"
@@ -49,3 +49,15 @@ def test_plotly_is_always_sent_whole(client):
     plain = client.get(url, headers={"Range": "bytes=0-9"})
     assert plain.status_code == 200
     assert plain.get_data() == PLOTLY_JS.read_bytes()
+
+
+def test_a_static_file_is_compressed_once_per_version(client, app_js, monkeypatch):
+    calls = []
+    real_compress = gzip.compress
+    monkeypatch.setattr(gzip, "compress", lambda data, **kw: calls.append(len(data)) or real_compress(data, **kw))
+    compression._compressed_files.clear()
+    first = client.get(APP_JS, headers=GZIP).get_data()
+    second = client.get(APP_JS, headers=GZIP).get_data()
+    assert first == second
+    assert gzip.decompress(second) == app_js
+    assert calls == [len(app_js)]

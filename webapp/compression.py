@@ -14,6 +14,20 @@ COMPRESSIBLE = ("text/", "application/json", "application/javascript", "image/sv
 MIN_SIZE = 1024
 
 
+MAX_CACHED_FILES = 64
+_compressed_files: dict[str, bytes] = {}
+
+
+def _compressed_file(etag: str, data: bytes) -> bytes:
+    """A static file's gzip, made once per version of the file (its ETag) instead of once per request."""
+    compressed = _compressed_files.get(etag)
+    if compressed is None:
+        if len(_compressed_files) >= MAX_CACHED_FILES:
+            _compressed_files.clear()
+        compressed = _compressed_files[etag] = gzip.compress(data, compresslevel=6)
+    return compressed
+
+
 def init_app(app: Flask) -> None:
     @app.after_request
     def compress(response):
@@ -28,11 +42,14 @@ def init_app(app: Flask) -> None:
         data = response.get_data()
         if len(data) < MIN_SIZE:
             return response
-        response.set_data(gzip.compress(data, compresslevel=6))
+        etag, weak = response.get_etag()
+        if request.endpoint == "static" and etag and not weak:
+            response.set_data(_compressed_file(etag, data))
+        else:
+            response.set_data(gzip.compress(data, compresslevel=6))
         response.headers["Content-Encoding"] = "gzip"
         response.headers["Vary"] = "Accept-Encoding"
         response.headers["Accept-Ranges"] = "none"
-        etag, weak = response.get_etag()
         if etag and not weak:
             response.set_etag(etag, weak=True)
         return response
