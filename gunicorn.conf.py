@@ -23,8 +23,10 @@ graceful_timeout = 20
 
 # Each worker is replaced after this many requests (give or take the jitter, so they don't all
 # restart at once): whatever memory a process kept from its heaviest runs goes back to the system.
-max_requests = 2000
-max_requests_jitter = 400
+# A class sends a worker some 50 requests a second, so that is every few minutes: often enough for
+# memory, rare enough that the keep-alive connections a restart closes hardly matter.
+max_requests = 20_000
+max_requests_jitter = 2_000
 
 # The app (numpy, plotly, the cost chart's template) is loaded once, before the workers fork: they
 # start at once and share those pages.

@@ -151,7 +151,7 @@ def student(port: int, results: Results, deadline: float, seed: int, start_delay
                 train("train 100", {"epochs": 100})
             elif roll < 0.85:
                 client.request("presets", "GET", "/api/presets", headers=JSON_HEADERS)
-            elif roll < 0.98:
+            elif roll < 0.995:
                 open_page()
             else:
                 train("train heavy", heavy_body(rng))
@@ -216,10 +216,15 @@ def rss_bytes(pids: list[int]) -> int:
     return total
 
 
-def sample_memory(root: int, deadline: float, samples: list[tuple[float, int, int]], start: float) -> None:
+def sample_memory(
+    root: int, deadline: float, samples: list[tuple[float, int, int]], start: float, cpu_by_pid: dict[int, float]
+) -> None:
+    """RSS of the server's processes every second, and the CPU time each has used (kept after it exits)."""
     while time.monotonic() < deadline:
         pids = process_tree(root)
         samples.append((time.monotonic() - start, rss_bytes(pids), len(pids)))
+        for pid in pids:
+            cpu_by_pid[pid] = cpu_seconds([pid])
         time.sleep(1.0)
 
 
@@ -267,6 +272,10 @@ def report(mode: str, results: Results, memory: list[tuple[float, int, int]], du
         f"{errors} errors, {busy} refused busy (503)"
     )
     print(
+        f"CPU seconds: server {cpu['server']:.1f}, load generator {cpu['client']:.1f}; "
+        f"machine load average {cpu['loadavg']:.1f} at the end on {os.cpu_count()} cores"
+    )
+    print(
         f"{'request':<12} {'count':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8} {'errors':>6} {'503':>5}"
     )
     kinds = sorted(set(results.latencies) | set(results.errors) | set(results.busy))
@@ -303,10 +312,13 @@ def run(mode: str, students: int, duration: float, ramp: float) -> None:
         results = Results()
         memory: list[tuple[float, int, int]] = []
         start = time.monotonic()
-        server_cpu_start = cpu_seconds(process_tree(server.pid))
+        cpu_by_pid = {pid: cpu_seconds([pid]) for pid in process_tree(server.pid)}
+        server_cpu_start = sum(cpu_by_pid.values())
         client_cpu_start = time.process_time()
         deadline = start + duration
-        threads = [threading.Thread(target=sample_memory, args=(server.pid, deadline, memory, start), daemon=True)]
+        threads = [
+            threading.Thread(target=sample_memory, args=(server.pid, deadline, memory, start, cpu_by_pid), daemon=True)
+        ]
         threads.append(threading.Thread(target=monitor, args=(port, results, deadline), daemon=True))
         threads += [
             threading.Thread(target=student, args=(port, results, deadline, seed, ramp * seed / students), daemon=True)
@@ -317,7 +329,8 @@ def run(mode: str, students: int, duration: float, ramp: float) -> None:
         for thread in threads:
             thread.join(timeout=max(0.0, deadline - time.monotonic()) + 90)
         cpu = {
-            "server": cpu_seconds(process_tree(server.pid)) - server_cpu_start,
+            "server": sum({**cpu_by_pid, **{pid: cpu_seconds([pid]) for pid in process_tree(server.pid)}}.values())
+            - server_cpu_start,
             "client": time.process_time() - client_cpu_start,
             "loadavg": os.getloadavg()[0],
         }
