@@ -79,7 +79,7 @@ def test_static_assets_are_versioned_and_cacheable(client):
     response = client.get(script)
     assert response.status_code == 200
     assert "max-age=31536000" in response.headers["Cache-Control"]
-    import_map = json.loads(re.search(r'<script type="importmap">(.*?)</script>', html, re.S).group(1))
+    import_map = json.loads(re.search(r'<script type="importmap"[^>]*>(.*?)</script>', html, re.S).group(1))
     for plain, versioned in import_map["imports"].items():
         assert versioned.startswith(plain + "?v=")
         assert client.get(plain).headers["Cache-Control"] == "no-cache"

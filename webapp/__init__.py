@@ -13,7 +13,7 @@ def create_app(test_config: dict | None = None):
     """The Flask application: the JSON API and the pages."""
     from flask import Flask
 
-    from webapp import api, compression, pages
+    from webapp import admission, api, compression, pages, security
     from webapp.limits import MAX_BODY_BYTES
     from webapp.strict_json import StrictJSONProvider
 
@@ -24,9 +24,13 @@ def create_app(test_config: dict | None = None):
     )
     app.json = StrictJSONProvider(app)
     app.config.from_mapping(MAX_CONTENT_LENGTH=MAX_BODY_BYTES)
+    # Deployment settings from the environment, e.g. BACKPROP_HEAVY_SLOTS=1 (see webapp.admission).
+    app.config.from_prefixed_env("BACKPROP")
     if test_config:
         app.config.from_mapping(test_config)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
     compression.init_app(app)
+    security.init_app(app)
+    admission.init_app(app)
     return app

@@ -1,21 +1,44 @@
 """The JSON API: thin views over `webapp.service`."""
 
 from flask import Blueprint, jsonify, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, UnsupportedMediaType
 
-from webapp import service
-from webapp.limits import MAX_BODY_BYTES
+from webapp import admission, service
+from webapp.limits import MAX_BODY_BYTES, work_units
 from webapp.openapi import openapi_document
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 
+def _is_json(mimetype: str) -> bool:
+    return mimetype == "application/json" or (mimetype.startswith("application/") and mimetype.endswith("+json"))
+
+
+def _json_body() -> bytes:
+    """The request's body, which must be declared JSON.
+
+    Only JSON is accepted, so a form or a text/plain body that another site's page makes a visitor's
+    browser send (no CORS preflight for those) is refused before any work. A request with neither a
+    body nor a Content-Type still means the worksheet, as documented: it costs next to nothing.
+    """
+    mimetype = request.mimetype
+    if mimetype and not _is_json(mimetype):
+        raise UnsupportedMediaType(f"Content-Type must be application/json, not {mimetype}")
+    body = request.get_data(cache=False)
+    if not mimetype and body.strip():
+        raise UnsupportedMediaType("Content-Type must be application/json")
+    return body
+
+
 @bp.post("/train")
 def train():
     try:
-        return jsonify(service.train_from_body(request.get_data(cache=False)))
+        req = service.validate(service.parse_body(_json_body()))
+        with admission.admitted(work_units(req.layers, req.bias, len(req.x), req.epochs)):
+            result = service.run(req)
     except service.RequestError as exc:
         return jsonify(error="Invalid request", errors=exc.errors), exc.status
+    return jsonify(result)
 
 
 @bp.get("/presets")
@@ -28,13 +51,21 @@ def openapi():
     return jsonify(openapi_document())
 
 
+ERROR_FIELDS = {413: ("body", f"the body is larger than {MAX_BODY_BYTES} bytes"), 415: ("Content-Type", None)}
+
+
 @bp.app_errorhandler(HTTPException)
 def http_error(exc: HTTPException):
-    """Errors under /api are JSON too, routing ones (404, 405) included; pages keep HTML errors."""
+    """Errors under /api are JSON too, routing ones (404, 405) included; pages keep HTML errors.
+
+    The exception's own headers stay (a 405's Allow, a 503's Retry-After); only the body changes.
+    """
     if not request.path.startswith(bp.url_prefix):
         return exc
-    if exc.code == 413:
-        error = {"field": "body", "message": f"the body is larger than {MAX_BODY_BYTES} bytes"}
-    else:
-        error = {"field": "request", "message": exc.description}
-    return jsonify(error=exc.name, errors=[error]), exc.code
+    field, message = ERROR_FIELDS.get(exc.code, ("request", None))
+    response = jsonify(error=exc.name, errors=[{"field": field, "message": message or exc.description}])
+    response.status_code = exc.code
+    for name, value in exc.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response

@@ -21,6 +21,12 @@ def index():
     return render_template("index.html", **page.page_state(request.args.to_dict(flat=False)))
 
 
+@bp.get("/healthz")
+def healthz():
+    """For load balancers and monitors: the process answers. Does no work, so it is also a baseline for load figures."""
+    return Response("ok\n", mimetype="text/plain", headers={"Cache-Control": "no-store"})
+
+
 @bp.get("/check")
 def check():
     """Inline errors for the settings form, before the page navigates to them."""
@@ -42,6 +48,7 @@ def plotly_js():
         response = Response(PLOTLY_JS.read_bytes(), mimetype="text/javascript")
     response.headers["Vary"] = "Accept-Encoding"
     response.headers["Cache-Control"] = f"public, max-age={YEAR}, immutable"
+    response.headers["Accept-Ranges"] = "none"  # always the whole file, which is what a Range request gets
     return response
 
 

@@ -1,0 +1,44 @@
+"""gunicorn settings for one machine serving a class: `gunicorn -c gunicorn.conf.py` (see README, "Serving a class").
+
+Every value can be overridden on the command line, e.g. `--bind 0.0.0.0:8000 --workers 4`.
+"""
+
+import os
+
+wsgi_app = "webapp:create_app()"
+bind = ["127.0.0.1:8000"]
+
+# One process per core: a run holds the GIL, so threads alone cannot use a second core.
+workers = os.cpu_count() or 1
+# Threads answer light requests and slow clients while another thread of the process trains.
+worker_class = "gthread"
+threads = 4
+# Open connections per worker, most of them idle keep-alives between a student's clicks.
+worker_connections = 1000
+keepalive = 20
+
+# The app's own work budget bounds a run to about a second; a worker silent this long is stuck.
+timeout = 30
+graceful_timeout = 20
+
+# Each worker is replaced after this many requests (give or take the jitter, so they don't all
+# restart at once): whatever memory a process kept from its heaviest runs goes back to the system.
+# A class sends a worker some 50 requests a second, so that is every few minutes: often enough for
+# memory, rare enough that the keep-alive connections a restart closes hardly matter.
+max_requests = 20_000
+max_requests_jitter = 2_000
+
+# The app (numpy, plotly, the cost chart's template) is loaded once, before the workers fork: they
+# start at once and share those pages.
+preload_app = True
+
+# Heavy runs take one of a few slots per process (webapp.admission); share the cores among workers,
+# so that at most about one heavy run per core is in flight on the machine.
+os.environ.setdefault("BACKPROP_HEAVY_SLOTS", str(max(1, (os.cpu_count() or 1) // workers)))
+
+
+def on_starting(server):
+    """Build the cost chart's template before forking, so no worker's first visitor waits for it."""
+    from webapp.charts import figure_json
+
+    figure_json()

@@ -1,0 +1,150 @@
+"""Admission control: heavy runs share a few slots, light ones never wait, a full gate answers 503."""
+
+import os
+import platform
+import threading
+
+import pytest
+from werkzeug.exceptions import ServiceUnavailable
+
+from webapp import admission, create_app, limits, service
+
+WORKSHEET_STEP = {"epochs": 2}  # 20 004 work units
+HEAVY = {"epochs": 100}  # 1 000 200 work units: heavy under the stand-in threshold below
+STAND_IN = {"TESTING": True, "HEAVY_WORK_UNITS": 100_000, "HEAVY_SLOTS": 1, "HEAVY_WAIT_SECONDS": 0}
+
+
+def post(client, body):
+    return client.post("/api/train", json=body)
+
+
+@pytest.fixture
+def gated_app():
+    return create_app(STAND_IN)
+
+
+def test_defaults_give_one_slot_per_core_and_a_short_wait():
+    app = create_app({"TESTING": True})
+    gate = app.extensions["admission"]
+    assert gate.slots == (os.cpu_count() or 1)
+    assert 0 < gate.wait_seconds <= 5
+    assert app.config["HEAVY_WORK_UNITS"] == limits.HEAVY_WORK_UNITS
+
+
+def test_the_heavy_threshold_sits_between_the_worksheets_runs_and_the_budget():
+    def units(layers, samples, epochs):
+        return limits.work_units(layers, False, samples, epochs)
+
+    assert units([1, 1, 1], 1, 1000) <= limits.HEAVY_WORK_UNITS  # the Train button's usual runs stay light
+    assert units([16, 16, 16, 16, 16, 1], 256, 100) > limits.HEAVY_WORK_UNITS
+    assert limits.HEAVY_WORK_UNITS < limits.MAX_WORK_UNITS
+
+
+def test_slots_can_come_from_the_environment(monkeypatch):
+    monkeypatch.setenv("BACKPROP_HEAVY_SLOTS", "1")
+    assert create_app({"TESTING": True}).extensions["admission"].slots == 1
+
+
+def test_a_gate_admits_as_many_as_it_has_slots_then_refuses():
+    gate = admission.Gate(slots=2, wait_seconds=0)
+    with gate.slot(), gate.slot():
+        with pytest.raises(ServiceUnavailable) as refused, gate.slot():
+            pass
+        assert refused.value.retry_after == 1
+    with gate.slot(), gate.slot():  # both slots came back
+        pass
+
+
+def test_a_slot_comes_back_when_the_run_fails():
+    gate = admission.Gate(slots=1, wait_seconds=0)
+    with pytest.raises(RuntimeError), gate.slot():
+        raise RuntimeError("the run failed")
+    with gate.slot():
+        pass
+
+
+def test_a_gate_needs_a_slot():
+    with pytest.raises(ValueError):
+        admission.Gate(slots=0, wait_seconds=1)
+
+
+def test_a_full_gate_answers_503_with_retry_after_in_the_apis_error_shape(gated_app):
+    client = gated_app.test_client()
+    with gated_app.extensions["admission"].slot():  # another heavy run holds the only slot
+        response = post(client, HEAVY)
+    assert response.status_code == 503
+    assert int(response.headers["Retry-After"]) >= 1
+    assert response.headers["Cache-Control"] == "no-store"
+    data = response.get_json()
+    assert data["error"] == "Service Unavailable"
+    assert [e["field"] for e in data["errors"]] == ["request"]
+    assert "busy" in data["errors"][0]["message"]
+    assert post(client, HEAVY).status_code == 200  # the slot is free again
+
+
+def test_light_requests_bypass_a_full_gate(gated_app):
+    client = gated_app.test_client()
+    with gated_app.extensions["admission"].slot():
+        response = post(client, WORKSHEET_STEP)
+        assert response.status_code == 200
+        assert response.get_json()["config"]["epochs"] == 2
+        assert client.post("/api/train").status_code == 200  # no body: the worksheet, light
+
+
+def test_invalid_requests_are_refused_before_the_gate(gated_app):
+    client = gated_app.test_client()
+    with gated_app.extensions["admission"].slot():
+        response = post(client, {"epochs": 0})
+    assert response.status_code == 400
+
+
+def test_a_worksheet_step_is_answered_while_heavy_runs_hold_every_slot(gated_app, monkeypatch):
+    """A heavy run is in flight (held on an event); a worksheet step still gets its answer, a second heavy run a 503."""
+    real_run = service.run
+    heavy_started = threading.Event()
+    finish_heavy = threading.Event()
+
+    def held_run(req):
+        if req.epochs == HEAVY["epochs"]:
+            heavy_started.set()
+            assert finish_heavy.wait(timeout=30)
+        return real_run(req)
+
+    monkeypatch.setattr(service, "run", held_run)
+    gated_app.extensions["admission"] = admission.Gate(1, 0.2)
+    heavy_statuses = []
+    heavy = threading.Thread(target=lambda: heavy_statuses.append(post(gated_app.test_client(), HEAVY).status_code))
+    heavy.start()
+    try:
+        assert heavy_started.wait(timeout=30)
+        client = gated_app.test_client()
+        step = post(client, WORKSHEET_STEP)
+        assert step.status_code == 200
+        assert step.get_json()["final_cost"] == pytest.approx(real_run(service.validate({"epochs": 2}))["final_cost"])
+        refused = post(client, HEAVY)
+        assert refused.status_code == 503
+        assert "Retry-After" in refused.headers
+    finally:
+        finish_heavy.set()
+        heavy.join(timeout=30)
+    assert heavy_statuses == [200]
+
+
+def test_memory_is_given_back_after_heavy_runs_only(gated_app, monkeypatch):
+    trims = []
+    monkeypatch.setattr(admission, "give_memory_back", lambda: trims.append(1))
+    client = gated_app.test_client()
+    post(client, WORKSHEET_STEP)
+    assert trims == []
+    post(client, HEAVY)
+    assert trims == [1]
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="malloc_trim is glibc's")
+def test_memory_is_trimmed_on_glibc():
+    assert admission.give_memory_back() is True
+
+
+def test_without_malloc_trim_giving_memory_back_does_nothing(monkeypatch):
+    monkeypatch.setattr(admission, "_MALLOC_TRIM", None)
+    assert admission.give_memory_back() is False
