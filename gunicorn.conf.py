@@ -32,13 +32,13 @@ max_requests_jitter = 2_000
 # start at once and share those pages.
 preload_app = True
 
-# Heavy runs take one of a few slots per process (webapp.admission); share the cores among workers,
+# Heavy runs take one of a few slots per process (webapp.web.admission); share the cores among workers,
 # so that at most about one heavy run per core is in flight on the machine.
 os.environ.setdefault("BACKPROP_HEAVY_SLOTS", str(max(1, (os.cpu_count() or 1) // workers)))
 
 
 def on_starting(server):
     """Build the cost chart's template before forking, so no worker's first visitor waits for it."""
-    from webapp.charts import figure_json
+    from webapp.presentation.charts import figure_json
 
     figure_json()

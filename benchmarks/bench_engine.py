@@ -20,8 +20,9 @@ from collections.abc import Callable
 import numpy as np
 from micrograd.engine import Value
 
-from webapp import create_app, limits
+from webapp import create_app
 from webapp.engine import Network, init_params, train
+from webapp.request import limits
 from webapp.request.presets import WORKSHEET
 from webapp.request.resolve import resolve
 

@@ -32,7 +32,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from webapp import limits
+from webapp.request import limits
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"

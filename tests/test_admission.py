@@ -7,7 +7,9 @@ import threading
 import pytest
 from werkzeug.exceptions import ServiceUnavailable
 
-from webapp import admission, create_app, limits, service
+from webapp import create_app, service
+from webapp.request import limits
+from webapp.web import admission
 
 WORKSHEET_STEP = {"epochs": 2}  # 20 004 work units
 HEAVY = {"epochs": 100}  # 1 000 200 work units: heavy under the stand-in threshold below
@@ -36,7 +38,7 @@ def test_the_heavy_threshold_sits_between_the_worksheets_runs_and_the_budget():
         return limits.work_units(layers, False, samples, epochs)
 
     assert units([1, 1, 1], 1, 1000) <= limits.HEAVY_WORK_UNITS  # the Train button's usual runs stay light
-    assert units([16, 16, 16, 16, 16, 1], 256, 100) > limits.HEAVY_WORK_UNITS
+    assert units([16, 16, 16, 16, 16, 1], 256, 200) > limits.HEAVY_WORK_UNITS
     assert limits.HEAVY_WORK_UNITS < limits.MAX_WORK_UNITS
 
 
@@ -104,11 +106,11 @@ def test_a_worksheet_step_is_answered_while_heavy_runs_hold_every_slot(gated_app
     heavy_started = threading.Event()
     finish_heavy = threading.Event()
 
-    def held_run(req):
-        if req.epochs == HEAVY["epochs"]:
+    def held_run(resolved):
+        if resolved.request.epochs == HEAVY["epochs"]:
             heavy_started.set()
             assert finish_heavy.wait(timeout=30)
-        return real_run(req)
+        return real_run(resolved)
 
     monkeypatch.setattr(service, "run", held_run)
     gated_app.extensions["admission"] = admission.Gate(1, 0.2)

@@ -6,7 +6,7 @@ from itertools import pairwise
 import pytest
 
 from tests.worksheet import EPOCHS, TOLERANCE
-from webapp import limits
+from webapp.request import limits
 from webapp.request.schema import TrainResponse
 
 

@@ -5,8 +5,9 @@ import gzip
 import plotly
 import pytest
 
-from webapp import ROOT, compression
-from webapp.pages import PLOTLY_JS
+from webapp import ROOT
+from webapp.views.pages import PLOTLY_JS
+from webapp.web import compression
 
 APP_JS = "/static/js/app.js"
 GZIP = {"Accept-Encoding": "gzip, deflate, br"}

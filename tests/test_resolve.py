@@ -2,7 +2,7 @@
 
 import pytest
 
-from webapp import limits
+from webapp.request import limits
 from webapp.request.resolve import RequestError, merged, resolve
 
 

@@ -15,8 +15,8 @@ from contextlib import ExitStack, contextmanager
 import pytest
 
 from webapp import ROOT, create_app
-from webapp.limits import MAX_BODY_BYTES
-from webapp.server import ServerSettings, build_server, parse_args
+from webapp.request.limits import MAX_BODY_BYTES
+from webapp.web.server import ServerSettings, build_server, parse_args
 
 WAITRESS_DEFAULT_CONNECTION_LIMIT = 100
 

@@ -1,7 +1,10 @@
 """Backprop Visualizer: watch a network compute forward and its cost's gradient flow backward.
 
-`create_app` builds the Flask app; the engine (`webapp.engine`) and the request handling
-(`webapp.service`) import nothing from Flask.
+A request passes through the folders one way: `views` (Flask) → `request` (schema, presets,
+limits, resolve) → `engine` (graph, training) → `presentation` (report, tables, layout, page) →
+templates and static scripts; `service` runs one training request through them, and `web` holds
+HTTP's concerns (server, headers, compression, admission of heavy runs). `create_app` builds the
+Flask app; nothing but `views` and `web` imports Flask.
 """
 
 from pathlib import Path
@@ -13,9 +16,10 @@ def create_app(test_config: dict | None = None):
     """The Flask application: the JSON API and the pages."""
     from flask import Flask
 
-    from webapp import admission, api, compression, pages, security
-    from webapp.limits import MAX_BODY_BYTES
-    from webapp.strict_json import StrictJSONProvider
+    from webapp.request.limits import MAX_BODY_BYTES
+    from webapp.views import api, pages
+    from webapp.web import admission, compression, security
+    from webapp.web.strict_json import StrictJSONProvider
 
     app = Flask(
         __name__,
@@ -24,7 +28,7 @@ def create_app(test_config: dict | None = None):
     )
     app.json = StrictJSONProvider(app)
     app.config.from_mapping(MAX_CONTENT_LENGTH=MAX_BODY_BYTES)
-    # Deployment settings from the environment, e.g. BACKPROP_HEAVY_SLOTS=1 (see webapp.admission).
+    # Deployment settings from the environment, e.g. BACKPROP_HEAVY_SLOTS=1 (see webapp.web.admission).
     app.config.from_prefixed_env("BACKPROP")
     if test_config:
         app.config.from_mapping(test_config)

@@ -1,6 +1,6 @@
-"""`python -m webapp`: serve the app with waitress on http://127.0.0.1:8000 (see `webapp.server`)."""
+"""`python -m webapp`: serve the app with waitress on http://127.0.0.1:8000 (see `webapp.web.server`)."""
 
-from webapp.server import main
+from webapp.web.server import main
 
 if __name__ == "__main__":
     main()

@@ -1,8 +1,8 @@
 """One training request from body to response: resolve it, train, report. No Flask here."""
 
-from webapp import limits
 from webapp.engine import train
 from webapp.presentation.report import report
+from webapp.request import limits
 from webapp.request.presets import PRESETS
 from webapp.request.resolve import RequestError, Resolved, parse_body, resolve
 

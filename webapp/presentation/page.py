@@ -3,14 +3,14 @@
 import json
 from collections.abc import Mapping
 
-from webapp import limits, service
+from webapp import service
 from webapp.engine.activations import ACTIVATIONS
 from webapp.engine.graph import Graph
 from webapp.engine.losses import LOSSES
 from webapp.presentation.charts import figure_json, weight_trace_template
 from webapp.presentation.layout import layout
 from webapp.presentation.tables import tables
-from webapp.request import form
+from webapp.request import form, limits
 from webapp.request.presets import PRESETS
 from webapp.request.resolve import RequestError, resolve
 

@@ -8,7 +8,7 @@ checked here before anything grows with them, as a URL is typed by anyone.
 from collections.abc import Mapping
 
 from webapp.engine.graph import Graph, is_param_id
-from webapp.limits import MAX_EPOCHS, MAX_LAYERS, MAX_SAMPLES, MAX_WIDTH
+from webapp.request.limits import MAX_EPOCHS, MAX_LAYERS, MAX_SAMPLES, MAX_WIDTH
 from webapp.request.presets import DEFAULT_PRESET, PRESETS
 
 DEFAULT_TRAIN_EPOCHS = 20

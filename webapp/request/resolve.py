@@ -8,9 +8,9 @@ from dataclasses import dataclass
 import numpy as np
 from pydantic import ValidationError
 
-from webapp import limits
 from webapp.engine.graph import Graph
 from webapp.engine.network import Network, Params, init_params
+from webapp.request import limits
 from webapp.request.presets import DEFAULT_PRESET, PRESETS
 from webapp.request.schema import TrainRequest
 

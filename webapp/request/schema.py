@@ -4,9 +4,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from webapp import limits
 from webapp.engine.activations import ACTIVATIONS
 from webapp.engine.losses import LOSSES
+from webapp.request import limits
 from webapp.request.presets import PRESETS
 
 Number = Annotated[

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from flask import Flask, current_app
 from werkzeug.exceptions import ServiceUnavailable
 
-from webapp import limits
+from webapp.request import limits
 
 EXTENSION = "admission"
 

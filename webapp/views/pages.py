@@ -1,4 +1,4 @@
-"""The pages: thin views that hand `webapp.page`'s plain data to the templates."""
+"""The pages: thin views that hand `webapp.presentation.page`'s plain data to the templates."""
 
 import gzip
 import hashlib

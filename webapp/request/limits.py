@@ -49,8 +49,8 @@ def work_units(layers: list[int], bias: bool, samples: int, epochs: int) -> int:
     return epochs * (samples * param_count(layers, bias) + LAYER_OVERHEAD_UNITS * (len(layers) - 1))
 
 
-# Above this many work units a run counts as heavy and waits for one of a few slots (webapp.admission).
-# Below it a run costs at most about 50 ms of CPU (a twentieth of the budget's second; the worksheet's
-# network trains 500 epochs in it), too little to crowd out anyone: the worksheet's steps and the
+# Above this many work units a run counts as heavy and waits for one of a few slots (webapp.web.admission).
+# Below it a run costs at most about 100 ms of CPU (a tenth of the budget's second; the worksheet's
+# network trains 1 000 epochs in less), too little to crowd out anyone: the worksheet's steps and the
 # page's usual Train clicks never queue behind a heavy run.
-HEAVY_WORK_UNITS = MAX_WORK_UNITS // 20
+HEAVY_WORK_UNITS = MAX_WORK_UNITS // 10

@@ -3,9 +3,10 @@
 from flask import Blueprint, jsonify, request
 from werkzeug.exceptions import HTTPException, UnsupportedMediaType
 
-from webapp import admission, service
-from webapp.limits import MAX_BODY_BYTES, work_units
-from webapp.openapi import openapi_document
+from webapp import service
+from webapp.request.limits import MAX_BODY_BYTES, work_units
+from webapp.views.openapi import openapi_document
+from webapp.web import admission
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -33,9 +34,10 @@ def _json_body() -> bytes:
 @bp.post("/train")
 def train():
     try:
-        req = service.validate(service.parse_body(_json_body()))
+        resolved = service.validate(service.parse_body(_json_body()))
+        req = resolved.request
         with admission.admitted(work_units(req.layers, req.bias, len(req.x), req.epochs)):
-            result = service.run(req)
+            result = service.run(resolved)
     except service.RequestError as exc:
         return jsonify(error="Invalid request", errors=exc.errors), exc.status
     return jsonify(result)

@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from waitress.server import create_server
 
 from webapp import create_app
-from webapp.limits import MAX_BODY_BYTES
+from webapp.request.limits import MAX_BODY_BYTES
 
 
 @dataclass(frozen=True)
 class ServerSettings:
     host: str = "127.0.0.1"
     port: int = 8000
-    # Threads answer requests; runs are short (heavy ones queue in webapp.admission), so a few per
+    # Threads answer requests; runs are short (heavy ones queue in webapp.web.admission), so a few per
     # core keep light requests flowing while others wait on slow clients.
     threads: int = 8
     # Open connections at once: a browser keeps up to six per site, idle between clicks.
@@ -80,7 +80,7 @@ def parse_args(argv: list[str] | None = None) -> ServerSettings:
 
 
 def main(argv: list[str] | None = None) -> None:
-    from webapp.charts import figure_json
+    from webapp.presentation.charts import figure_json
 
     settings = parse_args(argv)
     app = create_app()

@@ -4,7 +4,7 @@ from functools import cache
 
 from pydantic.json_schema import models_json_schema
 
-from webapp import limits
+from webapp.request import limits
 from webapp.request.schema import ErrorResponse, TrainRequest, TrainResponse
 
 
