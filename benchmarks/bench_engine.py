@@ -21,10 +21,10 @@ import numpy as np
 from micrograd.engine import Value
 
 from webapp import create_app
-from webapp.engine import Network, init_params, train
-from webapp.request import limits
+from webapp.engine import Network, init_params
 from webapp.request.presets import WORKSHEET
 from webapp.request.resolve import resolve
+from webapp.service import train_resolved
 
 EPOCHS = 1000
 ROUNDS = 7
@@ -64,18 +64,7 @@ def seconds(fn: Callable[[], object]) -> float:
 
 def engine_run(request: dict, epochs: int | None = None):
     """train() exactly as the API calls it for this request."""
-    resolved = resolve({**request, "epochs": epochs or request["epochs"]})
-    req = resolved.request
-    return train(
-        resolved.network,
-        resolved.params,
-        req.x,
-        req.y,
-        req.learning_rate,
-        req.epochs,
-        resolved.detail_epochs,
-        history_budget=limits.HISTORY_BUDGET,
-    )
+    return train_resolved(resolve({**request, "epochs": epochs or request["epochs"]}))
 
 
 def micrograd_worksheet(epochs: int) -> tuple[list[float], list[float]]:

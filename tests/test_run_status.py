@@ -9,20 +9,12 @@ from hypothesis import strategies as st
 
 from tests.reference import ACTIVATION_NAMES, LOSS_NAMES, Spec, autograd_run
 from webapp import create_app
+from webapp.request.presets import PRESETS
 
 # The test client keeps no state between requests, so one serves every example.
 CLIENT = create_app({"TESTING": True}).test_client()
 
-WORKSHEET = {
-    "layers": [1, 1, 1],
-    "activations": ["relu", "relu"],
-    "loss": "half_mse",
-    "x": [[3.0]],
-    "y": [[2.0]],
-    "weights": [[[0.5]], [[0.8]]],
-    "learning_rate": 0.1,
-    "epochs": 1,
-}
+WORKSHEET = {key: value for key, value in PRESETS["worksheet"]["request"].items() if key != "bias"}
 # α = 10 on the worksheet: the weights go negative and every ReLU dies.
 DEAD_RELU = {**WORKSHEET, "learning_rate": 10.0, "epochs": 10}
 # Linear activations and α = 10: the cost grows past float64 within ten epochs.

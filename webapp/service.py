@@ -1,12 +1,12 @@
 """One training request from body to response: resolve it, train, report. No Flask here."""
 
-from webapp.engine import train
+from webapp.engine import Run, train
 from webapp.presentation.report import report
 from webapp.request import limits
 from webapp.request.presets import PRESETS
 from webapp.request.resolve import RequestError, Resolved, parse_body, resolve
 
-__all__ = ["RequestError", "parse_body", "presets", "run", "train_from_body", "validate"]
+__all__ = ["RequestError", "parse_body", "presets", "run", "train_from_body", "train_resolved", "validate"]
 
 
 def validate(data: dict) -> Resolved:
@@ -14,10 +14,10 @@ def validate(data: dict) -> Resolved:
     return resolve(data)
 
 
-def run(resolved: Resolved) -> dict:
-    """Train as the request says and report every recorded number."""
+def train_resolved(resolved: Resolved) -> Run:
+    """Train as the request says, recording the epochs it details."""
     req = resolved.request
-    result = train(
+    return train(
         resolved.network,
         resolved.params,
         req.x,
@@ -27,6 +27,12 @@ def run(resolved: Resolved) -> dict:
         resolved.detail_epochs,
         history_budget=limits.HISTORY_BUDGET,
     )
+
+
+def run(resolved: Resolved) -> dict:
+    """Train as the request says and report every recorded number."""
+    req = resolved.request
+    result = train_resolved(resolved)
     graph = resolved.graph
     head = {"graph": graph_json(resolved)} if req.include_graph else {}
     return {**head, "config": resolved.config(), **report(result, graph, resolved.detail_samples)}
