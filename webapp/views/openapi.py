@@ -31,7 +31,14 @@ def openapi_document() -> dict:
             "description": (
                 "Forward and backward passes of small fully-connected networks, every number recorded. "
                 f"Limits: {limits.MAX_LAYERS} layers, {limits.MAX_WIDTH} neurons a layer, "
-                f"{limits.MAX_SAMPLES} samples, {limits.MAX_EPOCHS} epochs, {limits.MAX_BODY_BYTES} bytes a body."
+                f"{limits.MAX_SAMPLES} samples, {limits.MAX_EPOCHS} epochs, {limits.MAX_BODY_BYTES} bytes a body, "
+                f"and a work budget: epochs × (samples × parameters + {limits.LAYER_OVERHEAD_UNITS} × weight layers) "
+                f"≤ {limits.MAX_WORK_UNITS}. "
+                "Conventions: J is the batch's cost. A per-sample node's gradient (grads.z1[s]) is dJ/d(that sample's "
+                "node) and includes the 1/N; a parameter's gradient (grads.w1) is the batch total, the sum over all "
+                "samples of terms.w1[s]; after.w1 = w1 − α · grads.w1. A number beyond a 64-bit float is null, with "
+                "the reason under `unrepresentable`. A run diverges only when its cost or parameters stop being "
+                "finite; its status never depends on what is detailed."
             ),
         },
         "paths": {
@@ -42,7 +49,13 @@ def openapi_document() -> dict:
                         "required": False,
                         "content": {"application/json": {"schema": _ref("TrainRequest")}},
                     },
-                    "responses": {"200": _json("TrainResponse", "The run."), "400": bad, "413": bad},
+                    "responses": {
+                        "200": _json("TrainResponse", "The run."),
+                        "400": bad,
+                        "413": _json("ErrorResponse", "The body is larger than the limit."),
+                        "415": _json("ErrorResponse", "The body is not declared JSON (`Content-Type`)."),
+                        "503": _json("ErrorResponse", "Busy with other large runs: try again after `Retry-After`."),
+                    },
                 }
             },
             "/api/presets": {
