@@ -278,7 +278,7 @@ def exercise(variant: int) -> Exercise:
 
     sections = [
         Section(
-            "1. What is being back-propagated?",
+            "1. Back propagation",
             "",
             [
                 Problem(
