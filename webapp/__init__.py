@@ -17,7 +17,7 @@ def create_app(test_config: dict | None = None):
     from flask import Flask
 
     from webapp.request.limits import MAX_BODY_BYTES
-    from webapp.views import api, pages
+    from webapp.views import api, pages, practice
     from webapp.web import admission, compression, security
     from webapp.web.strict_json import StrictJSONProvider
 
@@ -34,6 +34,7 @@ def create_app(test_config: dict | None = None):
         app.config.from_mapping(test_config)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(practice.bp)
     compression.init_app(app)
     security.init_app(app)
     admission.init_app(app)
