@@ -17,7 +17,7 @@ PREFIX = re.compile(r"^(/[A-Za-z0-9._~-]+)+$")
 def url_prefix(setting: str | None) -> str:
     """The prefix as SCRIPT_NAME wants it ("/backprop"), "" for none; ValueError naming the option otherwise."""
     prefix = (setting or "").strip().rstrip("/")
-    if prefix and not PREFIX.match(prefix):
+    if prefix and (not PREFIX.match(prefix) or {".", ".."} & set(prefix.split("/"))):
         raise ValueError(f"--url-prefix: {setting!r} is not a path such as /backprop (letters, digits, . _ ~ -)")
     return prefix
 
