@@ -80,7 +80,7 @@ def test_a_bad_embed_option_is_named_inline_and_the_rest_still_shows(client, que
     response = client.get(f"/embed?{query}")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    assert re.search(rf'<li><code>{field}</code>: [^<]+</li>', html)
+    assert re.search(rf"<li><code>{field}</code>: [^<]+</li>", html)
     assert 'data-node-id="z1"' in html
     # The bad value is not carried into the settings form's next address.
     assert f'name="{field}"' not in html
@@ -89,7 +89,9 @@ def test_a_bad_embed_option_is_named_inline_and_the_rest_still_shows(client, que
 def test_theme_and_lock(client):
     html = client.get("/embed?theme=dark&lock=1&view=settings").get_data(as_text=True)
     assert '<html lang="en" data-theme="dark">' in html
-    assert re.search(r'<fieldset class="locked-settings" disabled[^>]*>((?!</fieldset>).)*<form id="settings"', html, re.S)
+    assert re.search(
+        r'<fieldset class="locked-settings" disabled[^>]*>((?!</fieldset>).)*<form id="settings"', html, re.S
+    )
     assert re.search(r'<form id="settings" method="get" action="/embed"', html)
     for key, value in (("theme", "dark"), ("lock", "1"), ("view", "settings")):
         assert f'<input type="hidden" name="{key}" value="{value}" form="settings">' in html
@@ -121,10 +123,16 @@ def test_only_the_embed_may_be_framed_by_other_sites(client):
 def test_embed_origins_setting_restricts_framing():
     app = create_app({"TESTING": True, "EMBED_ORIGINS": "https://canvas.example.edu, http://localhost:8123"})
     header = app.test_client().get("/embed").headers["Content-Security-Policy"]
-    assert csp_directives(header)["frame-ancestors"] == ["'self'", "https://canvas.example.edu", "http://localhost:8123"]
+    assert csp_directives(header)["frame-ancestors"] == [
+        "'self'",
+        "https://canvas.example.edu",
+        "http://localhost:8123",
+    ]
 
 
-@pytest.mark.parametrize("setting", ["canvas.example.edu", "https://a.edu/course", "javascript:alert(1)", "https://a b"])
+@pytest.mark.parametrize(
+    "setting", ["canvas.example.edu", "https://a.edu/course", "javascript:alert(1)", "https://a b"]
+)
 def test_a_bad_embed_origin_stops_the_app_naming_the_setting(setting):
     with pytest.raises(ValueError, match="BACKPROP_EMBED_ORIGINS"):
         embed_origins(setting)
@@ -154,7 +162,11 @@ def test_pages_do_not_answer_other_origins(client):
 def test_a_json_post_from_a_sandboxed_frame_is_preflighted_and_answered(client):
     preflight = client.options(
         "/api/train",
-        headers={"Origin": "null", "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"},
+        headers={
+            "Origin": "null",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
     )
     assert preflight.status_code == 200
     assert preflight.headers["Access-Control-Allow-Origin"] == "*"
