@@ -17,8 +17,8 @@ def create_app(test_config: dict | None = None):
     from flask import Flask
 
     from webapp.request.limits import MAX_BODY_BYTES
-    from webapp.views import api, pages, practice
-    from webapp.web import admission, compression, security
+    from webapp.views import api, embed, pages, practice
+    from webapp.web import admission, compression, mounting, security
     from webapp.web.strict_json import StrictJSONProvider
 
     app = Flask(
@@ -35,7 +35,13 @@ def create_app(test_config: dict | None = None):
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(practice.bp)
+    app.register_blueprint(embed.bp)
     compression.init_app(app)
     security.init_app(app)
     admission.init_app(app)
+    # URL_PREFIX (--url-prefix, BACKPROP_URL_PREFIX) serves everything under a path; TRUST_PROXY, the
+    # number of reverse proxies in front (BACKPROP_TRUST_PROXY=1), honours their X-Forwarded-* headers.
+    app.wsgi_app = mounting.mount(
+        app.wsgi_app, mounting.url_prefix(app.config.get("URL_PREFIX")), int(app.config.get("TRUST_PROXY", 0))
+    )
     return app

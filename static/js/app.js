@@ -363,4 +363,5 @@ view.fillSamplePicker(store.samples, store.config.x, state.row);
 render();
 if (!store.available) noEpochs();
 refreshChart();
-chart.start();
+// A page may leave the chart out (an embed's `view`): then plotly.js is never fetched.
+if (!document.querySelector(".chart-panel")?.hidden) chart.start();

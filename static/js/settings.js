@@ -1,6 +1,8 @@
 // The settings form: the server checks it (one set of rules for page and API) and the errors
 // appear beside their fields; only a valid form navigates to its permalink.
 
+import { appUrl } from "./urls.js";
+
 // A field's error message and its input, which names the message in aria-describedby.
 function fieldFor(name) {
   const id = `error-${name}`;
@@ -35,7 +37,7 @@ export function wireSettings(form) {
     event.preventDefault();
     const query = new URLSearchParams(new FormData(form)).toString();
     try {
-      const response = await fetch(`/check?${query}`);
+      const response = await fetch(`${appUrl("check")}?${query}`);
       const { errors } = await response.json();
       if (Object.keys(errors).length) {
         showErrors(form, errors);

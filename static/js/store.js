@@ -2,6 +2,8 @@
 // can be fetched again on demand; every request takes the caller's AbortSignal, so an action
 // that was cancelled never writes into the store.
 
+import { appUrl } from "./urls.js";
+
 export class RunStore {
   constructor(config, initialRun, maxEpochs) {
     this.config = config;
@@ -28,7 +30,7 @@ export class RunStore {
   }
 
   async post(extra, signal) {
-    const response = await fetch("/api/train", {
+    const response = await fetch(appUrl("train"), {
       method: "POST",
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ ...this.config, ...extra, include_graph: false }),

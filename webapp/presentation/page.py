@@ -38,6 +38,22 @@ def check(query: Mapping[str, list[str]]) -> dict[str, str]:
     return _resolve_query(query)[2]
 
 
+def start_values(graph: Graph, run: dict) -> dict[str, str]:
+    """What the graph shows before any pass (the data and the starting parameters, first sample), as the
+    script writes it, so the drawing carries its numbers even where scripts do not run."""
+    if not run["epochs"] or "values" not in run["epochs"][0]:
+        return {}
+    values = run["epochs"][0]["values"]
+    shown = {}
+    for node in graph.nodes:
+        if (node.kind in ("input", "target") or node.param) and values.get(node.id) is not None:
+            value = values[node.id]
+            value = value[0] if isinstance(value, list) else value
+            if value is not None:
+                shown[node.id] = "= " + form.format_number(value).replace("-", "−")
+    return shown
+
+
 def page_state(query: Mapping[str, list[str]]) -> dict:
     """The page for a query: the run it describes, or the worksheet beside inline errors."""
     resolved, options, errors = _resolve_query(query)
@@ -81,6 +97,7 @@ def page_state(query: Mapping[str, list[str]]) -> dict:
         "activations": {name: a.title for name, a in ACTIVATIONS.items()},
         "losses": {name: loss.title for name, loss in LOSSES.items()},
         "max_epochs": client["limits"]["maxEpochs"],
+        "start_values": start_values(graph, run),
         "client_json": json.dumps(client, allow_nan=False, separators=(",", ":")).replace("<", "\\u003c"),
         "figure_json": figure_json(),
     }

@@ -81,6 +81,12 @@ def cache_static(response):
 
 
 @bp.app_template_global()
+def app_urls() -> dict[str, str]:
+    """The URLs the page's scripts fetch, built from the app's root so they follow any URL prefix."""
+    return {"train": url_for("api.train"), "check": url_for("pages.check")}
+
+
+@bp.app_template_global()
 def plotly_url() -> str:
     return url_for("pages.plotly_js")
 

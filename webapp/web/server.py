@@ -13,6 +13,7 @@ from waitress.server import create_server
 
 from webapp import create_app
 from webapp.request.limits import MAX_BODY_BYTES
+from webapp.web.mounting import url_prefix
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,10 @@ class ServerSettings:
     connection_limit: int = 2000
     # Seconds before an idle connection is closed (keep-alive between a student's clicks).
     channel_timeout: int = 20
+    # Serve everything under this path, e.g. /backprop, for a site that mounts the app there.
+    url_prefix: str = ""
+    # Reverse proxies in front whose X-Forwarded-For/Proto/Host/Prefix headers are believed.
+    trust_proxy: int = 0
 
 
 def build_server(app, settings: ServerSettings):
@@ -75,18 +80,46 @@ def parse_args(argv: list[str] | None = None) -> ServerSettings:
         default=defaults.channel_timeout,
         help="seconds before an idle connection is closed (default: %(default)s)",
     )
+    parser.add_argument(
+        "--url-prefix",
+        default=defaults.url_prefix,
+        help="serve everything under this path, e.g. /backprop (default: the site's root)",
+    )
+    parser.add_argument(
+        "--trust-proxy",
+        type=int,
+        default=defaults.trust_proxy,
+        help="reverse proxies in front whose X-Forwarded-* headers (Prefix included) to honour (default: %(default)s)",
+    )
     args = parser.parse_args(argv)
-    return ServerSettings(args.host, args.port, args.threads, args.connection_limit, args.channel_timeout)
+    try:
+        prefix = url_prefix(args.url_prefix)
+    except ValueError as exc:
+        parser.error(str(exc))
+    return ServerSettings(
+        args.host, args.port, args.threads, args.connection_limit, args.channel_timeout, prefix, args.trust_proxy
+    )
+
+
+def app_config(settings: ServerSettings) -> dict:
+    """The app settings the command line sets; left out when not given, so the environment's apply."""
+    config = {}
+    if settings.url_prefix:
+        config["URL_PREFIX"] = settings.url_prefix
+    if settings.trust_proxy:
+        config["TRUST_PROXY"] = settings.trust_proxy
+    return config
 
 
 def main(argv: list[str] | None = None) -> None:
     from webapp.presentation.charts import figure_json
 
     settings = parse_args(argv)
-    app = create_app()
+    app = create_app(app_config(settings) or None)
     figure_json()  # built once, before the first visitor waits for it
     server = build_server(app, settings)
-    print(f"Backprop Visualizer on http://{settings.host}:{server.effective_port}/", flush=True)
+    prefix = app.config.get("URL_PREFIX") or ""
+    print(f"Backprop Visualizer on http://{settings.host}:{server.effective_port}{prefix}/", flush=True)
     try:
         server.run()
     finally:
