@@ -2,8 +2,8 @@
 
 The page's only inline script is its import map, which carries a fresh nonce on every response, so
 the Content-Security-Policy allows no other inline script. Styles may be inline: plotly.js sets
-style attributes and adds <style> elements as it draws. Nothing but `/embed` is framed by other
-sites (and it only by the origins in EMBED_ORIGINS), nothing is sniffed as another type, no Referer
+style attributes and adds <style> elements as it draws. Nothing but `/embed` and `/practice` is framed by
+other sites (and they only by the origins in EMBED_ORIGINS), nothing is sniffed as another type, no Referer
 leaves the site (the page's URL holds its settings), and API responses are never stored by a cache:
 each answer belongs to one request.
 
@@ -47,8 +47,9 @@ def csp_nonce() -> str:
     return g.csp_nonce
 
 
-# Endpoints that another site's page may frame, with the origins of EMBED_ORIGINS.
-FRAMEABLE_ENDPOINTS = frozenset({"embed.visualizer"})
+# Endpoints that another site's page may frame, with the origins of EMBED_ORIGINS: the embeddable
+# visualizer and the practice set (which reports its score to the page framing it).
+FRAMEABLE_ENDPOINTS = frozenset({"embed.visualizer", "practice.practice_page"})
 # Endpoints any origin may read: everything a sandboxed /embed fetches, and what course pages fetch.
 CORS_ENDPOINTS = frozenset({"static", "pages.plotly_js", "pages.check", "embed.oembed", "embed.host_script"})
 PREFLIGHT_MAX_AGE = 24 * 3600
