@@ -1,6 +1,7 @@
 """One training request from body to response: resolve it, train, report. No Flask here."""
 
 from webapp.engine import Run, train
+from webapp.presentation.landscape import landscape
 from webapp.presentation.report import report
 from webapp.request import limits
 from webapp.request.presets import PRESETS
@@ -36,6 +37,11 @@ def run(resolved: Resolved) -> dict:
     graph = resolved.graph
     head = {"graph": graph_json(resolved)} if req.include_graph else {}
     return {**head, "config": resolved.config(), **report(result, graph, resolved.detail_samples)}
+
+
+def cost_landscape(resolved: Resolved, axes: list | None, steps: object) -> dict:
+    """The cost surface over two parameters around this run, with the run's path across it."""
+    return landscape(resolved, train_resolved(resolved), axes, steps)
 
 
 def graph_json(resolved: Resolved) -> dict:

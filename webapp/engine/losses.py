@@ -26,7 +26,8 @@ class Loss:
 
     name: str
     title: str
-    cost: Callable[[np.ndarray, np.ndarray, np.ndarray, int], float]
+    terms: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]  # each sample's and output's share of J
+    per_sample_divisor: int  # J = Σ terms / (per_sample_divisor · N)
     grad_yhat: LossFn
     grad_y: LossFn
     grad_z: LossFn | None
@@ -36,10 +37,18 @@ class Loss:
     grad_y_tex: str  # dJ/dy for one sample, in {yhat}, {y} and {z}
     output_activation: str | None = None
 
+    def cost(self, yhat: np.ndarray, y: np.ndarray, z: np.ndarray, n: int) -> float:
+        """J over the batch."""
+        return float(self.terms(yhat, y, z).sum()) / (self.per_sample_divisor * n)
 
-def _half_mse(yhat, y, z, n):
+    def costs(self, yhat: np.ndarray, y: np.ndarray, z: np.ndarray, n: int) -> np.ndarray:
+        """J of each of several batches at once: arrays with leading dimensions before samples × outputs."""
+        return self.terms(yhat, y, z).sum(axis=(-2, -1)) / (self.per_sample_divisor * n)
+
+
+def _squared_error(yhat, y, z):
     d = y - yhat
-    return float((d * d).sum()) / (2 * n)
+    return d * d
 
 
 def _half_mse_grad_yhat(yhat, y, z, n):
@@ -50,11 +59,6 @@ def _half_mse_grad_y(yhat, y, z, n):
     return (y - yhat) / n
 
 
-def _mse(yhat, y, z, n):
-    d = y - yhat
-    return float((d * d).sum()) / n
-
-
 def _mse_grad_yhat(yhat, y, z, n):
     return 2.0 * (yhat - y) / n
 
@@ -63,9 +67,9 @@ def _mse_grad_y(yhat, y, z, n):
     return 2.0 * (y - yhat) / n
 
 
-def _bce(yhat, y, z, n):
+def _cross_entropy(yhat, y, z):
     # max(z, 0) − z·y + log(1 + e^−|z|): the cross-entropy of σ(z) against y, without log(0).
-    return float((np.maximum(z, 0.0) - z * y + np.log1p(np.exp(-np.abs(z)))).sum()) / n
+    return np.maximum(z, 0.0) - z * y + np.log1p(np.exp(-np.abs(z)))
 
 
 def _bce_grad_z(yhat, y, z, n):
@@ -98,7 +102,8 @@ LOSSES: dict[str, Loss] = {
         Loss(
             "half_mse",
             "½ MSE: (y − ŷ)²/2N",
-            _half_mse,
+            _squared_error,
+            2,
             _half_mse_grad_yhat,
             _half_mse_grad_y,
             None,
@@ -110,7 +115,8 @@ LOSSES: dict[str, Loss] = {
         Loss(
             "mse",
             "MSE: (y − ŷ)²/N",
-            _mse,
+            _squared_error,
+            1,
             _mse_grad_yhat,
             _mse_grad_y,
             None,
@@ -122,7 +128,8 @@ LOSSES: dict[str, Loss] = {
         Loss(
             "bce",
             "cross-entropy (sigmoid output)",
-            _bce,
+            _cross_entropy,
+            1,
             _bce_grad_yhat,
             _bce_grad_y,
             _bce_grad_z,

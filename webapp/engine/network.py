@@ -76,19 +76,25 @@ class Network:
 
 
 class Params:
-    """Weights (outputs × inputs per layer) and biases as views into one flat vector θ."""
+    """Weights (outputs × inputs per layer) and biases as views into one flat vector θ.
+
+    θ may also be a stack of vectors (… × parameters), say one per point of a grid: then every
+    weight matrix has the same leading dimensions, and every bias vector a 1 before its neurons,
+    so that the forward pass computes every θ of the stack at once by broadcasting.
+    """
 
     def __init__(self, network: Network, theta: np.ndarray):
         self.network = network
         self.theta = theta
         self.weights: list[np.ndarray] = []
         self.biases: list[np.ndarray] = []
+        lead = theta.shape[:-1]
         for block in network.blocks():
-            view = theta[block.offset : block.offset + block.size]
+            view = theta[..., block.offset : block.offset + block.size]
             if block.kind == "weight":
-                self.weights.append(view.reshape(block.rows, block.cols))
+                self.weights.append(view.reshape(*lead, block.rows, block.cols))
             else:
-                self.biases.append(view)
+                self.biases.append(view.reshape(*lead, 1, block.rows) if lead else view)
 
     @classmethod
     def from_lists(cls, network: Network, weights, biases=None) -> "Params":

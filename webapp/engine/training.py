@@ -98,11 +98,11 @@ class Run:
 
 
 def forward(network: Network, params: Params, x: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """The weighted sums z and activations a of every layer, for every sample."""
+    """The weighted sums z and activations a of every layer, for every sample (and every θ of a stack)."""
     zs, activations = [], []
     a = x
     for k, w in enumerate(params.weights):
-        z = a @ w.T
+        z = a @ w.swapaxes(-1, -2)
         if network.bias:
             z += params.biases[k]
         a = ACTIVATIONS[network.activations[k]].forward(z)

@@ -54,3 +54,9 @@ def work_units(layers: list[int], bias: bool, samples: int, epochs: int) -> int:
 # network trains 1 000 epochs in less), too little to crowd out anyone: the worksheet's steps and the
 # page's usual Train clicks never queue behind a heavy run.
 HEAVY_WORK_UNITS = MAX_WORK_UNITS // 10
+
+# The cost surface: at most this many points a side, and the grid's forward pass holds about
+# points × samples × the widest layer numbers at once, kept under this many (16 MB of floats).
+LANDSCAPE_MAX_STEPS = 61
+LANDSCAPE_MIN_STEPS = 11
+LANDSCAPE_NUMBERS = 2_000_000

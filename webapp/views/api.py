@@ -4,6 +4,7 @@ from flask import Blueprint, jsonify, request
 from werkzeug.exceptions import HTTPException, UnsupportedMediaType
 
 from webapp import service
+from webapp.request import limits
 from webapp.request.limits import MAX_BODY_BYTES, work_units
 from webapp.views.openapi import openapi_document
 from webapp.web import admission
@@ -38,6 +39,22 @@ def train():
         req = resolved.request
         with admission.admitted(work_units(req.layers, req.bias, len(req.x), req.epochs)):
             result = service.run(resolved)
+    except service.RequestError as exc:
+        return jsonify(error="Invalid request", errors=exc.errors), exc.status
+    return jsonify(result)
+
+
+@bp.post("/landscape")
+def landscape():
+    """The cost over two parameters around the run the rest of the body describes, and its path."""
+    try:
+        body = service.parse_body(_json_body())
+        axes, steps = body.pop("axes", None), body.pop("steps", None)
+        resolved = service.validate(body)
+        req = resolved.request
+        grid = (limits.LANDSCAPE_MAX_STEPS**2) * len(req.x) * resolved.network.param_count
+        with admission.admitted(work_units(req.layers, req.bias, len(req.x), req.epochs) + grid):
+            result = service.cost_landscape(resolved, axes, steps)
     except service.RequestError as exc:
         return jsonify(error="Invalid request", errors=exc.errors), exc.status
     return jsonify(result)

@@ -1,0 +1,40 @@
+"""The cost over a plane of parameter space: J as two parameters vary and all others stay fixed.
+
+Every point of the grid is a θ of its own; stacked, they go through the very forward pass and cost
+that training uses (`training.forward` broadcasts over a stack of θ), in one vectorised pass.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from webapp.engine.losses import LOSSES
+from webapp.engine.network import Network, Params
+from webapp.engine.training import forward
+
+
+@dataclass
+class Surface:
+    u: np.ndarray  # the first parameter's values, along the columns
+    v: np.ndarray  # the second parameter's values, along the rows
+    cost: np.ndarray  # rows × columns
+    dead: np.ndarray  # rows × columns: some ReLU gets an input ≤ 0 for every sample, so it passes no gradient
+
+
+@np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore")
+def cost_surface(network: Network, theta: np.ndarray, x, y, first: int, second: int, u, v) -> Surface:
+    """J at θ with θ[first] = each of u and θ[second] = each of v, the rest as in θ."""
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    u = np.asarray(u, dtype=float)
+    v = np.asarray(v, dtype=float)
+    grid = np.broadcast_to(theta, (len(v), len(u), len(theta))).copy()
+    grid[..., first] = u[None, :]
+    grid[..., second] = v[:, None]
+    zs, activations = forward(network, Params(network, grid), x)
+    cost = LOSSES[network.loss].costs(activations[-1], y, zs[-1], len(x))
+    dead = np.zeros(cost.shape, dtype=bool)
+    for k, z in enumerate(zs):
+        if network.activations[k] == "relu":
+            dead |= (z <= 0).all(axis=-2).any(axis=-1)
+    return Surface(u, v, cost, dead)

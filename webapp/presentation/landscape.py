@@ -1,0 +1,83 @@
+"""The cost surface J(p, q) around a run, with the run's path across it, as the API's JSON."""
+
+import numpy as np
+
+from webapp.engine.landscape import cost_surface
+from webapp.engine.training import Run
+from webapp.request import limits
+from webapp.request.resolve import RequestError, Resolved
+
+
+def _axes(resolved: Resolved, axes: list | None) -> list[str]:
+    params = resolved.graph.params
+    chosen = axes if axes is not None else params[:2]
+    if (
+        not isinstance(chosen, list)
+        or len(chosen) != 2
+        or not all(isinstance(a, str) for a in chosen)
+        or chosen[0] == chosen[1]
+    ):
+        raise RequestError([{"field": "axes", "message": 'two different parameter ids, e.g. ["w1", "w2"]'}])
+    if len(params) < 2:
+        raise RequestError([{"field": "axes", "message": "this network has fewer than two parameters"}])
+    for axis in chosen:
+        if axis not in resolved.graph.param_position:
+            raise RequestError([{"field": "axes", "message": f"this network has no parameter {axis}"}])
+    return chosen
+
+
+def steps_for(resolved: Resolved, steps: object) -> int:
+    """Points a side: as asked, within the limits and the memory the grid may take."""
+    if steps is not None and (not isinstance(steps, int) or isinstance(steps, bool)):
+        raise RequestError([{"field": "steps", "message": "a whole number"}])
+    widest = max(resolved.network.layers)
+    fits = int(np.sqrt(limits.LANDSCAPE_NUMBERS / (len(resolved.request.x) * widest)))
+    most = max(limits.LANDSCAPE_MIN_STEPS, min(limits.LANDSCAPE_MAX_STEPS, fits))
+    if steps is None:
+        return most
+    if not limits.LANDSCAPE_MIN_STEPS <= steps <= most:
+        raise RequestError(
+            [{"field": "steps", "message": f"from {limits.LANDSCAPE_MIN_STEPS} to {most} for this network"}]
+        )
+    return steps
+
+
+def _span(values: np.ndarray) -> np.ndarray:
+    """A range around a path that also takes in 0, where ReLUs die, with room on both sides."""
+    low, high = min(values.min(), 0.0), max(values.max(), 0.0)
+    margin = 0.25 * max(high - low, 0.4)
+    return np.array([low - margin, high + margin])
+
+
+def _finite(rows: np.ndarray) -> list:
+    return [[v if np.isfinite(v) else None for v in row] for row in rows.tolist()]
+
+
+def landscape(resolved: Resolved, run: Run, axes: list | None, steps: object) -> dict:
+    first, second = _axes(resolved, axes)
+    count = steps_for(resolved, steps)
+    position = resolved.graph.param_position
+    path = run.history[:, [position[first], position[second]]]
+    theta = resolved.params.theta
+    u = np.linspace(*_span(path[:, 0]), count)
+    v = np.linspace(*_span(path[:, 1]), count)
+    req = resolved.request
+    surface = cost_surface(resolved.network, theta, req.x, req.y, position[first], position[second], u, v)
+    # The cost at each kept θ: θ after k updates is where epoch k + 1 starts.
+    costs = [*run.costs.tolist(), run.final_cost]
+    path_costs = [costs[k] if k < len(costs) else None for k in run.history_epochs.tolist()]
+    labels = {n.id: n.label for n in resolved.graph.nodes}
+    return {
+        "axes": [{"id": first, "label": labels[first]}, {"id": second, "label": labels[second]}],
+        "held": "the other parameters stay at their starting values" if len(resolved.graph.params) > 2 else "",
+        "u": u.tolist(),
+        "v": v.tolist(),
+        "cost": _finite(surface.cost),
+        "dead": surface.dead.tolist(),
+        "path": {
+            "epochs": run.history_epochs.tolist(),
+            "u": path[:, 0].tolist(),
+            "v": path[:, 1].tolist(),
+            "cost": path_costs,
+        },
+    }
