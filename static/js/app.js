@@ -8,6 +8,7 @@ import { PageState } from "./state.js";
 import { RunStore } from "./store.js";
 import { View, linkHighlights } from "./view.js";
 import { CostChart } from "./chart.js";
+import { Landscape } from "./landscape.js";
 import { wireSettings } from "./settings.js";
 
 const initial = JSON.parse(document.getElementById("initial-state").textContent);
@@ -129,7 +130,34 @@ function refreshChart() {
       .map((epoch, i) => [epoch, values[i]])
       .filter(([epoch]) => epoch <= state.updated);
   }
+  refreshLandscape();
   return chart.update(costs, weights, state.epoch);
+}
+
+// The cost surface follows the run: the path as far as the student has got, the shown epoch's
+// point, and its step direction once the backward pass has computed it.
+function refreshLandscape() {
+  if (!landscape) return;
+  const epoch = epochData();
+  landscape
+    .update({
+      config: store.config,
+      epochs: store.available,
+      epoch: state.epoch,
+      updated: state.updated,
+      values: epoch && epoch.values,
+      grads: epoch && state.cursor >= ends.backward ? epoch.grads : null,
+    })
+    .catch((error) => console.error(error));
+}
+
+// Clicking the surface starts a run from that point: the page's URL, with the two parameters set.
+function startFrom(u, v, axes) {
+  const url = new URL(window.location.href);
+  for (const key of ["epoch", "step", "phase"]) url.searchParams.delete(key);
+  url.searchParams.set(axes[0], String(Number(u.toPrecision(4))));
+  url.searchParams.set(axes[1], String(Number(v.toPrecision(4))));
+  window.location.assign(url);
 }
 
 // Note how far the student has got: the chart shows costs and weights up to there.
@@ -323,6 +351,11 @@ const chart = new CostChart(
   initial.weightTrace,
   (epoch) => showEpoch(epoch),
 );
+const landscapeElement = document.getElementById("landscape-chart");
+const landscape =
+  landscapeElement && !landscapeElement.closest("[hidden]")
+    ? new Landscape(landscapeElement, Promise.resolve().then(() => chart.start()).then(() => window.Plotly), startFrom)
+    : null;
 
 for (const [name, button] of Object.entries(buttons)) {
   button.addEventListener("click", () => {

@@ -1,0 +1,214 @@
+// The cost surface J(p, q) over two parameters with gradient descent's path across it, drawn with
+// Plotly once the chart has loaded plotly.js. The server computes the surface (POST /api/landscape);
+// this module only fetches it for the run's length and draws the part of the path the student has
+// reached, the shown epoch's point and its step direction.
+
+import { formatNumber } from "./format.js";
+import { appUrl } from "./urls.js";
+
+function colors() {
+  const style = getComputedStyle(document.body);
+  const read = (name) => style.getPropertyValue(name).trim();
+  return { fg: read("--fg"), grid: read("--grid"), value: read("--value"), grad: read("--grad"), active: read("--active") };
+}
+
+export class Landscape {
+  // plotlyReady: a promise of window.Plotly; onPick(u, v, axes): the student clicked the surface.
+  constructor(container, plotlyReady, onPick) {
+    this.container = container;
+    this.plotlyReady = plotlyReady;
+    this.onPick = onPick;
+    this.surface = null;
+    this.key = null;
+    this.fetching = null;
+    this.shown = { epoch: 1, updated: 0, point: null, gradient: null };
+    const pickers = ["landscape-u", "landscape-v"].map((id) => document.getElementById(id));
+    this.pickers = pickers.every(Boolean) ? pickers : null;
+    if (this.pickers) for (const picker of this.pickers) picker.addEventListener("change", () => this.refresh());
+  }
+
+  axes() {
+    return this.pickers ? this.pickers.map((p) => p.value) : null;
+  }
+
+  // Show the run as far as the student has got: `updated` epochs of path, the `epoch` shown, whose
+  // parameters and gradients (by id) are `values` and `grads` when known.
+  async update({ config, epochs, epoch, updated, values, grads }) {
+    this.config = config;
+    this.epochs = Math.max(1, epochs);
+    this.shown = { epoch, updated, values, grads };
+    return this.refresh();
+  }
+
+  async refresh() {
+    if (this.container.closest("[hidden]") || !this.config) return;
+    const axes = this.axes();
+    if (axes && axes[0] === axes[1]) return;
+    const key = JSON.stringify([this.epochs, axes]);
+    if (key !== this.key) {
+      this.key = key;
+      const body = { ...this.config, epochs: this.epochs, include_graph: false, ...(axes ? { axes } : {}) };
+      this.fetching = fetch(appUrl("landscape"), {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(body),
+      }).then(async (response) => {
+        const data = await response.json();
+        if (!response.ok) throw new Error(data.errors ? data.errors[0].message : data.error);
+        return data;
+      });
+    }
+    const fetching = this.fetching;
+    const [surface, Plotly] = await Promise.all([fetching, this.plotlyReady]);
+    if (fetching !== this.fetching) return; // a newer request is on its way
+    this.surface = surface;
+    return this.draw(Plotly);
+  }
+
+  traces() {
+    const s = this.surface;
+    const { value, grad } = colors();
+    const [u, v] = s.axes.map((a) => a.label);
+    // Colours follow log J, so both the steep walls and the valley floor show; hover gives J itself.
+    const positive = s.cost.flat().filter((c) => c !== null && c > 0);
+    const floor = positive.length ? Math.min(...positive) : 1e-12;
+    const logCost = s.cost.map((row) => row.map((c) => (c === null ? null : Math.log10(Math.max(c, floor)))));
+    const reached = s.path.epochs.map((e, i) => i).filter((i) => s.path.epochs[i] <= this.shown.updated);
+    const traces = [
+      {
+        type: "contour",
+        x: s.u,
+        y: s.v,
+        z: logCost,
+        customdata: s.cost,
+        colorscale: "Viridis",
+        ncontours: 24,
+        showscale: false,
+        hovertemplate: `${u} = %{x:.4g}<br>${v} = %{y:.4g}<br>J = %{customdata:.6g}<extra></extra>`,
+      },
+      {
+        type: "contour",
+        x: s.u,
+        y: s.v,
+        z: s.dead.map((row) => row.map(Number)),
+        contours: { start: 0.5, end: 1.5, size: 1, coloring: "fill", showlines: false },
+        colorscale: [[0, "rgba(0,0,0,0)"], [1, "rgba(128,128,128,0.55)"]],
+        showscale: false,
+        hoverinfo: "skip",
+        name: "dead ReLU",
+      },
+      {
+        type: "scatter",
+        mode: "lines+markers",
+        x: reached.map((i) => s.path.u[i]),
+        y: reached.map((i) => s.path.v[i]),
+        customdata: reached.map((i) => [s.path.epochs[i], s.path.cost[i]]),
+        line: { color: grad, width: 2 },
+        marker: { color: grad, size: 5 },
+        name: "gradient descent",
+        hovertemplate: `after epoch %{customdata[0]}<br>${u} = %{x:.4g}, ${v} = %{y:.4g}<br>J = %{customdata[1]:.6g}<extra></extra>`,
+      },
+    ];
+    const point = this.point();
+    if (point) {
+      traces.push({
+        type: "scatter",
+        mode: "markers",
+        x: [point.u],
+        y: [point.v],
+        marker: { size: 14, color: "rgba(0,0,0,0)", line: { color: value, width: 3 } },
+        name: `epoch ${this.shown.epoch}`,
+        hovertemplate: `epoch ${this.shown.epoch}: ${u} = %{x:.4g}, ${v} = %{y:.4g}<extra></extra>`,
+      });
+    }
+    return traces;
+  }
+
+  // The shown epoch's parameters (where it starts) and its step direction, −dJ/dθ, if known.
+  point() {
+    const { values, grads } = this.shown;
+    const [a, b] = this.surface.axes.map((axis) => axis.id);
+    if (!values || values[a] == null || values[b] == null) return null;
+    const step = grads && grads[a] != null && grads[b] != null ? [-grads[a], -grads[b]] : null;
+    return { u: values[a], v: values[b], step };
+  }
+
+  layout() {
+    const s = this.surface;
+    const { fg, grid, value } = colors();
+    const axis = { gridcolor: grid, linecolor: grid, color: fg, zeroline: true, zerolinecolor: grid };
+    const annotations = [];
+    const point = this.point();
+    if (point && point.step && (point.step[0] || point.step[1])) {
+      // The arrow's length is a tenth of the view, whatever the gradient's size: it shows the direction.
+      const width = s.u[s.u.length - 1] - s.u[0];
+      const height = s.v[s.v.length - 1] - s.v[0];
+      const norm = Math.hypot(point.step[0] / width, point.step[1] / height);
+      annotations.push({
+        x: point.u + (0.1 * point.step[0]) / norm,
+        y: point.v + (0.1 * point.step[1]) / norm,
+        ax: point.u,
+        ay: point.v,
+        xref: "x",
+        yref: "y",
+        axref: "x",
+        ayref: "y",
+        showarrow: true,
+        arrowhead: 3,
+        arrowwidth: 2.5,
+        arrowcolor: value,
+        text: "",
+      });
+    }
+    const deadIndex = s.dead.flat().indexOf(true);
+    if (deadIndex >= 0) {
+      const row = Math.floor(deadIndex / s.u.length);
+      annotations.push({
+        x: s.u[deadIndex % s.u.length],
+        y: s.v[row],
+        text: "dead ReLU: flat, zero gradient",
+        showarrow: false,
+        xanchor: "left",
+        yanchor: "bottom",
+        font: { color: fg, size: 12 },
+        bgcolor: "rgba(128,128,128,0.35)",
+      });
+    }
+    return {
+      margin: { l: 56, r: 16, t: 16, b: 48 },
+      height: 420,
+      paper_bgcolor: "rgba(0,0,0,0)",
+      plot_bgcolor: "rgba(0,0,0,0)",
+      font: { family: "system-ui, sans-serif", size: 13, color: fg },
+      xaxis: { ...axis, title: { text: s.axes[0].label } },
+      yaxis: { ...axis, title: { text: s.axes[1].label } },
+      showlegend: false,
+      hovermode: "closest",
+      annotations,
+      uirevision: JSON.stringify(s.axes),
+    };
+  }
+
+  async draw(Plotly) {
+    // No mode bar: a click on the surface starts a run from there, and zooming would only get in its way.
+    await Plotly.react(this.container, this.traces(), this.layout(), { responsive: true, displayModeBar: false });
+    if (!this.listening) {
+      this.listening = true;
+      this.container.on("plotly_click", (event) => {
+        const hit = event.points && event.points.find((p) => p.curveNumber === 0);
+        if (hit) this.onPick(hit.x, hit.y, this.surface.axes.map((a) => a.id));
+      });
+    }
+    this.container.classList.add("drawn");
+    this.container.dataset.pathPoints = String(this.traces()[2].x.length);
+    this.container.setAttribute("aria-label", this.describe());
+  }
+
+  // The surface in words for a screen reader.
+  describe() {
+    const s = this.surface;
+    const point = this.point();
+    const where = point ? ` The epoch shown is at ${s.axes[0].label} = ${formatNumber(point.u)}, ${s.axes[1].label} = ${formatNumber(point.v)}.` : "";
+    return `Cost surface over ${s.axes[0].label} and ${s.axes[1].label}.${where}`;
+  }
+}

@@ -1,0 +1,50 @@
+"""The cost surface on the page: drawn for two parameters, the path one point per epoch reached, the marker
+following the shown epoch, and a click starting a run from the point clicked."""
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from tests.e2e import CHART_TIMEOUT_MS, open_app
+
+
+def surface_data(page: Page) -> dict:
+    """What Plotly holds for the surface: the path's points and the shown epoch's ring."""
+    return page.evaluate(
+        """() => {
+            const data = document.getElementById('landscape-chart').data;
+            const ring = data.find(t => (t.name || '').startsWith('epoch'));
+            return {pathU: [...data[2].x], pathV: [...data[2].y], ring: ring ? [ring.x[0], ring.y[0]] : null};
+        }"""
+    )
+
+
+def test_the_surface_shows_the_path_and_follows_the_shown_epoch(page: Page):
+    open_app(page, "?animate=0")
+    expect(page.locator("#landscape-chart.drawn")).to_be_attached(timeout=CHART_TIMEOUT_MS)
+    page.get_by_label("Epochs to train", exact=True).fill("5")
+    page.get_by_role("button", name="Train", exact=True).click()
+    expect(page.locator("#landscape-chart")).to_have_attribute("data-path-points", "6", timeout=CHART_TIMEOUT_MS)
+    history = page.evaluate(
+        "() => fetch('/api/train', {method: 'POST', headers: {'Content-Type': 'application/json'}, body: JSON.stringify({epochs: 5})}).then(r => r.json())"
+    )
+    data = surface_data(page)
+    assert data["pathU"] == history["history"]["params"]["w1"]
+    assert data["pathV"] == history["history"]["params"]["w2"]
+    # The ring marks where the shown epoch (5) started: its weights before its update.
+    fifth = history["epochs"][4]["values"]
+    assert data["ring"] == [fifth["w1"], fifth["w2"]]
+
+
+def test_clicking_the_surface_starts_from_that_point(page: Page):
+    open_app(page, "?animate=0")
+    chart = page.locator("#landscape-chart .nsewdrag").first
+    expect(chart).to_be_visible(timeout=CHART_TIMEOUT_MS)
+    chart.scroll_into_view_if_needed()
+    box = chart.bounding_box()
+    with page.expect_navigation():
+        page.mouse.click(box["x"] + box["width"] * 0.2, box["y"] + box["height"] * 0.3)
+    expect(page).to_have_url(re.compile(r"w1=[-\d.e]+.*w2=[-\d.e]+|w2=[-\d.e]+.*w1=[-\d.e]+"))
+    w1 = float(re.search(r"w1=([-\d.e]+)", page.url).group(1))
+    expect(page.locator("#param-w1")).to_have_value(re.compile(rf"^{re.escape(str(w1)).rstrip('0')}"))
+    assert w1 != 0.5, "the click chose a new starting w1"
