@@ -1,6 +1,7 @@
 """One training request from body to response: resolve it, train, report. No Flask here."""
 
 from webapp.engine import Run, train
+from webapp.presentation.gradient_check import gradient_check
 from webapp.presentation.landscape import landscape
 from webapp.presentation.report import report
 from webapp.request import limits
@@ -42,6 +43,29 @@ def run(resolved: Resolved) -> dict:
 def cost_landscape(resolved: Resolved, axes: list | None, steps: object) -> dict:
     """The cost surface over two parameters around this run, with the run's path across it."""
     return landscape(resolved, train_resolved(resolved), axes, steps)
+
+
+def gradient_check_request(body: dict) -> tuple[Resolved, int]:
+    """A training request that runs up to `epoch` (default 1) and records it, and that epoch."""
+    epoch = body.pop("epoch", 1)
+    if not isinstance(epoch, int) or isinstance(epoch, bool) or not 1 <= epoch <= limits.MAX_EPOCHS:
+        raise RequestError([{"field": "epoch", "message": f"a whole number from 1 to {limits.MAX_EPOCHS}"}])
+    resolved = validate({**body, "epochs": epoch, "detail_epochs": [epoch], "include_graph": False})
+    params, samples = resolved.network.param_count, len(resolved.request.x)
+    # Each parameter is nudged both ways and costed on every sample: 2P forward passes of P·N work.
+    if 2 * params * samples * params > limits.MAX_WORK_UNITS // 2:
+        raise RequestError(
+            [{"field": "x", "message": f"{samples} samples are too many to check {params} parameters one by one"}]
+        )
+    return resolved, epoch
+
+
+def check_gradients(resolved: Resolved, epoch: int) -> dict:
+    """Backpropagation's gradients at the start of `epoch` beside central differences."""
+    run = train_resolved(resolved)
+    if epoch > run.epochs_run:
+        raise RequestError([{"field": "epoch", "message": f"the run diverged at epoch {run.diverged_at}"}])
+    return gradient_check(resolved, run, epoch)
 
 
 def graph_json(resolved: Resolved) -> dict:

@@ -9,6 +9,7 @@ import { RunStore } from "./store.js";
 import { View, linkHighlights } from "./view.js";
 import { CostChart } from "./chart.js";
 import { Landscape } from "./landscape.js";
+import { wireGradientCheck } from "./gradient-check.js";
 import { wireSettings } from "./settings.js";
 
 const initial = JSON.parse(document.getElementById("initial-state").textContent);
@@ -391,6 +392,7 @@ new ResizeObserver(() => {
 }).observe(scroller);
 
 linkHighlights(main);
+wireGradientCheck(document.getElementById("gradient-check"), () => ({ config: store.config, epoch: state.epoch }));
 wireSettings(document.getElementById("settings"));
 view.fillSamplePicker(store.samples, store.config.x, state.row);
 render();

@@ -48,3 +48,14 @@ def test_clicking_the_surface_starts_from_that_point(page: Page):
     w1 = float(re.search(r"w1=([-\d.e]+)", page.url).group(1))
     expect(page.locator("#param-w1")).to_have_value(re.compile(rf"^{re.escape(str(w1)).rstrip('0')}"))
     assert w1 != 0.5, "the click chose a new starting w1"
+
+
+def test_the_gradient_check_puts_backpropagation_beside_finite_differences(page: Page):
+    open_app(page, "?animate=0")
+    page.get_by_role("button", name="Update", exact=True).click()
+    page.get_by_role("button", name="Check the shown epoch's gradients").click()
+    rows = page.locator("#gradient-check-table tbody tr")
+    expect(rows).to_have_count(2)
+    expect(page.locator("#gradient-check-status")).to_contain_text("Epoch 1: the largest relative difference is")
+    expect(rows.first.locator("td").nth(1)).to_have_text("−1.92")
+    expect(rows.first.locator("td").nth(2)).to_have_text(re.compile(r"^−1\.92"))

@@ -60,6 +60,20 @@ def landscape():
     return jsonify(result)
 
 
+@bp.post("/gradient-check")
+def gradient_check():
+    """dJ/dθ by backpropagation beside central differences, at the start of the body's `epoch`."""
+    try:
+        resolved, epoch = service.gradient_check_request(service.parse_body(_json_body()))
+        req = resolved.request
+        nudged = 2 * resolved.network.param_count * len(req.x) * resolved.network.param_count
+        with admission.admitted(work_units(req.layers, req.bias, len(req.x), req.epochs) + nudged):
+            result = service.check_gradients(resolved, epoch)
+    except service.RequestError as exc:
+        return jsonify(error="Invalid request", errors=exc.errors), exc.status
+    return jsonify(result)
+
+
 @bp.get("/presets")
 def presets():
     return jsonify(presets=service.presets())

@@ -83,7 +83,12 @@ def cache_static(response):
 @bp.app_template_global()
 def app_urls() -> dict[str, str]:
     """The URLs the page's scripts fetch, built from the app's root so they follow any URL prefix."""
-    return {"train": url_for("api.train"), "landscape": url_for("api.landscape"), "check": url_for("pages.check")}
+    return {
+        "train": url_for("api.train"),
+        "landscape": url_for("api.landscape"),
+        "gradientCheck": url_for("api.gradient_check"),
+        "check": url_for("pages.check"),
+    }
 
 
 @bp.app_template_global()

@@ -1,0 +1,42 @@
+// The gradient check: the shown epoch's gradients by backpropagation beside central differences,
+// both computed by the server (POST /api/gradient-check), laid out in a table.
+
+import { formatNumber } from "./format.js";
+import { appUrl } from "./urls.js";
+
+// `current()` gives the run's settings and the epoch shown when the button is pressed.
+export function wireGradientCheck(section, current) {
+  if (!section) return;
+  const button = section.querySelector("#gradient-check-button");
+  const status = section.querySelector("#gradient-check-status");
+  const table = section.querySelector("#gradient-check-table");
+  button.addEventListener("click", async () => {
+    const { config, epoch } = current();
+    status.textContent = `Checking epoch ${epoch}…`;
+    try {
+      const response = await fetch(appUrl("gradientCheck"), {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ ...config, epoch }),
+      });
+      const data = await response.json();
+      if (!response.ok) throw new Error(data.errors ? `${data.errors[0].field}: ${data.errors[0].message}` : data.error);
+      const rows = data.params.map((p) => {
+        const row = document.createElement("tr");
+        row.dataset.nodeId = p.id;
+        for (const text of [p.label, formatNumber(p.backprop), formatNumber(p.numeric), p.relative_error === null ? "?" : p.relative_error.toExponential(1)]) {
+          const cell = document.createElement("td");
+          cell.textContent = text;
+          row.append(cell);
+        }
+        return row;
+      });
+      table.tBodies[0].replaceChildren(...rows);
+      table.hidden = false;
+      const worst = Math.max(...data.params.map((p) => p.relative_error ?? 0));
+      status.textContent = `Epoch ${data.epoch}: the largest relative difference is ${worst.toExponential(1)}.`;
+    } catch (error) {
+      status.textContent = `The check could not run: ${error.message}`;
+    }
+  });
+}
