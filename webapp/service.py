@@ -1,6 +1,7 @@
 """One training request from body to response: resolve it, train, report. No Flask here."""
 
 from webapp.engine import Run, train
+from webapp.presentation.export import run_csv, tables_latex
 from webapp.presentation.gradient_check import gradient_check
 from webapp.presentation.landscape import landscape
 from webapp.presentation.report import report
@@ -66,6 +67,33 @@ def check_gradients(resolved: Resolved, epoch: int) -> dict:
     if epoch > run.epochs_run:
         raise RequestError([{"field": "epoch", "message": f"the run diverged at epoch {run.diverged_at}"}])
     return gradient_check(resolved, run, epoch)
+
+
+def export(body: dict) -> tuple[str, str, str]:
+    """The run as a file: (text, media type, file name). `format` is "csv" (every epoch's cost,
+    parameters and gradients) or "latex" (the tables of `epoch`, default the last)."""
+    kind = body.pop("format", "csv")
+    epoch = body.pop("epoch", None)
+    if kind not in ("csv", "latex"):
+        raise RequestError([{"field": "format", "message": "csv or latex (the JSON is POST /api/train's answer)"}])
+    resolved = validate({**body, "include_graph": False})
+    req = resolved.request
+    if kind == "csv":
+        if 2 * req.epochs * resolved.network.param_count > limits.EXPORT_NUMBERS:
+            most = limits.EXPORT_NUMBERS // (2 * resolved.network.param_count)
+            raise RequestError([{"field": "epochs", "message": f"at most {most} epochs in one CSV for this network"}])
+        run = train(
+            resolved.network, resolved.params, req.x, req.y, req.learning_rate, req.epochs, (),
+            history_budget=2, every_epoch=True,
+        )  # fmt: skip
+        return run_csv(resolved, run), "text/csv", "backprop-run.csv"
+    epoch = req.epochs if epoch is None else epoch
+    if not isinstance(epoch, int) or isinstance(epoch, bool) or not 1 <= epoch <= req.epochs:
+        raise RequestError([{"field": "epoch", "message": f"a whole number from 1 to {req.epochs}"}])
+    run = train_resolved(validate({**body, "detail_epochs": [epoch], "include_graph": False}))
+    if epoch > run.epochs_run:
+        raise RequestError([{"field": "epoch", "message": f"the run diverged at epoch {run.diverged_at}"}])
+    return tables_latex(resolved, run, epoch), "application/x-tex", f"backprop-epoch-{epoch}.tex"
 
 
 def graph_json(resolved: Resolved) -> dict:

@@ -10,6 +10,7 @@ import { View, linkHighlights } from "./view.js";
 import { CostChart } from "./chart.js";
 import { Landscape } from "./landscape.js";
 import { wireGradientCheck } from "./gradient-check.js";
+import { wireExports } from "./exports.js";
 import { wireSettings } from "./settings.js";
 
 const initial = JSON.parse(document.getElementById("initial-state").textContent);
@@ -393,6 +394,11 @@ new ResizeObserver(() => {
 
 linkHighlights(main);
 wireGradientCheck(document.getElementById("gradient-check"), () => ({ config: store.config, epoch: state.epoch }));
+wireExports(
+  document.getElementById("exports"),
+  () => ({ config: store.config, epochs: Math.max(1, store.available), epoch: state.epoch }),
+  () => chart.start().then(() => window.Plotly),
+);
 wireSettings(document.getElementById("settings"));
 view.fillSamplePicker(store.samples, store.config.x, state.row);
 render();

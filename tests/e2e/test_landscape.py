@@ -59,3 +59,28 @@ def test_the_gradient_check_puts_backpropagation_beside_finite_differences(page:
     expect(page.locator("#gradient-check-status")).to_contain_text("Epoch 1: the largest relative difference is")
     expect(rows.first.locator("td").nth(1)).to_have_text("−1.92")
     expect(rows.first.locator("td").nth(2)).to_have_text(re.compile(r"^−1\.92"))
+
+
+def test_every_export_downloads_and_parses(page: Page, tmp_path):
+    import csv
+    import json
+    from xml.etree import ElementTree
+
+    open_app(page, "?animate=0")
+    expect(page.locator("#cost-chart .main-svg").first).to_be_visible(timeout=CHART_TIMEOUT_MS)
+    page.get_by_role("button", name="Update", exact=True).click()
+    files = {}
+    for name in ("Run as JSON", "Every epoch as CSV", "This epoch's tables as LaTeX", "Graph as SVG", "Chart as PNG"):
+        with page.expect_download() as download:
+            page.get_by_role("button", name=name, exact=True).click()
+        path = tmp_path / download.value.suggested_filename
+        download.value.save_as(path)
+        files[name] = path
+    run = json.loads(files["Run as JSON"].read_text())
+    assert run["epochs"][0]["after"]["w1"] == 0.692 or abs(run["epochs"][0]["after"]["w1"] - 0.692) < 1e-12
+    rows = list(csv.DictReader(files["Every epoch as CSV"].read_text().splitlines()))
+    assert float(rows[0]["dJ/dw1"]) == run["epochs"][0]["grads"]["w1"]
+    assert r"\begin{tabular}" in files["This epoch's tables as LaTeX"].read_text()
+    svg = ElementTree.fromstring(files["Graph as SVG"].read_text())
+    assert svg.tag.endswith("svg") and len(svg.findall(".//{http://www.w3.org/2000/svg}rect")) >= 9
+    assert files["Chart as PNG"].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -88,6 +88,8 @@ class Run:
     diverged_by: str | None = None  # "cost" or "parameters": which stopped being finite
     stuck_at: int | None = None  # the first epoch whose gradients are all exactly 0
     dead_at_stuck: list[tuple[int, int, float]] = field(default_factory=list)
+    every_theta: np.ndarray | None = None  # epochs run × parameters, when asked for
+    every_grad: np.ndarray | None = None
 
     @property
     def epochs_run(self) -> int:
@@ -184,6 +186,7 @@ def train(
     epochs: int,
     detail_epochs=(),
     history_budget: int = 20_000,
+    every_epoch: bool = False,
 ) -> Run:
     """Run up to `epochs` epochs of θ := θ − α·dJ/dθ, stopping where the cost or θ stops being finite."""
     x = np.asarray(x, dtype=float)
@@ -201,6 +204,9 @@ def train(
     step = np.empty_like(params.theta)
     costs = np.empty(epochs)
     thetas: dict[int, np.ndarray] = {}
+    # θ and dJ/dθ of every epoch, for an export: asked for only with a size the caller has bounded.
+    every_theta = np.empty((epochs, network.param_count)) if every_epoch else None
+    every_grad = np.empty((epochs, network.param_count)) if every_epoch else None
     diverged_at = stuck_at = diverged_by = None
     dead_at_stuck: list = []
     run_epochs = 0
@@ -217,6 +223,9 @@ def train(
         if epoch in wanted:
             thetas[epoch] = current.theta.copy()
         costs[epoch - 1] = cost
+        if every_epoch:
+            every_theta[epoch - 1] = current.theta
+            every_grad[epoch - 1] = grads.theta
         run_epochs = epoch
         np.multiply(grads.theta, learning_rate, out=step)
         np.subtract(current.theta, step, out=idle.theta)
@@ -252,4 +261,6 @@ def train(
         diverged_by=diverged_by,
         stuck_at=stuck_at,
         dead_at_stuck=dead_at_stuck,
+        every_theta=every_theta[:run_epochs] if every_epoch else None,
+        every_grad=every_grad[:run_epochs] if every_epoch else None,
     )

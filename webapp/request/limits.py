@@ -60,3 +60,6 @@ HEAVY_WORK_UNITS = MAX_WORK_UNITS // 10
 LANDSCAPE_MAX_STEPS = 61
 LANDSCAPE_MIN_STEPS = 11
 LANDSCAPE_NUMBERS = 2_000_000
+
+# A CSV export holds every epoch's parameters and gradients: at most this many numbers (about 20 MB).
+EXPORT_NUMBERS = 1_000_000

@@ -1,6 +1,6 @@
 """The JSON API: thin views over `webapp.service`."""
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 from werkzeug.exceptions import HTTPException, UnsupportedMediaType
 
 from webapp import service
@@ -72,6 +72,22 @@ def gradient_check():
     except service.RequestError as exc:
         return jsonify(error="Invalid request", errors=exc.errors), exc.status
     return jsonify(result)
+
+
+@bp.post("/export")
+def export():
+    """The run as a CSV of every epoch, or one epoch's tables as LaTeX, to download."""
+    try:
+        body = service.parse_body(_json_body())
+        probe = service.validate({k: v for k, v in body.items() if k not in ("format", "epoch")})
+        req = probe.request
+        with admission.admitted(work_units(req.layers, req.bias, len(req.x), req.epochs)):
+            text, mimetype, name = service.export(body)
+    except service.RequestError as exc:
+        return jsonify(error="Invalid request", errors=exc.errors), exc.status
+    response = Response(text, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @bp.get("/presets")

@@ -87,6 +87,7 @@ def app_urls() -> dict[str, str]:
         "train": url_for("api.train"),
         "landscape": url_for("api.landscape"),
         "gradientCheck": url_for("api.gradient_check"),
+        "export": url_for("api.export"),
         "check": url_for("pages.check"),
     }
 

@@ -86,7 +86,8 @@ def content_security_policy(nonce: str | None, frame_ancestors: str = "'self'") 
         "default-src": "'self'",
         "script-src": script_src,
         "style-src": "'self' 'unsafe-inline'",
-        "img-src": "'self' data:",  # the page's empty favicon is a data: URL
+        # The page's empty favicon is a data: URL; plotly.js draws the chart's PNG download from a blob: image.
+        "img-src": "'self' data: blob:",
         "object-src": "'none'",
         "base-uri": "'self'",
         "form-action": "'self'",
