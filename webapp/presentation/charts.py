@@ -31,7 +31,8 @@ def figure_json() -> str:
             name="cost J",
             line={"color": COST_COLOR, "width": 2},
             marker={"size": 7},
-            hovertemplate="epoch %{x}<br>J = %{y:.10g}<extra></extra>",
+            # The cost itself, not the plotted y: on a log scale a cost of 0 is plotted above 0 and says so.
+            hovertemplate="epoch %{x}<br>J = %{customdata[0]:.10g}%{customdata[1]}<extra></extra>",
         ),
         row=1,
         col=1,
