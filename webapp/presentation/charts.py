@@ -52,7 +52,8 @@ def figure_json() -> str:
     )
     fig.update_xaxes(showgrid=True, zeroline=False, showline=True, ticks="outside")
     fig.update_yaxes(showgrid=True, zeroline=False, showline=True, ticks="outside")
-    fig.update_yaxes(title_text="J", row=1, col=1, exponentformat="power")
+    # automargin: a log scale's tick labels (10⁻²⁴) are wider than the fixed margin, and would run into "J".
+    fig.update_yaxes(title_text="J", row=1, col=1, exponentformat="power", automargin=True)
     fig.update_yaxes(title_text="value", row=2, col=1)
     fig.update_xaxes(title_text="epoch", row=2, col=1)
     return fig.to_json()
