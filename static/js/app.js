@@ -122,7 +122,9 @@ function flushReplace() {
   if (pendingUrl === null) return;
   const { url, epoch } = pendingUrl;
   pendingUrl = null;
-  if (url !== location.pathname + location.search) history.replaceState({ epoch }, "", url);
+  if (url !== location.pathname + location.search || history.state?.epoch !== epoch) {
+    history.replaceState({ epoch }, "", url);
+  }
 }
 
 function recordLocation() {
@@ -348,9 +350,7 @@ const actions = {
   async update(signal) {
     if (noEpochs()) return;
     if (state.cursor === ends.update) return announce("Already updated: press Forward for the next epoch.");
-    const first = state.cursor < ends.forward ? "the forward and backward passes" : state.cursor < ends.backward ? "the backward pass" : "";
     await advanceTo(ends.update, signal);
-    if (first && !signal.aborted) announce(`Ran ${first} first, as the update needs the gradients. ${describeCursor()}`);
   },
   async back(signal) {
     if (noEpochs()) return;
