@@ -82,6 +82,9 @@ export function logFloor(costs) {
   return Number.isFinite(smallest) ? smallest / 10 : 1;
 }
 
+// Below this width the mode bar would cover the panel titles, and touch zooming fights scrolling.
+const NARROW_PX = 520;
+
 export class CostChart {
   constructor(container, figureElement, weightTrace, onPick) {
     this.container = container;
@@ -151,11 +154,14 @@ export class CostChart {
     const { active, fg } = themeColors();
     const { totalWeights } = this.series;
     const shownWeights = Object.keys(this.series.weights).length;
-    if (totalWeights > shownWeights) {
-      layout.annotations = layout.annotations.map((a) =>
-        a.text.startsWith("Weights") ? { ...a, text: `${a.text}: ${shownWeights} of ${totalWeights} parameters` } : a,
-      );
-    }
+    // A phone's chart has room for short panel titles only.
+    const narrow = this.container.clientWidth < NARROW_PX;
+    layout.annotations = layout.annotations.map((a) => {
+      if (!a.text.startsWith("Weights")) return narrow ? { ...a, text: "Cost J" } : a;
+      const text = narrow ? "Weights after each update" : a.text;
+      const count = `${shownWeights} of ${totalWeights}${narrow ? "" : " parameters"}`;
+      return { ...a, text: totalWeights > shownWeights ? `${text}: ${count}` : text };
+    });
     if (!epochs) {
       // An empty cost panel says how to fill it rather than look broken.
       layout.annotations = [
@@ -177,6 +183,7 @@ export class CostChart {
     await Plotly.newPlot(this.container, this.traces(), this.layout(), {
       responsive: true,
       displaylogo: false,
+      displayModeBar: this.container.clientWidth < NARROW_PX ? false : "hover",
       showSendToCloud: false,
       showEditInChartStudio: false,
       // Autoscale, not "Reset axes": that goes back to the axes of the first drawing, before any epoch.
