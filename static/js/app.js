@@ -111,7 +111,7 @@ function shownLocation() {
     epoch: state.epoch,
     cursor: state.cursor,
     row: state.row,
-    log: logScale.checked,
+    log: Boolean(logScale?.checked),
     largeText: document.documentElement.classList.contains("text-large"),
   });
 }
@@ -470,7 +470,7 @@ for (const [name, button] of Object.entries(buttons)) {
   });
 }
 
-logScale.addEventListener("change", () => {
+logScale?.addEventListener("change", () => {
   chart.setLogScale(logScale.checked);
   recordLocation();
 });
@@ -523,7 +523,7 @@ async function restore(signal) {
   restoring = true;
   try {
     setLargeText(found.largeText);
-    logScale.checked = found.log;
+    if (logScale) logScale.checked = found.log;
     chart.setLogScale(found.log);
     state.row = found.row;
     const select = document.getElementById("sample-select");
