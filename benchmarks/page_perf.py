@@ -4,6 +4,7 @@ Serves the app with waitress on a free port, opens it in the same Chromium (same
 tests, and prints figures beside their targets. It asserts nothing and exits 0.
 """
 
+import os
 import threading
 import time
 import urllib.request
@@ -26,6 +27,8 @@ TARGET_GRAPH_MS = 300
 TARGET_CHART_COLD_MS = 2000
 TARGET_CHART_WARM_MS = 500
 TARGET_NON_PLOTLY_BYTES = 150 * 1024
+TARGET_LONGEST_TASK_MS = 100
+TRAIN_TIMEOUT_MS = 60_000
 
 # Records, relative to navigation start, when the graph and the chart first exist in the DOM
 # and the first animation frame after that (when they are on screen).
@@ -258,6 +261,59 @@ def print_frames(deltas: list[float], long_animation_frames: list[dict], finishe
         )
 
 
+WATCH_LONG_TASKS = """
+() => {
+    window.__longTasks = [];
+    new PerformanceObserver(list => {
+        for (const entry of list.getEntries()) window.__longTasks.push(entry.duration);
+    }).observe({type: "longtask"});
+}
+"""
+TAKE_LONG_TASKS = "() => { const tasks = window.__longTasks; window.__longTasks = []; return tasks; }"
+LAST_EPOCH_DRAWN = "() => document.getElementById('cost-chart')?.data?.[0]?.x?.at(-1) ?? 0"
+
+
+def train_and_time(page: Page, epochs: int, last_epoch: int) -> tuple[float, list[float]]:
+    """Press Train for `epochs`; seconds until the chart shows `last_epoch`, and every long task (ms) meanwhile."""
+    page.get_by_label("Epochs to train", exact=True).fill(str(epochs))
+    started = time.perf_counter()
+    page.get_by_role("button", name="Train", exact=True).click()
+    page.wait_for_function(f"() => ({LAST_EPOCH_DRAWN})() >= {last_epoch}", timeout=TRAIN_TIMEOUT_MS)
+    drawn = time.perf_counter() - started
+    # Let any layout or paint the redraw caused run and be reported before reading the tasks.
+    page.evaluate("() => new Promise(resolve => requestAnimationFrame(() => setTimeout(resolve, 200)))")
+    return drawn, page.evaluate(TAKE_LONG_TASKS)
+
+
+def measure_train_10000(context: BrowserContext, base_url: str) -> None:
+    """Train 20 epochs (a baseline: the chart's fixed cost per redraw), then 10 000; report the longest tasks."""
+    page = context.new_page()
+    page.goto(base_url + "/?animate=0")
+    page.wait_for_selector(CHART_SELECTOR)
+    page.wait_for_load_state("networkidle")
+    page.evaluate(WATCH_LONG_TASKS)
+    print("\n== Train (page loaded, chart drawn; long tasks are those over 50 ms) ==")
+    for epochs, last in ((20, 20), (10_000, 10_000)):
+        drawn, tasks = train_and_time(page, epochs, last)
+        longest = max(tasks, default=0.0)
+        print(
+            f"  Train {epochs:>6,}: drawn in {drawn * 1000:6.0f} ms; long tasks {len(tasks)};"
+            f" longest {longest:5.0f} ms   target ≤ {TARGET_LONGEST_TASK_MS} ms   {verdict(longest <= TARGET_LONGEST_TASK_MS)}"
+        )
+    points = page.evaluate("() => document.getElementById('cost-chart').data.map(t => t.x.length)")
+    print(f"  points drawn per trace after 10 000 epochs: {points}")
+    page.close()
+
+
+def load_average() -> str:
+    """The machine's load average, which stretches every wall-clock figure here."""
+    try:
+        with open("/proc/loadavg") as file:
+            return " ".join(file.read().split()[:3])
+    except OSError:
+        return "unknown"
+
+
 def main() -> int:
     """Measure cold and warm loads and one played epoch, print everything, return 0."""
     server, base_url = start_server()
@@ -278,11 +334,13 @@ def main() -> int:
             load_and_time(page, page.reload, "warm: same context, reload", TARGET_CHART_WARM_MS)
             page.close()
             measure_play_smoothness(context, base_url)
+            measure_train_10000(context, base_url)
             context.close()
             browser.close()
     finally:
         server.close()
     print("\nNote: headless software rendering (--disable-gpu) makes frame times pessimistic.")
+    print(f"Load average (1, 5, 15 min) at the end: {load_average()} on {os.cpu_count()} cores.")
     return 0
 
 

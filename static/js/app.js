@@ -3,8 +3,8 @@
 
 import { formatNumber } from "./format.js";
 import { Equations, complete } from "./equations.js";
-import { buildSteps, phaseEnds, revealedKeys } from "./steps.js";
-import { PageState } from "./state.js";
+import { buildSteps, phaseEnd, phaseEnds, phaseStart, revealedKeys } from "./steps.js";
+import { PageState, locationFor, readLocation } from "./state.js";
 import { RunStore } from "./store.js";
 import { View, linkHighlights } from "./view.js";
 import { CostChart } from "./chart.js";
@@ -25,6 +25,7 @@ for (const edge of graph.edges) {
   if (!outEdges.has(edge.source)) outEdges.set(edge.source, []);
   outEdges.get(edge.source).push(edge);
 }
+const scroller = document.querySelector(".graph-scroll");
 const reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
 const store = new RunStore(initial.config, initial.run, initial.limits.maxEpochs);
 const equations = new Equations(graph, initial.samples);
@@ -39,6 +40,9 @@ const buttons = Object.fromEntries(
   [...document.querySelectorAll("[data-action]")].map((button) => [button.dataset.action, button]),
 );
 const state = new PageState();
+const scrubber = document.getElementById("epoch-scrubber");
+const largerText = document.getElementById("larger-text");
+const logScale = document.getElementById("log-scale");
 
 function animated() {
   return initial.animate && !reducedMotion.matches;
@@ -67,6 +71,79 @@ function render() {
   document.getElementById("phase-label").textContent = phaseText();
   document.getElementById("what-is-backpropagated").classList.toggle("active", active && active.phase === "backward");
   renderStatus();
+  renderScrubber();
+  bringIntoView(active);
+  recordLocation();
+}
+
+function renderScrubber() {
+  const last = Math.max(state.reached, state.updated, state.epoch, 1);
+  scrubber.max = String(last);
+  scrubber.value = String(state.epoch);
+  scrubber.disabled = last === 1;
+  const text = `Epoch ${state.epoch} of ${last}`;
+  scrubber.setAttribute("aria-valuetext", text);
+  document.getElementById("scrubber-value").textContent = text;
+}
+
+// The node being computed stays on screen (above the sticky controls); a page scrolled on past the
+// graph, to the tables or the chart, is left where it is.
+let lastBrought = null;
+function bringIntoView(active) {
+  const where = `${state.epoch}:${state.cursor}`;
+  if (!active || !active.node || where === lastBrought) return;
+  lastBrought = where;
+  const node = [...main.querySelectorAll(`svg.graph [data-node-id="${CSS.escape(active.node)}"]`)].find(
+    (el) => el.getClientRects().length,
+  );
+  const drawing = node && node.closest("svg").getBoundingClientRect();
+  if (!drawing || drawing.bottom < 0) return;
+  node.scrollIntoView({ block: "nearest", inline: "nearest" });
+  const bar = document.querySelector(".step-controls").getBoundingClientRect();
+  const bottom = node.getBoundingClientRect().bottom;
+  if (bar.bottom >= innerHeight - 1 && bottom > bar.top - 8) scrollBy(0, bottom - bar.top + 8);
+}
+
+// The address follows the page: replaced while stepping (at most a few times a second, which is all
+// a browser allows), a new history entry when the epoch changes, so Back and Forward move by epoch.
+let replaceTimer = null;
+let pendingUrl = null;
+let lastPush = -Infinity;
+function shownLocation() {
+  return locationFor(location.search, {
+    epoch: state.epoch,
+    cursor: state.cursor,
+    row: state.row,
+    log: Boolean(logScale?.checked),
+    largeText: document.documentElement.classList.contains("text-large"),
+  });
+}
+
+function flushReplace() {
+  clearTimeout(replaceTimer);
+  replaceTimer = null;
+  if (pendingUrl === null) return;
+  const { url, epoch } = pendingUrl;
+  pendingUrl = null;
+  if (url !== location.pathname + location.search || history.state?.epoch !== epoch) {
+    history.replaceState({ epoch }, "", url);
+  }
+}
+
+function recordLocation() {
+  if (restoring) return;
+  const url = shownLocation();
+  const now = performance.now();
+  const entryEpoch = (pendingUrl || history.state || {}).epoch;
+  // Scrubbing through many epochs in a second makes one entry, not one per epoch.
+  if (entryEpoch !== undefined && entryEpoch !== state.epoch && now - lastPush > 1000) {
+    flushReplace();
+    lastPush = now;
+    history.pushState({ epoch: state.epoch }, "", url);
+    return;
+  }
+  pendingUrl = { url, epoch: state.epoch };
+  if (!replaceTimer) replaceTimer = setTimeout(flushReplace, 150);
 }
 
 function phaseText() {
@@ -133,7 +210,13 @@ function refreshChart() {
       .filter(([epoch]) => epoch <= state.updated);
   }
   refreshLandscape();
-  return chart.update(costs, weights, state.epoch);
+  return chart.update(costs, weights, state.epoch, Object.keys(history.params).length);
+}
+
+// Showing (epoch, cursor) means the student has seen everything up to it.
+function noteSeen() {
+  state.reached = Math.max(state.reached, state.cursor >= ends.forward ? state.epoch : state.epoch - 1);
+  state.updated = Math.max(state.updated, state.cursor === ends.update ? state.epoch : state.epoch - 1);
 }
 
 // The cost surface follows the run: the path as far as the student has got, the shown epoch's
@@ -182,8 +265,11 @@ async function advanceTo(target, signal) {
   }
   while (state.cursor < target) {
     const step = steps[state.cursor];
+    state.pending = { epoch: state.epoch, cursor: state.cursor + 1, step };
     await view.pulse(step, stepDuration() * 0.6);
+    // Cancelled: the new action has landed this step already.
     if (signal.aborted) return;
+    state.pending = null;
     state.cursor += 1;
     markReached(step);
     render();
@@ -232,8 +318,9 @@ async function nextEpoch(signal) {
 // Run an action as the one in progress: the previous one is cancelled, and a cancelled action's
 // error (an aborted request) is not an error.
 async function run(action) {
-  const signal = state.begin();
+  const { signal, pending } = state.begin();
   view.cancelPulses();
+  land(pending);
   try {
     await action(signal);
   } catch (error) {
@@ -241,6 +328,31 @@ async function run(action) {
     announce(`Something went wrong: ${error.message}`);
     console.error(error); // a bug, or the server out of reach: either way, on the record
   }
+}
+
+// A step whose animation was cut short by a new action counts as done, so no press is lost.
+function land(pending) {
+  if (!pending) return;
+  state.cursor = pending.cursor;
+  markReached(pending.step);
+  render();
+  if (pending.step.node === "J" || pending.step.phase === "update") refreshChart();
+}
+
+// Show `epoch` at `cursor`, fetching its detail if needed; false if it does not exist.
+async function showAt(epoch, cursor, signal) {
+  if (!(await loadEpoch(epoch, signal))) return false;
+  state.epoch = epoch;
+  state.cursor = cursor;
+  noteSeen();
+  render();
+  refreshChart();
+  return true;
+}
+
+function describeCursor() {
+  if (state.cursor === 0) return `Epoch ${state.epoch}: nothing computed yet.`;
+  return narrate(steps[state.cursor - 1]);
 }
 
 function noEpochs() {
@@ -260,12 +372,36 @@ const actions = {
   async backward(signal) {
     if (noEpochs()) return;
     if (state.cursor === ends.update) return announce("The weights are updated: press Forward for the next epoch.");
+    if (state.cursor >= ends.backward) return announce(`The backward pass of epoch ${state.epoch} is done: press Update.`);
+    const forwardFirst = state.cursor < ends.forward;
     await advanceTo(ends.backward, signal);
+    if (forwardFirst && !signal.aborted) announce(`Ran the forward pass first, as backward needs its values. ${describeCursor()}`);
   },
   async update(signal) {
     if (noEpochs()) return;
     if (state.cursor === ends.update) return announce("Already updated: press Forward for the next epoch.");
     await advanceTo(ends.update, signal);
+  },
+  async back(signal) {
+    if (noEpochs()) return;
+    if (state.cursor > 0) {
+      state.cursor -= 1;
+      render();
+      return announce(`Back: ${describeCursor()}`);
+    }
+    if (state.epoch === 1) return announce("Already at the start: epoch 1, nothing computed yet.");
+    if (await showAt(state.epoch - 1, ends.update, signal)) announce(`Back to epoch ${state.epoch}: weights updated.`);
+  },
+  async phaseStart() {
+    if (noEpochs()) return;
+    state.cursor = phaseStart(ends, state.cursor);
+    render();
+    announce(`Start of the phase: ${describeCursor()}`);
+  },
+  async phaseEnd(signal) {
+    if (noEpochs()) return;
+    if (state.cursor === ends.update) return announce("Already updated: press Forward or Step for the next epoch.");
+    await advanceTo(phaseEnd(ends, state.cursor), signal);
   },
   async step(signal) {
     if (noEpochs()) return;
@@ -294,6 +430,10 @@ const actions = {
     input.removeAttribute("aria-invalid");
     if (noEpochs()) return;
     const done = state.cursor === ends.update ? state.epoch : state.epoch - 1;
+    if (done >= most) {
+      announce(`Epoch ${done} is the last this network may train (at most ${most} epochs): press Reset to start over.`);
+      return;
+    }
     const target = Math.min(done + count, most);
     announce(`Training ${target - done} epochs…`);
     await store.ensure(target + 1, signal);
@@ -308,19 +448,15 @@ const actions = {
     render();
     await refreshChart();
     const cost = formatNumber(store.costs[last - 1]);
-    announce(`Trained to epoch ${last}: J = ${cost}.${last < target ? ` ${store.status.message}` : ""}`);
+    const limited = done + count > most ? ` That is the last epoch this network may train (at most ${most}).` : "";
+    announce(`Trained to epoch ${last}: J = ${cost}.${last < target ? ` ${store.status.message}` : limited}`);
   },
 };
 
 function showEpoch(epoch) {
   setPlaying(false);
   return run(async (signal) => {
-    if (!(await loadEpoch(epoch, signal))) return;
-    state.epoch = epoch;
-    state.cursor = ends.update;
-    render();
-    refreshChart();
-    announce(`Showing epoch ${epoch}: J = ${formatNumber(store.costs[epoch - 1])}.`);
+    if (await showAt(epoch, ends.update, signal)) announce(`Showing epoch ${epoch}: J = ${formatNumber(store.costs[epoch - 1])}.`);
   });
 }
 
@@ -333,8 +469,9 @@ function setPlaying(on) {
 async function play() {
   if (state.playing) {
     setPlaying(false);
-    state.cancel();
+    const pending = state.cancel();
     view.cancelPulses();
+    land(pending);
     return;
   }
   setPlaying(true);
@@ -353,6 +490,7 @@ const chart = new CostChart(
   initial.weightTrace,
   (epoch) => showEpoch(epoch),
 );
+chart.noteElement = document.getElementById("chart-note");
 const landscapeElement = document.getElementById("landscape-chart");
 const landscape =
   landscapeElement && !landscapeElement.closest("[hidden]")
@@ -367,30 +505,85 @@ for (const [name, button] of Object.entries(buttons)) {
   });
 }
 
-document.getElementById("log-scale").addEventListener("change", (event) => chart.setLogScale(event.target.checked));
+logScale?.addEventListener("change", () => {
+  chart.setLogScale(logScale.checked);
+  recordLocation();
+});
 document.getElementById("sample-select")?.addEventListener("change", (event) => {
   state.row = Number(event.target.value);
   render();
 });
+scrubber.addEventListener("input", () => showEpoch(Number(scrubber.value)));
+
+function setLargeText(on) {
+  document.documentElement.classList.toggle("text-large", on);
+  largerText.setAttribute("aria-pressed", String(on));
+}
+largerText.addEventListener("click", () => {
+  setLargeText(largerText.getAttribute("aria-pressed") !== "true");
+  render();
+});
+
+const KEY_ACTIONS = { ArrowRight: "step", ArrowLeft: "back", Home: "phaseStart", End: "phaseEnd" };
 
 document.addEventListener("keydown", (event) => {
-  if (event.target.closest("input, select, textarea, button, a") || event.altKey || event.ctrlKey || event.metaKey) return;
+  if (event.altKey || event.ctrlKey || event.metaKey) return;
+  // Fields and links keep their keys; a button keeps Space and Enter but has no use for arrows.
+  const field = event.target.closest("input, select, textarea, a, .js-plotly-plot");
+  if (field || (event.target.closest("button") && !KEY_ACTIONS[event.key])) return;
   if (event.key === " ") {
     event.preventDefault();
     play();
-  } else if (event.key === "ArrowRight") {
+  } else if (KEY_ACTIONS[event.key]) {
     event.preventDefault();
     setPlaying(false);
-    run(actions.step);
+    run(actions[KEY_ACTIONS[event.key]]);
   }
 });
 
 // Crossing the narrow-screen breakpoint swaps the drawing: its labels are fitted anew.
 matchMedia("(max-width: 600px)").addEventListener("change", render);
-const scroller = document.querySelector(".graph-scroll");
 new ResizeObserver(() => {
   document.getElementById("scroll-hint").hidden = scroller.scrollWidth <= scroller.clientWidth + 1;
 }).observe(scroller);
+
+// Put the page where the address says; false (with the reason said) when an epoch it names does not exist.
+let restoring = false;
+async function restore(signal) {
+  const { found, errors } = readLocation(location.search, {
+    maxEpoch: store.maxEpochs,
+    steps: ends.update,
+    samples: store.samples.length,
+  });
+  restoring = true;
+  try {
+    setLargeText(found.largeText);
+    if (logScale) logScale.checked = found.log;
+    chart.setLogScale(found.log);
+    state.row = found.row;
+    const select = document.getElementById("sample-select");
+    if (select) select.value = String(found.row);
+    const moved = found.epoch !== state.epoch || found.cursor !== state.cursor;
+    if (moved && store.available && !(await showAt(found.epoch, found.cursor, signal))) {
+      if (!signal.aborted) errors.push(`epoch in the address: the run has no epoch ${found.epoch} (${store.status.message || "it ended before"})`);
+    }
+    render();
+  } finally {
+    restoring = false;
+  }
+  if (!signal.aborted) history.replaceState({ epoch: state.epoch }, "", shownLocation());
+  if (errors.length) announce(`Ignored: ${errors.join("; ")}.`);
+  else if (found.epoch !== 1 || found.cursor !== 0) announce(describeCursor());
+}
+
+window.addEventListener("popstate", () => {
+  // A replace still waiting belongs to the entry just left.
+  clearTimeout(replaceTimer);
+  replaceTimer = null;
+  pendingUrl = null;
+  setPlaying(false);
+  run(restore);
+});
 
 linkHighlights(main);
 wireGradientCheck(document.getElementById("gradient-check"), () => ({ config: store.config, epoch: state.epoch }));
@@ -406,3 +599,6 @@ if (!store.available) noEpochs();
 refreshChart();
 // A page may leave the chart out (an embed's `view`): then plotly.js is never fetched.
 if (!document.querySelector(".chart-panel")?.hidden) chart.start();
+history.replaceState({ epoch: state.epoch }, "", location.pathname + location.search);
+// Marked once the controls answer and the page is where its address says.
+run(restore).then(() => main.setAttribute("data-ready", ""));

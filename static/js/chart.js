@@ -37,6 +37,54 @@ function loadPlotly(src) {
   });
 }
 
+// Past this many points a trace is drawn as a line alone: thousands of markers cost a long task per redraw.
+const MARKERS_UP_TO = 300;
+
+// Past this many points a trace is thinned for drawing: in each of BUCKETS equal stretches of
+// epochs only its lowest and highest points are drawn. Every point drawn is a real epoch's number
+// and the line keeps every peak and trough; a chart a few hundred pixels wide shows no more.
+const THIN_ABOVE = 600;
+const BUCKETS = 250;
+
+export function thinnedIndices(ys) {
+  const count = ys.length;
+  if (count <= THIN_ABOVE) return null;
+  const kept = [];
+  for (let bucket = 0; bucket < BUCKETS; bucket++) {
+    const start = Math.floor((bucket * count) / BUCKETS);
+    const end = Math.floor(((bucket + 1) * count) / BUCKETS);
+    let low = start;
+    let high = start;
+    for (let i = start + 1; i < end; i++) {
+      if (ys[i] < ys[low]) low = i;
+      if (ys[i] > ys[high]) high = i;
+    }
+    if (low === high) kept.push(low);
+    else kept.push(Math.min(low, high), Math.max(low, high));
+  }
+  if (kept[kept.length - 1] !== count - 1) kept.push(count - 1);
+  return kept;
+}
+
+function forDrawing(trace) {
+  if (trace.x.length <= MARKERS_UP_TO) return trace;
+  const kept = thinnedIndices(trace.y);
+  if (!kept) return { ...trace, mode: "lines" };
+  const pick = (values) => values && kept.map((i) => values[i]);
+  return { ...trace, mode: "lines", x: pick(trace.x), y: pick(trace.y), customdata: pick(trace.customdata) };
+}
+
+// A log scale has no 0: a cost of exactly 0 is drawn a decade below the smallest positive cost
+// shown (1 when none is), and its hover and the chart's hint say so.
+export function logFloor(costs) {
+  let smallest = Infinity;
+  for (const cost of costs) if (cost > 0 && cost < smallest) smallest = cost;
+  return Number.isFinite(smallest) ? smallest / 10 : 1;
+}
+
+// Below this width the mode bar would cover the panel titles, and touch zooming fights scrolling.
+const NARROW_PX = 520;
+
 export class CostChart {
   constructor(container, figureElement, weightTrace, onPick) {
     this.container = container;
@@ -45,7 +93,7 @@ export class CostChart {
     this.weightTrace = weightTrace;
     this.onPick = onPick;
     this.logScale = false;
-    this.series = { costs: [], weights: {} };
+    this.series = { costs: [], weights: {}, totalWeights: 0 };
     this.ready = null;
   }
 
@@ -63,10 +111,14 @@ export class CostChart {
     const { colors, ...style } = this.weightTrace;
     const costStyle = this.figure.data[0];
     const color = themeColors().value;
+    const costs = this.series.costs;
+    const zeros = this.logScale && costs.includes(0);
+    const floor = zeros ? logFloor(costs) : 0;
     const cost = {
       ...costStyle,
-      x: this.series.costs.map((_, i) => i + 1),
-      y: this.series.costs,
+      x: costs.map((_, i) => i + 1),
+      y: zeros ? costs.map((c) => (c === 0 ? floor : c)) : costs,
+      customdata: costs.map((c) => [c, c === 0 && zeros ? ` exactly (drawn at ${floor.toPrecision(3)} on the log scale)` : ""]),
       line: { ...costStyle.line, color },
       marker: { ...costStyle.marker, color },
     };
@@ -79,7 +131,7 @@ export class CostChart {
       marker: { ...style.marker, color: colors[i % colors.length] },
     }));
     // Plotly draws NaN paths for an empty trace beside a filled one on the shared x axis.
-    const filled = [cost, ...weights].filter((trace) => trace.x.length);
+    const filled = [cost, ...weights].filter((trace) => trace.x.length).map(forDrawing);
     return filled.length ? filled : [cost];
   }
 
@@ -100,6 +152,16 @@ export class CostChart {
       rangemode: this.logScale ? "normal" : "tozero",
     };
     const { active, fg } = themeColors();
+    const { totalWeights } = this.series;
+    const shownWeights = Object.keys(this.series.weights).length;
+    // A phone's chart has room for short panel titles only.
+    const narrow = this.container.clientWidth < NARROW_PX;
+    layout.annotations = layout.annotations.map((a) => {
+      if (!a.text.startsWith("Weights")) return narrow ? { ...a, text: "Cost J" } : a;
+      const text = narrow ? "Weights after each update" : a.text;
+      const count = `${shownWeights} of ${totalWeights}${narrow ? "" : " parameters"}`;
+      return { ...a, text: totalWeights > shownWeights ? `${text}: ${count}` : text };
+    });
     if (!epochs) {
       // An empty cost panel says how to fill it rather than look broken.
       layout.annotations = [
@@ -117,10 +179,17 @@ export class CostChart {
   }
 
   async draw(Plotly) {
+    // Only buttons that do something here: save the chart, zoom and pan, back to the whole run.
     await Plotly.newPlot(this.container, this.traces(), this.layout(), {
       responsive: true,
       displaylogo: false,
-      modeBarButtonsToRemove: ["select2d", "lasso2d"],
+      displayModeBar: this.container.clientWidth < NARROW_PX ? false : "hover",
+      showSendToCloud: false,
+      showEditInChartStudio: false,
+      // Autoscale, not "Reset axes": that goes back to the axes of the first drawing, before any epoch.
+      modeBarButtons: [["toImage"], ["zoom2d", "pan2d", "zoomIn2d", "zoomOut2d", "autoScale2d"]],
+      // SVG: a PNG is drawn through a blob: image, which the page's Content-Security-Policy refuses.
+      toImageButtonOptions: { filename: "backprop-cost-per-epoch", format: "svg" },
     });
     // Only a drawn chart may be redrawn: a react() during newPlot leaves NaN paths behind.
     this.Plotly = Plotly;
@@ -134,8 +203,9 @@ export class CostChart {
   }
 
   // Show costs for epochs 1..costs.length, each weight's value per epoch, and mark the shown epoch.
-  update(costs, weights, shownEpoch) {
-    this.series = { costs, weights };
+  // `totalWeights`: how many parameters the network has, when `weights` holds only some of them.
+  update(costs, weights, shownEpoch, totalWeights = Object.keys(weights).length) {
+    this.series = { costs, weights, totalWeights };
     this.shownEpoch = shownEpoch;
     return this.refresh();
   }
@@ -145,8 +215,26 @@ export class CostChart {
     return this.refresh();
   }
 
+  // What the hint below the chart should add to its own words, or "" when nothing.
+  note() {
+    const notes = [];
+    const { costs, weights, totalWeights } = this.series;
+    if (this.logScale && costs.includes(0)) {
+      notes.push(`A cost of exactly 0 has no place on a log scale: it is drawn at ${logFloor(costs).toPrecision(3)}, a decade below the smallest positive cost.`);
+    }
+    if (costs.length > THIN_ABOVE) {
+      notes.push(`With ${costs.length} epochs, each line is drawn through the lowest and highest point of every stretch of epochs (each a real epoch); the epoch slider reaches every one.`);
+    }
+    const names = Object.keys(weights);
+    if (totalWeights > names.length) {
+      notes.push(`The weights panel shows ${names.length} of ${totalWeights} parameters (${names.join(", ")}).`);
+    }
+    return notes.join(" ");
+  }
+
   // Redraws run one after another, each with the newest data.
   refresh() {
+    if (this.noteElement) this.noteElement.textContent = this.note();
     if (!this.Plotly) return Promise.resolve();
     this.queue = (this.queue || Promise.resolve()).then(() =>
       this.Plotly.react(this.container, this.traces(), this.layout()),

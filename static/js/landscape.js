@@ -208,7 +208,7 @@ export class Landscape {
   describe() {
     const s = this.surface;
     const point = this.point();
-    const where = point ? ` The epoch shown is at ${s.axes[0].label} = ${formatNumber(point.u)}, ${s.axes[1].label} = ${formatNumber(point.v)}.` : "";
+    const where = point ? ` Its ring is at ${s.axes[0].label} = ${formatNumber(point.u)}, ${s.axes[1].label} = ${formatNumber(point.v)}.` : "";
     return `Cost surface over ${s.axes[0].label} and ${s.axes[1].label}.${where}`;
   }
 }

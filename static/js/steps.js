@@ -29,3 +29,17 @@ export function revealedKeys(steps, cursor, edges, alwaysKnown) {
   }
   return keys;
 }
+
+// Where Home goes: the start of the phase the last done step belongs to (the cursor stays at 0).
+export function phaseStart(ends, cursor) {
+  if (cursor <= ends.forward) return 0;
+  if (cursor <= ends.backward) return ends.forward;
+  return ends.backward;
+}
+
+// Where End goes: the end of the phase the next step belongs to (the cursor stays at the update).
+export function phaseEnd(ends, cursor) {
+  if (cursor < ends.forward) return ends.forward;
+  if (cursor < ends.backward) return ends.backward;
+  return ends.update;
+}

@@ -31,7 +31,8 @@ def figure_json() -> str:
             name="cost J",
             line={"color": COST_COLOR, "width": 2},
             marker={"size": 7},
-            hovertemplate="epoch %{x}<br>J = %{y:.10g}<extra></extra>",
+            # The cost itself, not the plotted y: on a log scale a cost of 0 is plotted above 0 and says so.
+            hovertemplate="epoch %{x}<br>J = %{customdata[0]:.10g}%{customdata[1]}<extra></extra>",
         ),
         row=1,
         col=1,
@@ -51,7 +52,8 @@ def figure_json() -> str:
     )
     fig.update_xaxes(showgrid=True, zeroline=False, showline=True, ticks="outside")
     fig.update_yaxes(showgrid=True, zeroline=False, showline=True, ticks="outside")
-    fig.update_yaxes(title_text="J", row=1, col=1, exponentformat="power")
+    # automargin: a log scale's tick labels (10⁻²⁴) are wider than the fixed margin, and would run into "J".
+    fig.update_yaxes(title_text="J", row=1, col=1, exponentformat="power", automargin=True)
     fig.update_yaxes(title_text="value", row=2, col=1)
     fig.update_xaxes(title_text="epoch", row=2, col=1)
     return fig.to_json()
