@@ -109,7 +109,7 @@ def _starting_params(req: TrainRequest, network: Network, graph: Graph, unknown_
     if req.weights is not None:
         params = Params.from_lists(network, req.weights, req.biases)
     else:
-        params = init_params(network, req.seed or 0)
+        params = init_params(network, req.seed or 0, req.x)
         if req.biases is not None:
             params = Params.from_lists(network, [w.tolist() for w in params.weights], req.biases)
     unknown = [pid for pid in req.params or {} if pid not in graph.param_position]
