@@ -164,3 +164,47 @@ def test_any_query_renders_the_page_and_checks_cleanly(client, fields):
     checked = client.get(f"/check?{query}")
     assert checked.status_code == 200
     assert all(isinstance(message, str) and message for message in checked.get_json()["errors"].values())
+
+
+def errors_in(html: str) -> dict[str, str]:
+    return dict(re.findall(r'class="field-error" id="error-([\w-]+)" >([^<]+)<', html))
+
+
+def test_every_error_of_a_form_appears_at_once_under_its_own_field(client):
+    html = client.get("/?form=1&loss=bce&act=relu&act=relu&x=3&y=2&lr=abc").get_data(as_text=True)
+    errors = errors_in(html)
+    assert set(errors) == {"y", "lr"}, errors
+    assert "between 0 and 1" in errors["y"]
+    assert client.get("/check?form=1&loss=bce&act=relu&act=relu&y=2&lr=abc").get_json()["errors"].keys() == {"y", "lr"}
+
+
+@pytest.mark.parametrize(
+    ("query", "words"),
+    [
+        ("act=relu&act=sigmoid&y=2", "strictly between 0 and 1"),
+        ("act=relu&act=tanh&y=-1", "strictly between −1 and 1"),
+        ("act=relu&act=relu&y=-0.5", "no negative values"),
+    ],
+)
+def test_an_output_that_cannot_reach_its_target_is_named_in_words(client, query, words):
+    html = client.get(f"/?form=1&{query}").get_data(as_text=True)
+    hint = re.search(r'id="hint-act-1">([^<]*)<', html).group(1)
+    assert words in hint and "never reaches" in hint
+    assert errors_in(html) == {}
+    reachable = client.get("/?form=1&act=relu&act=relu&y=2").get_data(as_text=True)
+    assert re.search(r'id="hint-act-1">([^<]*)<', reachable).group(1) == ""
+
+
+def picked_preset(html: str) -> str:
+    select = re.search(r'<select id="preset-select".*?</select>', html, re.S).group(0)
+    return re.search(r'<option value="(\w*)"[^>]*selected', select).group(1)
+
+
+def test_the_preset_picker_describes_the_preset_and_reads_custom_once_edited(client):
+    from webapp.request.presets import PRESETS
+
+    html = client.get("/?preset=xor").get_data(as_text=True)
+    assert picked_preset(html) == "xor"
+    assert PRESETS["xor"]["description"].replace("'", "&#39;") in html
+    assert picked_preset(client.get("/?preset=xor&lr=0.5").get_data(as_text=True)) == ""
+    assert picked_preset(client.get("/").get_data(as_text=True)) == "worksheet"

@@ -2,35 +2,85 @@
 
 import json
 from collections.abc import Mapping
+from functools import cache
 
 from webapp import service
 from webapp.engine.activations import ACTIVATIONS
-from webapp.engine.graph import Graph
+from webapp.engine.graph import Graph, is_param_id, label_of
 from webapp.engine.losses import LOSSES
 from webapp.presentation.charts import figure_json, weight_trace_template
 from webapp.presentation.layout import layout
 from webapp.presentation.tables import tables
 from webapp.request import form, limits
-from webapp.request.presets import PRESETS
+from webapp.request.presets import DEFAULT_PRESET, PRESETS
 from webapp.request.resolve import RequestError, resolve
 
 # The page starts with two epochs: the worksheet's first pass and its "forward again".
 INITIAL_EPOCHS = 2
 
 
+# Fields whose checks depend on the layer widths: moot while the hidden layers themselves are wrong.
+SHAPED_FIELDS = ("x", "y", "act", "param")
+
+
 def _resolve_query(query: Mapping[str, list[str]]):
-    """The query's body resolved (or None), the page options, and every error keyed by form field."""
+    """The query's body resolved (or None), the page options, and every error keyed by form field,
+    all in one round: the fields that parsed are checked even when others did not."""
     body, options, errors = form.to_request(query)
-    if errors:
+    if "form" in errors:
         return None, options, errors
     try:
-        return resolve({**body, "epochs": INITIAL_EPOCHS}, unknown_params="ignore"), options, {}
+        resolved = resolve({**body, "epochs": INITIAL_EPOCHS}, unknown_params="ignore")
     except RequestError as exc:
-        graph = None
-        errors = {}
+        depth = len(body.get("layers") or PRESETS[body.get("preset") or DEFAULT_PRESET]["request"]["layers"]) - 1
         for error in exc.errors:
-            errors.setdefault(form.field_of(error["field"], graph), error["message"])
+            field = form.field_of(error["field"], None, depth)
+            if "hidden" in errors and field.split("-")[0] in SHAPED_FIELDS:
+                continue
+            errors.setdefault(field, error["message"])
         return None, options, errors
+    return (None if errors else resolved), options, errors
+
+
+def unreachable_targets(config: dict) -> str | None:
+    """In words, when the output activation cannot produce some target (a hint, not an error)."""
+    targets = sorted({v for row in config["y"] for v in row})
+    output = config["activations"][-1]
+    if output == "sigmoid" and config["loss"] == "bce":
+        outside = [v for v in targets if not 0 <= v <= 1]  # 0 and 1 are the limits cross-entropy aims at
+        reach = "only values between 0 and 1"
+    elif output == "sigmoid":
+        outside = [v for v in targets if not 0 < v < 1]
+        reach = "only values strictly between 0 and 1"
+    elif output == "tanh":
+        outside = [v for v in targets if abs(v) >= 1]
+        reach = "only values strictly between −1 and 1"
+    elif output == "relu":
+        outside = [v for v in targets if v < 0]
+        reach = "no negative values"
+    else:
+        return None
+    if not outside:
+        return None
+    shown = ", ".join(form.format_number(v).replace("-", "−") for v in outside[:4]) + (
+        ", …" if len(outside) > 4 else ""
+    )
+    return (
+        f"A {ACTIVATIONS[output].title} output gives {reach}, so it never reaches y = {shown}; the cost cannot reach 0."
+    )
+
+
+def preset_choice(config: dict) -> str:
+    """The picker's choice: the preset the run is, exactly, or "custom" once anything is edited."""
+    for name in PRESETS:
+        if _preset_config(name) == {k: v for k, v in config.items() if k != "epochs"}:
+            return name
+    return "custom"
+
+
+@cache
+def _preset_config(name: str) -> dict:
+    return {k: v for k, v in resolve({"preset": name}).config().items() if k != "epochs"}
 
 
 def check(query: Mapping[str, list[str]]) -> dict[str, str]:
@@ -53,6 +103,15 @@ def page_state(query: Mapping[str, list[str]]) -> dict:
         raw = query.get(field, [None])[0]
         if raw is not None and field in values:
             values[field] = raw  # show what was typed next to its error
+    if errors:
+        # The run shown is the worksheet's, but the form keeps the student's own parameters as typed.
+        typed = [(name, vals[0]) for name, vals in query.items() if is_param_id(name) and vals]
+        if typed:
+            values["params"] = [{"id": pid, "label": label_of(pid), "value": raw} for pid, raw in typed]
+    notes = dict(options.get("notes", {}))
+    if not errors and (unreachable := unreachable_targets(config)):
+        output_field = f"act-{len(config['activations']) - 1}"
+        notes[output_field] = f"{notes[output_field]} {unreachable}" if output_field in notes else unreachable
     client = {
         "config": {k: v for k, v in config.items() if k != "epochs"},
         "run": run,
@@ -76,7 +135,8 @@ def page_state(query: Mapping[str, list[str]]) -> dict:
         "errors": errors,
         "options": options,
         "presets": PRESETS,
-        "preset": (query.get("preset") or [""])[0],
+        "preset": preset_choice(config) if not errors else "custom",
+        "notes": notes,
         "config": config,
         "activations": {name: a.title for name, a in ACTIVATIONS.items()},
         "losses": {name: loss.title for name, loss in LOSSES.items()},
