@@ -9,7 +9,7 @@ from webapp.engine.activations import ACTIVATIONS
 from webapp.engine.graph import Graph, is_param_id, label_of
 from webapp.engine.losses import LOSSES
 from webapp.presentation.charts import figure_json, weight_trace_template
-from webapp.presentation.layout import layout
+from webapp.presentation.layout import NODE_HEIGHT, NODE_WIDTH, layout
 from webapp.presentation.tables import tables
 from webapp.request import form, limits
 from webapp.request.presets import DEFAULT_PRESET, PRESETS
@@ -17,6 +17,9 @@ from webapp.request.resolve import RequestError, resolve
 
 # The page starts with two epochs: the worksheet's first pass and its "forward again".
 INITIAL_EPOCHS = 2
+# A graph with more edges than this embeds only epoch 1 in full; the page fetches epoch 2's
+# numbers when it gets there, which keeps a wide network's page light.
+MAX_EDGES_FOR_TWO_DETAILS = 200
 
 
 # Fields whose checks depend on the layer widths: moot while the hidden layers themselves are wrong.
@@ -30,7 +33,7 @@ def _resolve_query(query: Mapping[str, list[str]]):
     if "form" in errors:
         return None, options, errors
     try:
-        resolved = resolve({**body, "epochs": INITIAL_EPOCHS}, unknown_params="ignore")
+        resolved = resolve({**body, "epochs": INITIAL_EPOCHS, "include_graph": False}, unknown_params="ignore")
     except RequestError as exc:
         depth = len(body.get("layers") or PRESETS[body.get("preset") or DEFAULT_PRESET]["request"]["layers"]) - 1
         for error in exc.errors:
@@ -83,6 +86,45 @@ def _preset_config(name: str) -> dict:
     return {k: v for k, v in resolve({"preset": name}).config().items() if k != "epochs"}
 
 
+EDGE_KINDS = ("value", "weight", "bias", "activation", "cost", "target")
+
+
+def client_graph(graph: Graph) -> dict:
+    """The graph as the page's script needs it, compact (a wide network has thousands of edges):
+    nodes as [id, label, kind, is a parameter], edges as [source, target, kind] by index.
+    view.js's `expandGraph` turns it back into objects."""
+    index = {n.id: i for i, n in enumerate(graph.nodes)}
+    return {
+        "nodes": [[n.id, n.label, n.kind, int(n.param)] for n in graph.nodes],
+        "edges": [[index[e.source], index[e.target], EDGE_KINDS.index(e.kind)] for e in graph.edges],
+        "edgeKinds": EDGE_KINDS,
+    }
+
+
+def graph_geometry(graph: Graph, wide: dict) -> dict:
+    """Where the browser draws each box in either drawing; it draws the edges between them."""
+    tall = layout(graph, "tall", edges=False)
+    return {
+        "box": [NODE_WIDTH, NODE_HEIGHT],
+        **{
+            drawing["orientation"]: {
+                "width": drawing["width"],
+                "height": drawing["height"],
+                "labelWidth": drawing["label_width"],
+                "roomy": drawing["roomy"],
+                "nodes": {b["id"]: [b["x"], b["y"], int(b["band"])] for b in drawing["nodes"]},
+            }
+            for drawing in (wide, tall)
+        },
+    }
+
+
+def _script_json(data) -> str:
+    """JSON for a <script type="application/json">: UTF-8 as is (labels are subscripted), `<` escaped."""
+    text = json.dumps(data, allow_nan=False, separators=(",", ":"), ensure_ascii=False)
+    return text.replace("<", "\\u003c")
+
+
 def check(query: Mapping[str, list[str]]) -> dict[str, str]:
     """Inline errors for a settings query, keyed by form field; empty when it is valid."""
     return _resolve_query(query)[2]
@@ -92,9 +134,10 @@ def page_state(query: Mapping[str, list[str]]) -> dict:
     """The page for a query: the run it describes, or the worksheet beside inline errors."""
     resolved, options, errors = _resolve_query(query)
     if resolved is None:
-        resolved = resolve({"epochs": INITIAL_EPOCHS})
+        resolved = resolve({"epochs": INITIAL_EPOCHS, "include_graph": False})
+    if len(resolved.graph.edges) > MAX_EDGES_FOR_TWO_DETAILS:
+        resolved.detail_epochs = [1]
     run = service.run(resolved)
-    del run["graph"]
     config = run.pop("config")
     graph: Graph = resolved.graph
     explained = tables(graph)
@@ -112,10 +155,11 @@ def page_state(query: Mapping[str, list[str]]) -> dict:
     if not errors and (unreachable := unreachable_targets(config)):
         output_field = f"act-{len(config['activations']) - 1}"
         notes[output_field] = f"{notes[output_field]} {unreachable}" if output_field in notes else unreachable
+    wide = layout(graph, "wide", edges=False)
     client = {
         "config": {k: v for k, v in config.items() if k != "epochs"},
         "run": run,
-        "graph": service.graph_json(resolved),
+        "graph": client_graph(graph),
         "forwardOrder": graph.forward_order(),
         "backwardOrder": graph.backward_order(),
         "tables": {"chains": explained["chains"], "accumulation": explained["accumulation"]},
@@ -129,7 +173,8 @@ def page_state(query: Mapping[str, list[str]]) -> dict:
     }
     return {
         "graph": graph,
-        "layouts": [layout(graph, "wide"), layout(graph, "tall")],
+        "layouts": [wide],
+        "geometry_json": _script_json(graph_geometry(graph, wide)),
         "tables": explained,
         "form": values,
         "errors": errors,
@@ -141,6 +186,6 @@ def page_state(query: Mapping[str, list[str]]) -> dict:
         "activations": {name: a.title for name, a in ACTIVATIONS.items()},
         "losses": {name: loss.title for name, loss in LOSSES.items()},
         "max_epochs": client["limits"]["maxEpochs"],
-        "client_json": json.dumps(client, allow_nan=False, separators=(",", ":")).replace("<", "\\u003c"),
+        "client_json": _script_json(client),
         "figure_json": figure_json(),
     }

@@ -5,6 +5,7 @@ and starting parameters made. The API, the page and the settings form all go thr
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from pydantic import ValidationError
@@ -184,6 +185,13 @@ def _choose_detail(req: TrainRequest, network: Network, graph: Graph) -> tuple[l
     return sorted(set(np.linspace(1, req.epochs, count).round().astype(int).tolist())), samples
 
 
+@lru_cache(maxsize=16)
+def graph_of(network: Network) -> Graph:
+    """A network's graph, built once: nothing changes a graph after it is built, and a wide one takes
+    longer to build than the rest of a page."""
+    return Graph(network)
+
+
 def resolve(body: dict, unknown_params: str = "error") -> Resolved:
     """Validate a body and make everything a run needs. `unknown_params="ignore"` drops ids of
     parameters the network lacks instead of refusing them (a settings form whose shape just changed)."""
@@ -192,7 +200,7 @@ def resolve(body: dict, unknown_params: str = "error") -> Resolved:
     except ValidationError as exc:
         raise RequestError(_error_list(exc)) from None
     network = Network(tuple(req.layers), tuple(req.activations), req.loss, req.bias)
-    graph = Graph(network)
+    graph = graph_of(network)
     params = _starting_params(req, network, graph, unknown_params)
     detail_epochs, detail_samples = _choose_detail(req, network, graph)
     return Resolved(req, network, graph, params, detail_epochs, detail_samples)
