@@ -96,25 +96,51 @@ function svgElement(name, attributes = {}) {
 }
 
 // Shrink graph labels whose numbers are wider than their room, rather than let them spill over
-// a box, but never below MIN_LABEL_PX. All writes, then all reads, then all writes: one layout
-// however many labels change.
-function fitTexts(elements) {
-  const filled = elements.filter((el) => {
+// a box, but never below MIN_LABEL_PX. Widths come from a canvas, not the SVG: asking the SVG would
+// make the browser lay out the whole page (tables included) in the middle of every step.
+const measure = document.createElement("canvas").getContext("2d");
+const fonts = new Map();
+
+// Each kind of label's font, read once (a computed style is live: reading it again costs a style pass).
+function fontOf(el) {
+  const kind = el.classList[0];
+  if (!fonts.has(kind)) {
     el.style.fontSize = "";
-    return el.textContent !== "";
-  });
-  const sizes = filled.map((el) => {
+    const style = getComputedStyle(el);
+    const size = parseFloat(style.fontSize);
+    fonts.set(kind, { font: `${style.fontStyle} ${style.fontWeight} ${size}px ${style.fontFamily}`, size });
+  }
+  return fonts.get(kind);
+}
+
+function fitTexts(elements) {
+  for (const el of elements) {
+    if (el.textContent === "") {
+      el.style.fontSize = "";
+      continue;
+    }
+    const { font, size } = fontOf(el);
+    measure.font = font;
+    // 4 % to spare: the SVG's tabular digits are a little wider than the canvas's.
+    const width = measure.measureText(el.textContent).width * 1.04;
     const room = Number(el.dataset.fit);
-    const width = el.getComputedTextLength();
-    const size = parseFloat(getComputedStyle(el).fontSize);
-    return width > room ? Math.max(MIN_LABEL_PX, Math.floor((size * room) / width)) : null;
-  });
-  filled.forEach((el, i) => {
-    if (sizes[i]) el.style.fontSize = `${sizes[i]}px`;
-  });
+    el.style.fontSize = width > room ? `${Math.max(MIN_LABEL_PX, Math.floor((size * room) / width))}px` : "";
+  }
 }
 
 const compact = (v) => formatNumber(v, { compact: true });
+
+// Writes only what changed: a wide graph has a thousand texts, and rewriting an unchanged one still
+// costs the browser a layout. Returns whether the text changed.
+function setText(el, text) {
+  if (el.textContent === text) return false;
+  el.textContent = text;
+  return true;
+}
+
+function setAttribute(el, name, value) {
+  if (el.getAttribute(name) !== value) el.setAttribute(name, value);
+}
 const TOO_LARGE = "too large";
 
 function byData(root, attribute) {
@@ -135,6 +161,17 @@ export class View {
     this.svg = root.querySelector("svg.graph");
     this.geometry = JSON.parse(document.getElementById("graph-geometry").textContent);
     this.nodes = [...this.svg.querySelectorAll(".node")].map((el) => [el.dataset.nodeId, el]);
+    this.nodeParts = new Map(
+      this.nodes.map(([id, el]) => [
+        id,
+        {
+          value: el.querySelector(".node-value"),
+          grad: el.querySelector(".node-grad"),
+          badge: el.querySelector(".node-badge"),
+          title: el.querySelector("title"),
+        },
+      ]),
+    );
     this.fills = [...root.querySelectorAll("[data-fill]")];
     this.rows = [...root.querySelectorAll(".tables-panel [data-node-id]")];
     this.worked = byData(root, "worked");
@@ -214,7 +251,7 @@ export class View {
     for (const el of this.fills) {
       const key = el.dataset.fill;
       const known = key === "lr" || shown(key);
-      el.textContent = known ? text(key, formatNumber) : "?";
+      setText(el, known ? text(key, formatNumber) : "?");
       el.classList.toggle("unknown", !known);
       if (known && tooLarge[key]) el.title = tooLarge[key];
       else el.removeAttribute("title");
@@ -225,22 +262,22 @@ export class View {
     const batch = this.batchSize > 1;
     for (const [id, el] of this.nodes) {
       const isParam = this.params.has(id);
-      const valueText = el.querySelector(".node-value");
+      const parts = this.nodeParts.get(id);
+      const valueText = parts.value;
       const updated = isParam && shown(`after.${id}`);
       if (updated) {
         const before = compact(value(`values.${id}`));
         const after = compact(value(`after.${id}`));
         // Both fit for short numbers (0.5 → 0.692); otherwise the new value alone.
-        valueText.textContent = before.length + after.length <= 12 ? `${before} → ${after}` : `→ ${after}`;
-      } else {
-        valueText.textContent = shown(`values.${id}`) ? `= ${compact(value(`values.${id}`))}` : "";
+        if (setText(valueText, before.length + after.length <= 12 ? `${before} → ${after}` : `→ ${after}`)) changed.push(valueText);
+      } else if (setText(valueText, shown(`values.${id}`) ? `= ${compact(value(`values.${id}`))}` : "")) {
+        changed.push(valueText);
       }
       const gradText = shown(`grads.${id}`) ? text(`grads.${id}`, compact) : null;
-      const gradEl = el.querySelector(".node-grad");
+      const gradEl = parts.grad;
       // A parameter's gradient is a batch total: marked Σ when there is more than one sample.
       const total = isParam && batch;
-      gradEl.textContent = gradText === null ? "" : `← ${total ? "Σ " : ""}${gradText}`;
-      changed.push(valueText, gradEl);
+      if (setText(gradEl, gradText === null ? "" : `← ${total ? "Σ " : ""}${gradText}`)) changed.push(gradEl);
       // The graph shows 4 digits; hovering (title) or focusing (aria-label) a node gives them all.
       const label = this.labels[id];
       const full = [];
@@ -251,11 +288,11 @@ export class View {
         full.push(`gradient dJ/d${label} ${text(`grads.${id}`, formatNumber)}${over}`);
       }
       const spoken = [label, ...full].join(", ");
-      el.setAttribute("aria-label", spoken);
-      el.querySelector("title").textContent = spoken;
+      setAttribute(el, "aria-label", spoken);
+      setText(parts.title, spoken);
       const isDead = dead.has(id) && shown(`values.${id}`);
       el.classList.toggle("dead", isDead);
-      el.querySelector(".node-badge").textContent = isDead ? "dead ReLU" : "";
+      setText(parts.badge, isDead ? "dead ReLU" : "");
       el.classList.toggle("computed", shown(`values.${id}`));
       el.classList.toggle("has-grad", shown(`grads.${id}`));
       el.classList.toggle("updated", updated);
@@ -264,10 +301,7 @@ export class View {
     const activeNode = active && active.node;
     for (const { edge, group, label } of this.edgeInfo.values()) {
       const known = shown(`local.${edge.id}`);
-      if (label) {
-        label.textContent = known ? `= ${text(`local.${edge.id}`, compact)}` : "";
-        changed.push(label);
-      }
+      if (label && setText(label, known ? `= ${text(`local.${edge.id}`, compact)}` : "")) changed.push(label);
       group.classList.toggle("has-local", known);
       const forwardActive = active && active.phase === "forward" && edge.target === activeNode;
       const backwardActive = active && active.phase === "backward" && edge.source === activeNode;
@@ -392,7 +426,7 @@ export class View {
   renderEquations(epoch, row, shown, learningRate, equations) {
     const write = (el, visible, build) => {
       const text = visible ? build() : null;
-      el.textContent = complete(text) ? text : "";
+      setText(el, complete(text) ? text : "");
     };
     for (const [node, el] of this.worked) write(el, shown(`values.${node}`), () => equations.worked(node, epoch, row));
     for (const [param, el] of this.chainNumbers) {
