@@ -35,9 +35,13 @@ function wirePresetPicker(form) {
   const picker = document.getElementById("preset-select");
   const description = document.getElementById("preset-description");
   if (!picker || !description) return;
+  const load = picker.form?.querySelector('button[type="submit"]');
+  // "Custom" is the settings below, not something to load.
   const describe = () => {
     description.textContent = picker.selectedOptions[0]?.dataset.description || "";
+    if (load) load.disabled = picker.value === "";
   };
+  describe();
   picker.addEventListener("change", describe);
   const markCustom = () => {
     const custom = picker.querySelector('option[value=""]');

@@ -159,3 +159,36 @@ def test_a_wide_network_stays_readable_and_steps_quickly(page: Page):
     )
     print(f"median Step script time: {median:.1f} ms")
     assert median < 16, median
+
+
+def test_one_number_format_that_the_equation_checker_reads(page: Page):
+    from tests.equations import NUMBER
+
+    open_app(page, "?animate=0")
+    shown = page.evaluate(
+        """async () => {
+          const { formatNumber } = await import("/static/js/format.js");
+          const values = [-0.000009436, 0.0001234, 0.692, -1.92, 123456.7, 1.5e-9, 3e21];
+          return values.map((v) => [v, formatNumber(v, { compact: true }), formatNumber(v)]);
+        }"""
+    )
+    for value, compact, full in shown:
+        for text, digits in ((compact, 4), (full, 10)):
+            assert "e" not in text, text  # one exponent style: ×10ⁿ
+            match = NUMBER.fullmatch(text.lstrip("−"))
+            assert match, text
+            mantissa = float((match["mantissa"] or match["plain"]).replace("−", "-"))
+            power = int((match["power"] or "0").translate(str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")))
+            parsed = (-1 if text.startswith("−") else 1) * mantissa * 10**power
+            assert parsed == pytest.approx(value, rel=0.5 * 10 ** (1 - digits)), text
+    assert dict((v, c) for v, c, _ in shown)[-0.000009436] == "−9.436×10⁻⁶"
+    assert dict((v, c) for v, c, _ in shown)[0.692] == "0.692"
+
+
+def test_the_first_backward_step_says_where_dj_dyhat_comes_from(page: Page):
+    open_app(page, "?animate=0")
+    press(page, "Forward")
+    press(page, "Step")  # dJ/dJ = 1
+    press(page, "Step")  # dJ/dŷ
+    expect(page.locator("#announcer")).to_contain_text("∂J/∂ŷ (from the loss)")
+    expect(page.locator('#graph [data-edge-id="yhat-J"] .edge-symbol')).to_have_text("∂J/∂ŷ (from the loss)")
