@@ -324,16 +324,21 @@ export class View {
     this.styledEpoch = epoch;
     const values = (epoch && epoch.values) || {};
     let largest = 0;
+    let count = 0;
     for (const { weight } of this.edgeInfo.values()) {
-      if (weight && Number.isFinite(values[weight])) largest = Math.max(largest, Math.abs(values[weight]));
+      if (!weight) continue;
+      count += 1;
+      if (Number.isFinite(values[weight])) largest = Math.max(largest, Math.abs(values[weight]));
     }
+    // Hundreds of edges side by side would merge into one dark band: the more edges, the thinner.
+    const extra = Math.min(4.25, 24 / Math.sqrt(count || 1));
     for (const { group, weight } of this.edgeInfo.values()) {
       if (!weight) continue;
       const w = values[weight];
       const known = Number.isFinite(w) && largest > 0;
       group.classList.toggle("weight-positive", known && w > 0);
       group.classList.toggle("weight-negative", known && w < 0);
-      group.style.setProperty("--weight-width", known ? (0.75 + (4.25 * Math.abs(w)) / largest).toFixed(2) : "");
+      group.style.setProperty("--weight-width", known ? (0.75 + (extra * Math.abs(w)) / largest).toFixed(2) : "");
     }
   }
 
