@@ -102,7 +102,7 @@ def test_long_runs_stay_small(client):
     body["epochs"] = limits.max_epochs(body["layers"], True, limits.MAX_SAMPLES)
     response = post(client, body)
     assert response.status_code == 200
-    assert len(response.data) < 1_600_000
+    assert len(response.data) < 1_700_000  # every neuron alive from the start: few zeros to shorten the numbers
     data = response.get_json()
     assert data["detail_epochs"][0] == 1 and data["detail_epochs"][-1] == body["epochs"]
     assert len(data["epochs"]) == body["epochs"]

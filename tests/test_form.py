@@ -108,7 +108,7 @@ def test_preset_sets_how_many_epochs_train_runs():
     _, options, _ = form.to_request(query(preset="xor"))
     assert options["train"] == 500
     _, options, _ = form.to_request(query(animate="0"))
-    assert options == {"animate": False, "train": form.DEFAULT_TRAIN_EPOCHS}
+    assert options == {"animate": False, "train": form.DEFAULT_TRAIN_EPOCHS, "notes": {}}
     _, _, errors = form.to_request(query(train="20000"))
     assert "1 to 10000" in errors["train"]
 
@@ -130,3 +130,28 @@ def test_preset_sets_how_many_epochs_train_runs():
 def test_api_errors_land_on_their_form_field(api_field, form_field):
     graph = Graph(Network((1, 2, 1), ("relu", "relu"), bias=True))
     assert form.field_of(api_field, graph) == form_field
+
+
+def test_widening_keeps_each_weight_at_its_place():
+    # w1 (1 × 1) becomes w1_1_1 of the 2 × 1 matrix, w2 becomes w2_1_1: the student's values stay.
+    config = resolved(form="1", hidden="2", w1="0.3", w2="-0.7").config()
+    assert config["weights"][0][0] == [0.3] and config["weights"][1][0][0] == -0.7
+    values = form.form_values(config, {"train": 20}, Graph(Network((1, 2, 1), ("relu", "relu"))))
+    shown = {p["id"]: p["value"] for p in values["params"]}
+    assert shown["w1_1_1"] == "0.3" and shown["w2_1_1"] == "-0.7"
+
+
+def test_choosing_bce_switches_the_output_to_sigmoid_and_says_so():
+    body, options, errors = form.to_request(query(form="1", loss="bce", act=["relu", "relu"], y="1"))
+    assert errors == {}
+    assert body["activations"] == ["relu", "sigmoid"]
+    assert "sigmoid" in options["notes"]["act-1"]
+
+
+def test_the_form_has_a_field_for_every_parameter_of_a_small_network_only():
+    small = resolved(form="1", hidden="2, 2", bias="on")
+    values = form.form_values(small.config(), {"train": 20}, small.graph)
+    assert [p["id"] for p in values["params"]] == small.graph.params
+    wide = resolved(form="1", hidden="16, 16")
+    values = form.form_values(wide.config(), {"train": 20}, wide.graph)
+    assert values["params"] == [] and values["param_count"] == len(wide.graph.params) > form.MAX_FORM_PARAMS

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.worksheet import EPOCHS, TOLERANCE
+from webapp.request.resolve import resolve
 
 WORKSHEET_NODES = ["x", "y", "w1", "w2", "z1", "a1", "z2", "yhat", "J"]
 WORKSHEET_EDGES = ["x-z1", "w1-z1", "z1-a1", "a1-z2", "w2-z2", "z2-yhat", "yhat-J", "y-J"]
@@ -27,8 +28,27 @@ def test_index_draws_the_worksheet_graph(client):
     assert '<svg id="graph"' in html
     for node in WORKSHEET_NODES:
         assert f'data-node-id="{node}"' in html, node
-    for edge in WORKSHEET_EDGES:
-        assert f'data-edge-id="{edge}"' in html, edge
+    # The edges come as data, drawn by the page's script between the boxes.
+    assert sorted(edge_ids(initial_state(html)["graph"])) == sorted(WORKSHEET_EDGES)
+
+
+def edge_ids(compact: dict) -> list[str]:
+    names = [node[0] for node in compact["nodes"]]
+    return [f"{names[source]}-{names[target]}" for source, target, _ in compact["edges"]]
+
+
+def test_wide_pages_stay_light_and_draw_the_graph_once(client):
+    html = client.get("/?form=1&hidden=16,16,16,16").get_data(as_text=True)
+    assert len(html.encode()) < 500_000
+    assert html.count("<svg") == 1
+    state = initial_state(html)
+    graph = resolve({"layers": [1, 16, 16, 16, 16, 1]}).graph
+    assert edge_ids(state["graph"]) == [e.id for e in graph.edges]
+    # Epoch 2's numbers are fetched when the page gets there.
+    assert [e.get("detail", False) for e in state["run"]["epochs"]] == [True, False]
+    geometry = json.loads(re.search(r'id="graph-geometry">(.*?)</script>', html, re.S).group(1))
+    drawn = set(re.findall(r'<g class="node [^"]*" data-node-id="([^"]+)"', html))
+    assert set(geometry["wide"]["nodes"]) == set(geometry["tall"]["nodes"]) == drawn
 
 
 def test_index_counts_the_worksheets_functions_and_weights(client):
@@ -194,3 +214,47 @@ def test_hostile_page_queries_are_answered_at_once_naming_their_field(client, qu
         assert 'role="alert"' in response.get_data(as_text=True)
     assert elapsed < 1.0, f"{elapsed:.2f} s"
     assert peak < 50_000_000, f"{peak / 1e6:.0f} MB"
+
+
+def errors_in(html: str) -> dict[str, str]:
+    return dict(re.findall(r'class="field-error" id="error-([\w-]+)" >([^<]+)<', html))
+
+
+def test_every_error_of_a_form_appears_at_once_under_its_own_field(client):
+    html = client.get("/?form=1&loss=bce&act=relu&act=relu&x=3&y=2&lr=abc").get_data(as_text=True)
+    errors = errors_in(html)
+    assert set(errors) == {"y", "lr"}, errors
+    assert "between 0 and 1" in errors["y"]
+    assert client.get("/check?form=1&loss=bce&act=relu&act=relu&y=2&lr=abc").get_json()["errors"].keys() == {"y", "lr"}
+
+
+@pytest.mark.parametrize(
+    ("query", "words"),
+    [
+        ("act=relu&act=sigmoid&y=2", "strictly between 0 and 1"),
+        ("act=relu&act=tanh&y=-1", "strictly between −1 and 1"),
+        ("act=relu&act=relu&y=-0.5", "no negative values"),
+    ],
+)
+def test_an_output_that_cannot_reach_its_target_is_named_in_words(client, query, words):
+    html = client.get(f"/?form=1&{query}").get_data(as_text=True)
+    hint = re.search(r'id="hint-act-1">([^<]*)<', html).group(1)
+    assert words in hint and "never reaches" in hint
+    assert errors_in(html) == {}
+    reachable = client.get("/?form=1&act=relu&act=relu&y=2").get_data(as_text=True)
+    assert re.search(r'id="hint-act-1">([^<]*)<', reachable).group(1) == ""
+
+
+def picked_preset(html: str) -> str:
+    select = re.search(r'<select id="preset-select".*?</select>', html, re.S).group(0)
+    return re.search(r'<option value="(\w*)"[^>]*selected', select).group(1)
+
+
+def test_the_preset_picker_describes_the_preset_and_reads_custom_once_edited(client):
+    from webapp.request.presets import PRESETS
+
+    html = client.get("/?preset=xor").get_data(as_text=True)
+    assert picked_preset(html) == "xor"
+    assert PRESETS["xor"]["description"].replace("'", "&#39;") in html
+    assert picked_preset(client.get("/?preset=xor&lr=0.5").get_data(as_text=True)) == ""
+    assert picked_preset(client.get("/").get_data(as_text=True)) == "worksheet"

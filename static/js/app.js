@@ -6,7 +6,7 @@ import { Equations, complete } from "./equations.js";
 import { buildSteps, phaseEnd, phaseEnds, phaseStart, revealedKeys } from "./steps.js";
 import { PageState, locationFor, readLocation } from "./state.js";
 import { RunStore } from "./store.js";
-import { View, linkHighlights } from "./view.js";
+import { View, expandGraph, linkHighlights } from "./view.js";
 import { CostChart } from "./chart.js";
 import { Landscape } from "./landscape.js";
 import { wireGradientCheck } from "./gradient-check.js";
@@ -14,7 +14,7 @@ import { wireExports } from "./exports.js";
 import { wireSettings } from "./settings.js";
 
 const initial = JSON.parse(document.getElementById("initial-state").textContent);
-const graph = initial.graph;
+const graph = expandGraph(initial.graph); // sent compact: a wide network has thousands of edges
 const labels = Object.fromEntries(graph.nodes.map((n) => [n.id, n.label]));
 const params = graph.nodes.filter((n) => n.param).map((n) => n.id);
 // Known before any pass: the data and the starting parameters.

@@ -32,7 +32,32 @@ export function showErrors(form, errors) {
   if (first) first.focus();
 }
 
+// The preset picker says what the chosen preset is, and reads "Custom" as soon as a setting is edited.
+function wirePresetPicker(form) {
+  const picker = document.getElementById("preset-select");
+  const description = document.getElementById("preset-description");
+  if (!picker || !description) return;
+  const load = picker.form?.querySelector('button[type="submit"]');
+  // "Custom" is the settings below, not something to load.
+  const describe = () => {
+    description.textContent = picker.selectedOptions[0]?.dataset.description || "";
+    if (load) load.disabled = picker.value === "";
+  };
+  describe();
+  picker.addEventListener("change", describe);
+  const markCustom = () => {
+    const custom = picker.querySelector('option[value=""]');
+    if (custom && !custom.selected) {
+      custom.selected = true;
+      describe();
+    }
+  };
+  form.addEventListener("input", markCustom);
+  form.addEventListener("change", markCustom);
+}
+
 export function wireSettings(form) {
+  wirePresetPicker(form);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const query = new URLSearchParams(new FormData(form)).toString();

@@ -1,8 +1,15 @@
-// The view owns the DOM: it draws a state onto the server-rendered graph and tables (numbers,
-// classes, written-out equations) and runs the pulses along the edges.
+// The view owns the DOM: it draws the graph's edges from the page's data, draws a state onto the
+// graph and tables (numbers, classes, written-out equations) and runs the pulses along the edges.
 
 import { formatNumber } from "./format.js";
 import { complete } from "./equations.js";
+
+const SVG = "http://www.w3.org/2000/svg";
+const NARROW = "(max-width: 600px)";
+// The graph is scaled to its panel, but never below this: a wide network scrolls instead, so its
+// smallest text (13 px edge labels, node numbers fitted down to 13 px) stays at least 11 px on screen.
+const MIN_SCALE = 0.85;
+const MIN_LABEL_PX = 13;
 
 // A number of the shown epoch by key: "values.z1", "grads.w1", "local.w1-z1", "after.w1" or "lr".
 // Per-sample numbers are lists over the detail's samples; `row` picks one.
@@ -16,24 +23,124 @@ export function numberFor(key, epoch, row, learningRate) {
   return Array.isArray(value) ? value[row] : value;
 }
 
+// A local derivative's name: ∂, so it never reads as a node's gradient dJ/d(node). The edge into J
+// is the loss's own derivative, and says so (its number equals dJ/dŷ, but it does not come from it).
+export function localSymbol(sourceLabel, targetLabel, kind) {
+  const symbol = `∂${targetLabel}/∂${sourceLabel}`;
+  return kind === "cost" ? `${symbol} (from the loss)` : symbol;
+}
+
+let pageGraph = null;
+
+// The page's graph arrives compact (a wide network has thousands of edges): nodes as
+// [id, label, kind, is a parameter], edges as [source, target, kind] by index.
+export function expandGraph(compact) {
+  const nodes = compact.nodes.map(([id, label, kind, param]) => ({ id, label, kind, param: Boolean(param) }));
+  const edges = compact.edges.map(([s, t, k]) => {
+    const source = nodes[s];
+    const target = nodes[t];
+    const kind = compact.edgeKinds[k];
+    const symbol = localSymbol(source.label, target.label, kind);
+    return { id: `${source.id}-${target.id}`, source: source.id, target: target.id, kind, symbol };
+  });
+  pageGraph = { nodes, edges };
+  return pageGraph;
+}
+
+// Coordinates to 0.1 px, as webapp/presentation/layout.py writes them.
+const n = (v) => String(Math.round(v * 10) / 10);
+
+// The edge rules of layout.py's `_wide_edge` and `_tall_edge`: a path, where its label sits, and
+// whether the label is always in view.
+export function edgeShape(orientation, s, t, fromBand, roomy, [W, H]) {
+  if (orientation === "wide") {
+    if (fromBand && Math.abs(s.x - t.x) < W) {
+      const [x1, y1] = [s.x, s.y + H / 2];
+      const x2 = Math.abs(s.x - t.x) < 1 ? s.x : t.x + (s.x - t.x) / 3;
+      const y2 = t.y - H / 2;
+      return { d: `M${n(x1)},${n(y1)} L${n(x2)},${n(y2)}`, label: [x1 + 8, y1 + 16, "start"], always: x1 === x2 };
+    }
+    let [x1, y1] = [s.x + W / 2, s.y];
+    const [x2, y2] = [t.x - W / 2, t.y];
+    if (fromBand) [x1, y1] = [s.x, s.y + H / 2];
+    const bend = (x2 - x1) / 2;
+    return {
+      d: `M${n(x1)},${n(y1)} C${n(x1 + bend)},${n(y1)} ${n(x2 - bend)},${n(y2)} ${n(x2)},${n(y2)}`,
+      label: [(x1 + x2) / 2, Math.min(y1, y2) - H / 2 - 18, "middle"],
+      always: y1 === y2 && roomy,
+    };
+  }
+  if (fromBand) {
+    const [x1, y1] = [s.x + W / 2, s.y];
+    const [x2, y2] = [t.x - W / 2, t.y + (s.y - t.y) / 3];
+    return {
+      d: `M${n(x1)},${n(y1)} L${n(x2)},${n(y2)}`,
+      label: [x1, Math.min(s.y, t.y) - H / 2 - 18, "end"],
+      always: Math.abs(y1 - y2) < 1 && roomy,
+    };
+  }
+  const [x1, y1] = [s.x, s.y + H / 2];
+  const [x2, y2] = [t.x, t.y - H / 2];
+  const bend = (y2 - y1) / 2;
+  return {
+    d: `M${n(x1)},${n(y1)} C${n(x1)},${n(y1 + bend)} ${n(x2)},${n(y2 - bend)} ${n(x2)},${n(y2)}`,
+    label: [(x1 + x2) / 2 - 8, (y1 + y2) / 2 - 4, "end"],
+    always: x1 === x2 && roomy,
+  };
+}
+
+function svgElement(name, attributes = {}) {
+  const el = document.createElementNS(SVG, name);
+  for (const [key, value] of Object.entries(attributes)) el.setAttribute(key, value);
+  return el;
+}
+
 // Shrink graph labels whose numbers are wider than their room, rather than let them spill over
-// a box. All writes, then all reads, then all writes: one layout however many labels change.
-function fitTexts(elements) {
-  const filled = elements.filter((el) => {
+// a box, but never below MIN_LABEL_PX. Widths come from a canvas, not the SVG: asking the SVG would
+// make the browser lay out the whole page (tables included) in the middle of every step.
+const measure = document.createElement("canvas").getContext("2d");
+const fonts = new Map();
+
+// Each kind of label's font, read once (a computed style is live: reading it again costs a style pass).
+function fontOf(el) {
+  const kind = el.classList[0];
+  if (!fonts.has(kind)) {
     el.style.fontSize = "";
-    return el.textContent !== "";
-  });
-  const sizes = filled.map((el) => {
+    const style = getComputedStyle(el);
+    const size = parseFloat(style.fontSize);
+    fonts.set(kind, { font: `${style.fontStyle} ${style.fontWeight} ${size}px ${style.fontFamily}`, size });
+  }
+  return fonts.get(kind);
+}
+
+function fitTexts(elements) {
+  for (const el of elements) {
+    if (el.textContent === "") {
+      el.style.fontSize = "";
+      continue;
+    }
+    const { font, size } = fontOf(el);
+    measure.font = font;
+    // 4 % to spare: the SVG's tabular digits are a little wider than the canvas's.
+    const width = measure.measureText(el.textContent).width * 1.04;
     const room = Number(el.dataset.fit);
-    const width = el.getComputedTextLength();
-    return width > room ? Math.max(8, Math.floor((parseFloat(getComputedStyle(el).fontSize) * room) / width)) : null;
-  });
-  filled.forEach((el, i) => {
-    if (sizes[i]) el.style.fontSize = `${sizes[i]}px`;
-  });
+    el.style.fontSize = width > room ? `${Math.max(MIN_LABEL_PX, Math.floor((size * room) / width))}px` : "";
+  }
 }
 
 const compact = (v) => formatNumber(v, { compact: true });
+
+// Writes only what changed: a wide graph has a thousand texts, and rewriting an unchanged one still
+// costs the browser a layout. Returns whether the text changed.
+function setText(el, text) {
+  if (el.textContent === text) return false;
+  el.textContent = text;
+  return true;
+}
+
+function setAttribute(el, name, value) {
+  if (el.getAttribute(name) !== value) el.setAttribute(name, value);
+}
 const TOO_LARGE = "too large";
 
 function byData(root, attribute) {
@@ -51,19 +158,87 @@ export class View {
     this.params = new Set(params);
     this.chains = new Map(chains.map((c) => [c.param, c.edges]));
     this.batchSize = batchSize;
-    // Every drawing of the graph (wide and tall) shows the same state.
-    this.nodes = [...root.querySelectorAll("svg.graph .node")].map((el) => [el.dataset.nodeId, el]);
-    this.edges = [...root.querySelectorAll("svg.graph .edge")].map((el) => [el.dataset.edgeId, el]);
+    this.svg = root.querySelector("svg.graph");
+    this.geometry = JSON.parse(document.getElementById("graph-geometry").textContent);
+    this.nodes = [...this.svg.querySelectorAll(".node")].map((el) => [el.dataset.nodeId, el]);
+    this.nodeParts = new Map(
+      this.nodes.map(([id, el]) => [
+        id,
+        {
+          value: el.querySelector(".node-value"),
+          grad: el.querySelector(".node-grad"),
+          badge: el.querySelector(".node-badge"),
+          title: el.querySelector("title"),
+        },
+      ]),
+    );
     this.fills = [...root.querySelectorAll("[data-fill]")];
     this.rows = [...root.querySelectorAll(".tables-panel [data-node-id]")];
     this.worked = byData(root, "worked");
     this.chainNumbers = byData(root, "chain-numbers");
     this.accumulations = byData(root, "accumulation");
     this.updates = byData(root, "update-numbers");
+    this.last = null;
+    this.pinned = null;
+    this.narrow = matchMedia(NARROW);
+    this.draw();
+    // Before the page re-renders on the same change: the labels are then fitted to the new drawing.
+    this.narrow.addEventListener("change", () => this.draw());
+    this.wirePin();
+  }
+
+  // Draw the graph wide, or tall on a narrow screen: move the boxes, draw every edge between them.
+  draw() {
+    const orientation = this.narrow.matches ? "tall" : "wide";
+    const drawing = this.geometry[orientation];
+    const places = drawing.nodes;
+    this.svg.setAttribute("viewBox", `0 0 ${drawing.width} ${drawing.height}`);
+    this.svg.setAttribute("width", drawing.width);
+    this.svg.setAttribute("height", drawing.height);
+    this.svg.style.minWidth = `${Math.round(drawing.width * MIN_SCALE)}px`;
+    this.svg.classList.toggle("graph-wide", orientation === "wide");
+    this.svg.classList.toggle("graph-tall", orientation === "tall");
+    for (const [id, el] of this.nodes) {
+      el.setAttribute("transform", `translate(${places[id][0]},${places[id][1]})`);
+      for (const text of el.querySelectorAll(".node-value, .node-grad")) text.dataset.fit = this.geometry.box[0] - 8;
+    }
+    const at = (id) => ({ x: places[id][0], y: places[id][1] });
+    const kindOf = new Map(pageGraph.nodes.map((node) => [node.id, node.kind]));
+    const fragment = document.createDocumentFragment();
+    this.edges = [];
+    this.edgeInfo = new Map();
+    pageGraph.edges.forEach((edge, i) => {
+      if (!(edge.source in places) || !(edge.target in places)) return; // a weight riding on its value edge
+      // A value edge carries the weight of the edge before it (w·a: the weight's edge comes first).
+      const carried = edge.kind === "value" ? pageGraph.edges[i - 1].source : null;
+      const weight = edge.kind === "weight" ? edge.source : carried && !(carried in places) ? carried : null;
+      const labelled = !["input", "target"].includes(kindOf.get(edge.source));
+      const shape = edgeShape(orientation, at(edge.source), at(edge.target), places[edge.source][2], drawing.roomy, this.geometry.box);
+      const always = labelled && shape.always;
+      const group = svgElement("g", { class: `edge edge-${edge.kind}${always ? " label-always" : ""}`, "data-edge-id": edge.id });
+      group.append(svgElement("path", { class: "edge-hit", d: shape.d }), svgElement("path", { class: "edge-line", d: shape.d }));
+      let label = null;
+      if (always) {
+        const [x, y, anchor] = shape.label;
+        const symbol = svgElement("text", { class: "edge-symbol", x, y, "text-anchor": anchor });
+        symbol.textContent = edge.symbol;
+        label = svgElement("text", { class: "edge-local", x, y: y + 15, "text-anchor": anchor, "data-fit": drawing.labelWidth });
+        group.append(symbol, label);
+      }
+      fragment.append(group);
+      this.edges.push([edge.id, group]);
+      this.edgeInfo.set(edge.id, { edge, group, label, weight });
+    });
+    this.svg.querySelector(".edges").replaceChildren(fragment);
+    this.styledEpoch = undefined;
+    this.unpin();
+    if (this.last) this.render(this.last);
   }
 
   // Everything shown follows from: the epoch's numbers, which keys are revealed, the active step.
-  render({ epoch, row, revealed, active, learningRate, equations }) {
+  render(args) {
+    this.last = args;
+    const { epoch, row, revealed, active, learningRate, equations } = args;
     const shown = (key) => Boolean(epoch) && (revealed.has(key) || (key.startsWith("after.") && revealed.has("after")));
     const value = (key) => numberFor(key, epoch, row, learningRate);
     const tooLarge = (epoch && epoch.unrepresentable) || {};
@@ -72,10 +247,11 @@ export class View {
       const number = value(key);
       return number === null && tooLarge[key] ? TOO_LARGE : format(number);
     };
+    this.shownNumber = (key) => (shown(key) ? text(key, formatNumber) : null);
     for (const el of this.fills) {
       const key = el.dataset.fill;
       const known = key === "lr" || shown(key);
-      el.textContent = known ? text(key, formatNumber) : "?";
+      setText(el, known ? text(key, formatNumber) : "?");
       el.classList.toggle("unknown", !known);
       if (known && tooLarge[key]) el.title = tooLarge[key];
       else el.removeAttribute("title");
@@ -86,59 +262,176 @@ export class View {
     const batch = this.batchSize > 1;
     for (const [id, el] of this.nodes) {
       const isParam = this.params.has(id);
-      const valueText = el.querySelector(".node-value");
-      if (isParam && shown(`after.${id}`)) {
+      const parts = this.nodeParts.get(id);
+      const valueText = parts.value;
+      const updated = isParam && shown(`after.${id}`);
+      if (updated) {
         const before = compact(value(`values.${id}`));
         const after = compact(value(`after.${id}`));
         // Both fit for short numbers (0.5 → 0.692); otherwise the new value alone.
-        valueText.textContent = before.length + after.length <= 12 ? `${before} → ${after}` : `→ ${after}`;
-      } else {
-        valueText.textContent = shown(`values.${id}`) ? `= ${compact(value(`values.${id}`))}` : "";
+        if (setText(valueText, before.length + after.length <= 12 ? `${before} → ${after}` : `→ ${after}`)) changed.push(valueText);
+      } else if (setText(valueText, shown(`values.${id}`) ? `= ${compact(value(`values.${id}`))}` : "")) {
+        changed.push(valueText);
       }
       const gradText = shown(`grads.${id}`) ? text(`grads.${id}`, compact) : null;
-      const gradEl = el.querySelector(".node-grad");
+      const gradEl = parts.grad;
       // A parameter's gradient is a batch total: marked Σ when there is more than one sample.
       const total = isParam && batch;
-      gradEl.textContent = gradText === null ? "" : `← ${total ? "Σ " : ""}${gradText}`;
-      changed.push(valueText, gradEl);
-      // Focusing a node reads out what it shows.
+      if (setText(gradEl, gradText === null ? "" : `← ${total ? "Σ " : ""}${gradText}`)) changed.push(gradEl);
+      // The graph shows 4 digits; hovering (title) or focusing (aria-label) a node gives them all.
       const label = this.labels[id];
-      const spoken = valueText.textContent ? `, value ${valueText.textContent.replace(/^= /, "")}` : "";
-      const gradSpoken =
-        gradText === null ? "" : `, gradient dJ/d${label} ${gradText}${total ? `, the total over all ${this.batchSize} samples` : ""}`;
-      el.setAttribute("aria-label", `${label}${spoken}${gradSpoken}`);
+      const full = [];
+      if (shown(`values.${id}`)) full.push(`value ${text(`values.${id}`, formatNumber)}`);
+      if (updated) full.push(`after the update ${text(`after.${id}`, formatNumber)}`);
+      if (gradText !== null) {
+        const over = total ? `, the total over all ${this.batchSize} samples` : "";
+        full.push(`gradient dJ/d${label} ${text(`grads.${id}`, formatNumber)}${over}`);
+      }
+      const spoken = [label, ...full].join(", ");
+      setAttribute(el, "aria-label", spoken);
+      setText(parts.title, spoken);
       const isDead = dead.has(id) && shown(`values.${id}`);
       el.classList.toggle("dead", isDead);
-      el.querySelector(".node-badge").textContent = isDead ? "dead ReLU" : "";
+      setText(parts.badge, isDead ? "dead ReLU" : "");
       el.classList.toggle("computed", shown(`values.${id}`));
       el.classList.toggle("has-grad", shown(`grads.${id}`));
-      el.classList.toggle("updated", isParam && shown(`after.${id}`));
+      el.classList.toggle("updated", updated);
       el.classList.toggle("active", active !== null && active.node === id);
     }
-    for (const [id, el] of this.edges) {
-      const label = el.querySelector(".edge-local");
-      const known = shown(`local.${id}`);
-      if (label) {
-        label.textContent = known ? `= ${text(`local.${id}`, compact)}` : "";
-        changed.push(label);
-      }
-      el.classList.toggle("has-local", known);
-      const activeNode = active && active.node;
-      const forwardActive = active && active.phase === "forward" && el.dataset.target === activeNode;
-      const backwardActive = active && active.phase === "backward" && el.dataset.source === activeNode;
-      el.classList.toggle("active", Boolean(forwardActive || backwardActive));
+    const activeNode = active && active.node;
+    for (const { edge, group, label } of this.edgeInfo.values()) {
+      const known = shown(`local.${edge.id}`);
+      if (label && setText(label, known ? `= ${text(`local.${edge.id}`, compact)}` : "")) changed.push(label);
+      group.classList.toggle("has-local", known);
+      const forwardActive = active && active.phase === "forward" && edge.target === activeNode;
+      const backwardActive = active && active.phase === "backward" && edge.source === activeNode;
+      group.classList.toggle("active", Boolean(forwardActive || backwardActive));
     }
+    this.styleWeights(epoch);
     for (const tableRow of this.rows) {
       tableRow.classList.toggle("active", active !== null && tableRow.dataset.nodeId === active.node);
     }
     this.root.querySelector("#update-equations")?.classList.toggle("active", active !== null && active.phase === "update");
     fitTexts(changed);
+    if (this.pinned) this.showPin(this.pinned.id, this.pinned.point, true);
+  }
+
+  // Each edge that carries a weight is drawn by it: thicker for a larger |w|, solid blue when w > 0,
+  // dashed purple when w < 0 (colour-blind safe, and the dashes say it without colour). Redone only
+  // when the epoch shown changes: within an epoch the weights stay as they are until the next one.
+  styleWeights(epoch) {
+    if (epoch === this.styledEpoch) return;
+    this.styledEpoch = epoch;
+    const values = (epoch && epoch.values) || {};
+    let largest = 0;
+    let count = 0;
+    for (const { weight } of this.edgeInfo.values()) {
+      if (!weight) continue;
+      count += 1;
+      if (Number.isFinite(values[weight])) largest = Math.max(largest, Math.abs(values[weight]));
+    }
+    // Hundreds of edges side by side would merge into one dark band: the more edges, the thinner.
+    const extra = Math.min(4.25, 24 / Math.sqrt(count || 1));
+    for (const { group, weight } of this.edgeInfo.values()) {
+      if (!weight) continue;
+      const w = values[weight];
+      const known = Number.isFinite(w) && largest > 0;
+      group.classList.toggle("weight-positive", known && w > 0);
+      group.classList.toggle("weight-negative", known && w < 0);
+      group.style.setProperty("--weight-width", known ? (0.75 + (extra * Math.abs(w)) / largest).toFixed(2) : "");
+    }
+  }
+
+  // A tap or click on an edge pins a label with its local derivative, its weight and a gradient;
+  // a second tap on it, or Escape, unpins it. A mouse hovering shows the same label unpinned.
+  wirePin() {
+    const edgeAt = (event) => event.target.closest && event.target.closest(".edge");
+    const pointIn = (event) => {
+      const matrix = this.svg.getScreenCTM();
+      if (!matrix) return { x: 0, y: 0 };
+      const point = new DOMPoint(event.clientX, event.clientY).matrixTransform(matrix.inverse());
+      return { x: point.x, y: point.y };
+    };
+    this.svg.addEventListener("click", (event) => {
+      const group = edgeAt(event);
+      if (!group) return;
+      const id = group.dataset.edgeId;
+      if (this.pinned && this.pinned.id === id) {
+        this.unpin();
+        return;
+      }
+      this.pinned = { id, point: pointIn(event) };
+      this.showPin(id, this.pinned.point, true);
+    });
+    this.svg.addEventListener("pointerover", (event) => {
+      const group = edgeAt(event);
+      if (group && event.pointerType === "mouse" && !this.pinned) this.showPin(group.dataset.edgeId, pointIn(event), false);
+    });
+    this.svg.addEventListener("pointerout", (event) => {
+      if (edgeAt(event) && !this.pinned) this.hidePin();
+    });
+    document.addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && this.pinned) this.unpin();
+    });
+  }
+
+  unpin() {
+    if (this.pinned) this.edgeInfo.get(this.pinned.id)?.group.classList.remove("pinned");
+    this.pinned = null;
+    this.hidePin();
+  }
+
+  hidePin() {
+    const pin = this.svg.querySelector("#edge-pin");
+    if (pin) pin.setAttribute("hidden", "");
+  }
+
+  showPin(id, point, pinned) {
+    const info = this.edgeInfo.get(id);
+    const pin = this.svg.querySelector("#edge-pin");
+    if (!info || !pin) return;
+    for (const [, other] of this.edgeInfo) if (other !== info) other.group.classList.remove("pinned");
+    info.group.classList.toggle("pinned", pinned);
+    const number = (key) => (this.shownNumber ? this.shownNumber(key) : null) ?? "? (not computed yet)";
+    const { edge, weight } = info;
+    const lines = [
+      [".edge-pin-symbol", `${edge.symbol}, the local derivative`],
+      [".edge-pin-local", `= ${number(`local.${edge.id}`)}`],
+      [".edge-pin-weight", weight ? `${this.labels[weight]} = ${number(`values.${weight}`)}` : ""],
+      [
+        ".edge-pin-grad",
+        weight
+          ? `dJ/d${this.labels[weight]} = ${number(`grads.${weight}`)}`
+          : `dJ/d${this.labels[edge.target]} = ${number(`grads.${edge.target}`)} (flows back along it)`,
+      ],
+    ];
+    pin.removeAttribute("hidden");
+    pin.classList.toggle("is-pinned", pinned);
+    let y = 0;
+    for (const [selector, content] of lines) {
+      const line = pin.querySelector(selector);
+      line.textContent = content;
+      if (!content) continue;
+      y += 18;
+      line.setAttribute("x", "10");
+      line.setAttribute("y", String(y));
+    }
+    const width = Math.max(...lines.map(([selector]) => pin.querySelector(selector).getComputedTextLength())) + 20;
+    const height = y + 10;
+    const box = pin.querySelector(".edge-pin-box");
+    box.setAttribute("width", String(width));
+    box.setAttribute("height", String(height));
+    const [canvasWidth, canvasHeight] = this.svg.getAttribute("viewBox").split(" ").slice(2).map(Number);
+    const x = Math.max(2, Math.min(point.x + 12, canvasWidth - width - 2));
+    const top = Math.max(2, Math.min(point.y + 12, canvasHeight - height - 2));
+    pin.setAttribute("transform", `translate(${x},${top})`);
+    pin.dataset.edgeId = id;
   }
 
   renderEquations(epoch, row, shown, learningRate, equations) {
     const write = (el, visible, build) => {
       const text = visible ? build() : null;
-      el.textContent = complete(text) ? text : "";
+      setText(el, complete(text) ? text : "");
     };
     for (const [node, el] of this.worked) write(el, shown(`values.${node}`), () => equations.worked(node, epoch, row));
     for (const [param, el] of this.chainNumbers) {
@@ -158,15 +451,20 @@ export class View {
   // A pulse travels along the edges into a node (forward) or out of it, backwards (backward).
   pulse(step, duration) {
     if (!duration || !step.node) return Promise.resolve();
-    const edges = this.edges.map(([, el]) => el).filter((el) =>
-      step.phase === "forward" ? el.dataset.target === step.node : el.dataset.source === step.node,
+    const infos = [...this.edgeInfo.values()].filter(({ edge }) =>
+      step.phase === "forward" ? edge.target === step.node : edge.source === step.node,
     );
     const frames =
       step.phase === "forward"
         ? [{ strokeDashoffset: 14, opacity: 1 }, { strokeDashoffset: -100, opacity: 1 }]
         : [{ strokeDashoffset: -100, opacity: 1 }, { strokeDashoffset: 14, opacity: 1 }];
-    const animations = edges.map((el) => {
-      const pulse = el.querySelector(".edge-pulse");
+    const animations = infos.map(({ group }) => {
+      let pulse = group.querySelector(".edge-pulse");
+      if (!pulse) {
+        const line = group.querySelector(".edge-line");
+        pulse = svgElement("path", { class: "edge-pulse", d: line.getAttribute("d"), pathLength: "100" });
+        line.after(pulse);
+      }
       pulse.classList.toggle("backward", step.phase === "backward");
       return pulse.animate(frames, { duration, easing: "ease-in-out" });
     });
@@ -174,7 +472,7 @@ export class View {
   }
 
   cancelPulses() {
-    for (const [, el] of this.edges) el.querySelector(".edge-pulse").getAnimations().forEach((a) => a.cancel());
+    for (const pulse of this.svg.querySelectorAll(".edge-pulse")) pulse.getAnimations().forEach((a) => a.cancel());
   }
 
   // The sample picker lists the samples the run's detail holds, as the server said.

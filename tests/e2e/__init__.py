@@ -57,6 +57,7 @@ def mentions_number_re(number: str) -> re.Pattern:
 def open_app(page: Page, query: str = "") -> Page:
     """Open the page at `/` plus `query` (e.g. "?animate=0") and wait until the graph is drawn."""
     page.goto("/" + query)
-    # The wide drawing (#graph), or on a narrow screen the tall one (#graph-tall).
-    expect(page.locator("svg.graph:visible [data-node-id]").first).to_be_visible()
+    # The graph's boxes, and its edges, which the page's script draws.
+    expect(page.locator("svg.graph [data-node-id]").first).to_be_visible()
+    expect(page.locator("svg.graph .edge").first).to_be_attached()
     return page

@@ -33,6 +33,11 @@ def button(page: Page, name: str) -> Locator:
     return page.get_by_role("button", name=name, exact=True)
 
 
+def graph_re(number: str) -> re.Pattern:
+    """A number as the graph prints it: to 4 significant digits (the full number is on hover and focus)."""
+    return number_re(f"{float(number):.4g}")
+
+
 def graph_node(page: Page, node_id: str) -> Locator:
     """A node of the computational graph."""
     return page.locator(f'#graph [data-node-id="{node_id}"]')
@@ -101,7 +106,8 @@ def expect_cells(page: Page, kind: str, numbers: dict[str, str], scope: str = ""
 def expect_forward(page: Page, numbers: dict[str, str]) -> None:
     """The forward values are on the graph nodes and in the forward table."""
     for node_id, number in numbers.items():
-        expect(node_value(page, node_id)).to_have_text(number_re(number))
+        expect(node_value(page, node_id)).to_have_text(graph_re(number))
+        expect(graph_node(page, node_id)).to_have_attribute("aria-label", mentions_number_re(number))
         expect(page.locator(f'#forward-table [data-fill="values.{node_id}"]')).to_have_text(number_re(number))
 
 
@@ -109,7 +115,7 @@ def expect_nothing_computed(page: Page) -> None:
     """Epoch 1 before any pass: the inputs and weights are shown, nothing else is."""
     expect(page.locator("#epoch-label")).to_have_text("Epoch 1")
     for node_id, number in INPUTS_EPOCH_1.items():
-        expect(node_value(page, node_id)).to_have_text(number_re(number))
+        expect(node_value(page, node_id)).to_have_text(graph_re(number))
     for node_id in FORWARD_EPOCH_1:
         expect(node_value(page, node_id)).to_have_text("")
         expect(page.locator(f'#forward-table [data-fill="values.{node_id}"]')).to_have_text("?")
@@ -123,9 +129,9 @@ def expect_nothing_computed(page: Page) -> None:
 def expect_backward(page: Page) -> None:
     """Every gradient and local derivative of epoch 1 is on the graph and in the tables, with the chain rule."""
     for node_id, number in GRADS_EPOCH_1.items():
-        expect(node_grad(page, node_id)).to_have_text(number_re(number))
+        expect(node_grad(page, node_id)).to_have_text(graph_re(number))
     for edge_id, number in LOCAL_EPOCH_1.items():
-        expect(edge_local(page, edge_id)).to_have_text(number_re(number))
+        expect(edge_local(page, edge_id)).to_have_text(graph_re(number))
         expect(page.locator(f'#local-table [data-edge-id="{edge_id}"] [data-fill="local.{edge_id}"]')).to_have_text(
             number_re(number)
         )
@@ -236,7 +242,7 @@ def test_update_then_forward_runs_epoch_two(page: Page):
     expect_backward(page)
     press(page, "Update")
     for weight, number in WEIGHTS_AFTER_EPOCH_1.items():
-        expect(node_value(page, weight)).to_have_text(number_re(number))
+        expect(node_value(page, weight)).to_have_text(graph_re(number))
     expect(page.locator('#update-equations [data-update="w1"]')).to_have_text(update_re("0.5", "0.1", "-1.92", "0.692"))
     expect(page.locator('#update-equations [data-update="w2"]')).to_have_text(update_re("0.8", "0.1", "-1.2", "0.92"))
     expect(page.locator("#update-equations math").first).to_be_attached()
@@ -250,7 +256,7 @@ def test_update_first_completes_forward_and_backward(page: Page):
     open_app(page, INSTANT)
     press(page, "Update")
     for weight, number in WEIGHTS_AFTER_EPOCH_1.items():
-        expect(node_value(page, weight)).to_have_text(number_re(number))
+        expect(node_value(page, weight)).to_have_text(graph_re(number))
     expect(page.locator('#update-equations [data-update="w1"]')).to_have_text(update_re("0.5", "0.1", "-1.92", "0.692"))
     expect(page.locator('#chain-rule [data-chain="w1"]')).to_have_text(product_re(CHAIN_FACTORS["w1"], "-1.92"))
 
@@ -259,7 +265,7 @@ def test_reset_returns_to_epoch_one_with_nothing_computed(page: Page):
     """Reset after an update brings back the initial weights and empties every computed number."""
     open_app(page, INSTANT)
     press(page, "Update")
-    expect(node_value(page, "w1")).to_have_text(number_re("0.692"))
+    expect(node_value(page, "w1")).to_have_text(graph_re("0.692"))
     press(page, "Reset")
     expect_nothing_computed(page)
 
@@ -271,7 +277,7 @@ def test_step_reveals_one_node_at_a_time_in_order(page: Page):
     for index, node_id in enumerate(forward_order):
         press(page, "Step")
         number = FORWARD_EPOCH_1[node_id]
-        expect(node_value(page, node_id)).to_have_text(number_re(number))
+        expect(node_value(page, node_id)).to_have_text(graph_re(number))
         expect_only_active(page, node_id)
         expect(page.locator("#announcer")).to_have_text(mentions_number_re(number))
         if index + 1 < len(forward_order):
@@ -280,18 +286,18 @@ def test_step_reveals_one_node_at_a_time_in_order(page: Page):
     for index, node_id in enumerate(backward_order):
         press(page, "Step")
         number = GRADS_EPOCH_1[node_id]
-        expect(node_grad(page, node_id)).to_have_text(number_re(number))
+        expect(node_grad(page, node_id)).to_have_text(graph_re(number))
         if node_id in LOCAL_REVEALED_WITH:
             edge_id = LOCAL_REVEALED_WITH[node_id]
-            expect(edge_local(page, edge_id)).to_have_text(number_re(LOCAL_EPOCH_1[edge_id]))
+            expect(edge_local(page, edge_id)).to_have_text(graph_re(LOCAL_EPOCH_1[edge_id]))
         expect_only_active(page, node_id)
         expect(page.locator("#announcer")).to_have_text(mentions_number_re(number))
         if index + 1 < len(backward_order):
             expect(node_grad(page, backward_order[index + 1])).to_have_text("")
-    expect(node_value(page, "w1")).to_have_text(number_re("0.5"))
+    expect(node_value(page, "w1")).to_have_text(graph_re("0.5"))
     press(page, "Step")
     for weight, number in WEIGHTS_AFTER_EPOCH_1.items():
-        expect(node_value(page, weight)).to_have_text(number_re(number))
+        expect(node_value(page, weight)).to_have_text(graph_re(number))
     expect(page.locator("#announcer")).to_have_text(mentions_number_re("0.692"))
 
 
@@ -311,7 +317,7 @@ def test_play_runs_the_epoch_to_the_update(page: Page, how: str):
         open_app(page, INSTANT)
     press(page, "Play")
     for weight, number in WEIGHTS_AFTER_EPOCH_1.items():
-        expect(node_value(page, weight)).to_have_text(number_re(number))
+        expect(node_value(page, weight)).to_have_text(graph_re(number))
     expect_forward(page, FORWARD_EPOCH_1)
     expect(button(page, "Play")).to_be_visible()
 
@@ -321,7 +327,7 @@ def test_reduced_motion_makes_forward_instant(page: Page):
     page.emulate_media(reduced_motion="reduce")
     open_app(page)
     press(page, "Forward")
-    expect(node_value(page, "J")).to_have_text(number_re("0.32"), timeout=2000)
+    expect(node_value(page, "J")).to_have_text(graph_re("0.32"), timeout=2000)
 
 
 def test_play_button_becomes_pause_while_playing(page: Page):
@@ -395,9 +401,9 @@ def test_apply_new_x_navigates_and_forward_uses_it(page: Page):
     with page.expect_navigation():
         button(page, "Apply").click()
     expect(page).to_have_url(re.compile(r"[?&]x=4(&|$)"))
-    expect(node_value(page, "x")).to_have_text(number_re("4"))
+    expect(node_value(page, "x")).to_have_text(graph_re("4"))
     press(page, "Forward")
-    expect(node_value(page, "z1")).to_have_text(number_re("2"))
+    expect(node_value(page, "z1")).to_have_text(graph_re("2"))
     expect(page.locator('#forward-table [data-fill="values.z1"]')).to_have_text(number_re("2"))
 
 
@@ -419,7 +425,7 @@ def test_widest_layers_run_a_whole_epoch(page: Page):
     open_app(page, "?hidden=16,16,16,16&seed=1&animate=0")
     press(page, "Update")
     expect(page.locator("#phase-label")).to_have_text("weights updated")
-    expect(node_grad(page, "J")).to_have_text(number_re("1"))
+    expect(node_grad(page, "J")).to_have_text(graph_re("1"))
     expect(node_value(page, "J")).to_have_text(re.compile(r"^= \d"))
     expect(page.locator('#forward-table [data-fill="values.J"]')).to_have_text(re.compile(r"^\d"))
     expect(page.locator("[data-update-numbers]").first).to_have_text(re.compile(r" = [-−]?\d"))
@@ -427,16 +433,15 @@ def test_widest_layers_run_a_whole_epoch(page: Page):
 
 
 def test_narrow_screens_get_the_graph_top_to_bottom(page: Page):
-    """At 360 px the tall drawing replaces the wide one and shows the same numbers, with no sideways scroll."""
+    """At 360 px the graph is redrawn top to bottom and shows the same numbers, with no sideways scroll."""
     page.set_viewport_size({"width": 360, "height": 800})
     open_app(page, INSTANT)
-    expect(page.locator("#graph")).to_be_hidden()
-    tall = page.locator("#graph-tall")
+    tall = page.locator("#graph.graph-tall")
     expect(tall).to_be_visible()
     press(page, "Backward")
-    expect(tall.locator('[data-node-id="J"] .node-value')).to_have_text(number_re("0.32"))
-    expect(tall.locator('[data-node-id="w1"] .node-grad')).to_have_text(number_re("-1.92"))
-    expect(tall.locator('[data-edge-id="a1-z2"] .edge-local')).to_have_text(number_re("0.8"))
+    expect(tall.locator('[data-node-id="J"] .node-value')).to_have_text(graph_re("0.32"))
+    expect(tall.locator('[data-node-id="w1"] .node-grad')).to_have_text(graph_re("-1.92"))
+    expect(tall.locator('[data-edge-id="a1-z2"] .edge-local')).to_have_text(graph_re("0.8"))
     x, j = (tall.locator(f'[data-node-id="{n}"]').bounding_box() for n in ("x", "J"))
     assert x["y"] < j["y"], "the forward pass runs down the page"
     scroller = page.locator(".graph-scroll")
@@ -449,7 +454,7 @@ def test_query_string_sets_the_network(page: Page):
     open_app(page, "?x=4&y=2&w1=0.5&w2=0.8&lr=0.1&animate=0")
     expect(settings_field(page, "x")).to_have_value(re.compile(r"^4(\.0*)?$"))
     press(page, "Forward")
-    expect(node_value(page, "z1")).to_have_text(number_re("2"))
+    expect(node_value(page, "z1")).to_have_text(graph_re("2"))
 
 
 @pytest.mark.parametrize(
@@ -509,7 +514,7 @@ def test_two_hidden_preset_draws_both_hidden_neurons(page: Page):
     press(page, "Forward")
     expected = {"z1_1": "1.5", "z1_2": "-0.8", "a1_1": "1.5", "a1_2": "0", "z2": "1.2", "J": "0.32"}
     for node_id, number in expected.items():
-        expect(node_value(page, node_id)).to_have_text(number_re(number))
+        expect(node_value(page, node_id)).to_have_text(graph_re(number))
     screenshot(page, "two-hidden")
 
 
@@ -553,10 +558,10 @@ def test_arrow_right_steps_one_node(page: Page):
     open_app(page, INSTANT)
     page.evaluate("() => document.activeElement?.blur()")
     page.keyboard.press("ArrowRight")
-    expect(node_value(page, "z1")).to_have_text(number_re("1.5"))
+    expect(node_value(page, "z1")).to_have_text(graph_re("1.5"))
     expect(node_value(page, "a1")).to_have_text("")
     page.keyboard.press("ArrowRight")
-    expect(node_value(page, "a1")).to_have_text(number_re("1.5"))
+    expect(node_value(page, "a1")).to_have_text(graph_re("1.5"))
 
 
 def test_hovering_or_focusing_a_node_highlights_its_table_row_and_back(page: Page):

@@ -5,11 +5,14 @@ and a *lane* across it (a layer's neurons, centred on a shared middle), or the *
 stages that holds a 1 × 1 weight and a 1-wide layer's bias (as in the worksheet's figure) and a
 1-wide target y. Wider weight matrices are drawn on their edges instead, so a wide layer stays
 readable. The grid is then drawn two ways: `wide`, stages left to right with the band above them,
-and `tall`, stages top to bottom with the band on their left, for narrow screens.
+and `tall`, stages top to bottom with the band on their left, for narrow screens. The page draws
+the boxes; the browser draws the edges between them by the same rules (`_wide_edge` and `_tall_edge`,
+ported to view.js and checked against these), and moves the boxes to the tall places on a narrow
+screen, so a wide network's graph is sent once, as data.
 """
 
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from webapp.engine.graph import Edge, Graph, Node
 
@@ -34,6 +37,14 @@ class NodeBox:
     y: float
     width: float
     height: float
+    band: bool  # in the band beside the stages (a drawn weight or bias, a 1-wide target)
+
+
+def local_symbol(symbol: str, kind: str) -> str:
+    """A local derivative's name with ∂, so it never reads as a node's gradient dJ/d(node): `∂z₂/∂a₁`.
+    The edge into J is the loss's own derivative, said so: the same number as dJ/dŷ, but not a circle."""
+    partial = "∂" + symbol[1:].replace("/d", "/∂", 1)
+    return f"{partial} (from the loss)" if kind == "cost" else partial
 
 
 @dataclass
@@ -42,7 +53,7 @@ class EdgePath:
     kind: str
     source: str
     target: str
-    symbol: str
+    symbol: str  # the local derivative's name, with ∂
     path: str
     label_x: float
     label_y: float
@@ -103,8 +114,14 @@ def _places(graph: Graph) -> tuple[dict[str, Place], int]:
     return places, max(widths.values())
 
 
-def layout(graph: Graph, orientation: str = "wide") -> dict:
-    """Boxes for drawn nodes, paths for edges, the canvas size, in the `wide` or `tall` drawing."""
+def _n(value: float) -> str:
+    """A coordinate to 0.1 px, without a trailing .0: short, since a wide graph has a thousand paths."""
+    return f"{value:.1f}".removesuffix(".0")
+
+
+def layout(graph: Graph, orientation: str = "wide", edges: bool = True) -> dict:
+    """Boxes for drawn nodes, paths for edges (unless `edges` is false), the canvas size, in the
+    `wide` or `tall` drawing."""
     pitch = PITCHES[orientation]
     places, tallest = _places(graph)
     tall = orientation == "tall"
@@ -119,10 +136,10 @@ def layout(graph: Graph, orientation: str = "wide") -> dict:
         b = band if place.lane is None else middle + place.lane * pitch["lane"]
         x, y = (b, a) if tall else (a, b)
         kind, label = labels[node_id]
-        boxes[node_id] = NodeBox(node_id, kind, label, x, y, NODE_WIDTH, NODE_HEIGHT)
+        boxes[node_id] = NodeBox(node_id, kind, label, x, y, NODE_WIDTH, NODE_HEIGHT, place.lane is None)
 
-    edges = []
-    for e in graph.edges:
+    paths = []
+    for e in graph.edges if edges else ():
         if e.kind in ("weight", "bias") and e.source not in boxes:
             continue  # a weight not drawn as a node rides on its value edge
         carried = graph.carried_weight(e)
@@ -130,22 +147,24 @@ def layout(graph: Graph, orientation: str = "wide") -> dict:
         source, target = boxes[e.source], boxes[e.target]
         from_band = places[e.source].lane is None
         draw = _tall_edge if tall else _wide_edge
-        edges.append(draw(e, source, target, from_band, param, labels, tallest <= 3))
+        paths.append(draw(e, source, target, from_band, param, labels, tallest <= 3))
     width = max(b.x + b.width / 2 for b in boxes.values()) + MARGIN
     height = max(b.y + b.height / 2 for b in boxes.values()) + MARGIN + 24
     return {
         "orientation": orientation,
         "width": round(width),
         "height": round(height),
-        "nodes": [asdict(b) for b in boxes.values()],
-        "edges": [asdict(e) for e in edges],
+        "nodes": [dict(vars(b)) for b in boxes.values()],
+        "edges": [dict(vars(e)) for e in paths],
         "label_width": pitch["stage"] - NODE_WIDTH / 2 - 12 if not tall else pitch["band"] - 24,
+        "roomy": tallest <= 3,  # layers up to 3 wide: straight edges keep their label in view
     }
 
 
 def _edge(edge: Edge, path: str, label: tuple, param, labels: dict, always: bool) -> EdgePath:
     labelled = labels[edge.source][0] not in ("input", "target")
-    return EdgePath(edge.id, edge.kind, edge.source, edge.target, edge.symbol, path, *label, param, labelled, always)
+    symbol = local_symbol(edge.symbol, edge.kind)
+    return EdgePath(edge.id, edge.kind, edge.source, edge.target, symbol, path, *label, param, labelled, always)
 
 
 def _wide_edge(edge, source: NodeBox, target: NodeBox, from_band: bool, param, labels, roomy: bool) -> EdgePath:
@@ -154,14 +173,14 @@ def _wide_edge(edge, source: NodeBox, target: NodeBox, from_band: bool, param, l
         x1, y1 = source.x, source.y + source.height / 2
         x2 = source.x if abs(source.x - target.x) < 1 else target.x + (source.x - target.x) / 3
         y2 = target.y - target.height / 2
-        path = f"M{x1:.1f},{y1:.1f} L{x2:.1f},{y2:.1f}"
+        path = f"M{_n(x1)},{_n(y1)} L{_n(x2)},{_n(y2)}"
         return _edge(edge, path, (x1 + 8, y1 + 16, "start"), param, labels, x1 == x2)
     x1, y1 = source.x + source.width / 2, source.y
     x2, y2 = target.x - target.width / 2, target.y
     if from_band:
         x1, y1 = source.x, source.y + source.height / 2  # a target y above J, further right
     bend = (x2 - x1) / 2
-    path = f"M{x1:.1f},{y1:.1f} C{x1 + bend:.1f},{y1:.1f} {x2 - bend:.1f},{y2:.1f} {x2:.1f},{y2:.1f}"
+    path = f"M{_n(x1)},{_n(y1)} C{_n(x1 + bend)},{_n(y1)} {_n(x2 - bend)},{_n(y2)} {_n(x2)},{_n(y2)}"
     # Above the boxes' top edge, so a label never sits on a box whatever its width.
     label = ((x1 + x2) / 2, min(y1, y2) - NODE_HEIGHT / 2 - 18, "middle")
     return _edge(edge, path, label, param, labels, y1 == y2 and roomy)
@@ -172,7 +191,7 @@ def _tall_edge(edge, source: NodeBox, target: NodeBox, from_band: bool, param, l
     if from_band:
         x1, y1 = source.x + source.width / 2, source.y
         x2, y2 = target.x - target.width / 2, target.y + (source.y - target.y) / 3
-        path = f"M{x1:.1f},{y1:.1f} L{x2:.1f},{y2:.1f}"
+        path = f"M{_n(x1)},{_n(y1)} L{_n(x2)},{_n(y2)}"
         # Above the band's box, ending at its edge: the labels of the edges between stages sit
         # further right, beside the lanes.
         label = (x1, min(source.y, target.y) - NODE_HEIGHT / 2 - 18, "end")
@@ -180,7 +199,7 @@ def _tall_edge(edge, source: NodeBox, target: NodeBox, from_band: bool, param, l
     x1, y1 = source.x, source.y + source.height / 2
     x2, y2 = target.x, target.y - target.height / 2
     bend = (y2 - y1) / 2
-    path = f"M{x1:.1f},{y1:.1f} C{x1:.1f},{y1 + bend:.1f} {x2:.1f},{y2 - bend:.1f} {x2:.1f},{y2:.1f}"
+    path = f"M{_n(x1)},{_n(y1)} C{_n(x1)},{_n(y1 + bend)} {_n(x2)},{_n(y2 - bend)} {_n(x2)},{_n(y2)}"
     # Left of a straight edge, towards the band, where nothing else is drawn between two stages.
     label = ((x1 + x2) / 2 - 8, (y1 + y2) / 2 - 4, "end")
     return _edge(edge, path, label, param, labels, x1 == x2 and roomy)

@@ -2,35 +2,127 @@
 
 import json
 from collections.abc import Mapping
+from functools import cache
 
 from webapp import service
 from webapp.engine.activations import ACTIVATIONS
-from webapp.engine.graph import Graph
+from webapp.engine.graph import Graph, is_param_id, label_of
 from webapp.engine.losses import LOSSES
 from webapp.presentation.charts import figure_json, weight_trace_template
-from webapp.presentation.layout import layout
+from webapp.presentation.layout import NODE_HEIGHT, NODE_WIDTH, layout
 from webapp.presentation.tables import tables
 from webapp.request import form, limits
-from webapp.request.presets import PRESETS
+from webapp.request.presets import DEFAULT_PRESET, PRESETS
 from webapp.request.resolve import RequestError, resolve
 
 # The page starts with two epochs: the worksheet's first pass and its "forward again".
 INITIAL_EPOCHS = 2
+# A graph with more edges than this embeds only epoch 1 in full; the page fetches epoch 2's
+# numbers when it gets there, which keeps a wide network's page light.
+MAX_EDGES_FOR_TWO_DETAILS = 200
+
+
+# Fields whose checks depend on the layer widths: moot while the hidden layers themselves are wrong.
+SHAPED_FIELDS = ("x", "y", "act", "param")
 
 
 def _resolve_query(query: Mapping[str, list[str]]):
-    """The query's body resolved (or None), the page options, and every error keyed by form field."""
+    """The query's body resolved (or None), the page options, and every error keyed by form field,
+    all in one round: the fields that parsed are checked even when others did not."""
     body, options, errors = form.to_request(query)
-    if errors:
+    if "form" in errors:
         return None, options, errors
     try:
-        return resolve({**body, "epochs": INITIAL_EPOCHS}, unknown_params="ignore"), options, {}
+        resolved = resolve({**body, "epochs": INITIAL_EPOCHS, "include_graph": False}, unknown_params="ignore")
     except RequestError as exc:
-        graph = None
-        errors = {}
+        depth = len(body.get("layers") or PRESETS[body.get("preset") or DEFAULT_PRESET]["request"]["layers"]) - 1
         for error in exc.errors:
-            errors.setdefault(form.field_of(error["field"], graph), error["message"])
+            field = form.field_of(error["field"], None, depth)
+            if "hidden" in errors and field.split("-")[0] in SHAPED_FIELDS:
+                continue
+            errors.setdefault(field, error["message"])
         return None, options, errors
+    return (None if errors else resolved), options, errors
+
+
+def unreachable_targets(config: dict) -> str | None:
+    """In words, when the output activation cannot produce some target (a hint, not an error)."""
+    targets = sorted({v for row in config["y"] for v in row})
+    output = config["activations"][-1]
+    if output == "sigmoid" and config["loss"] == "bce":
+        outside = [v for v in targets if not 0 <= v <= 1]  # 0 and 1 are the limits cross-entropy aims at
+        reach = "only values between 0 and 1"
+    elif output == "sigmoid":
+        outside = [v for v in targets if not 0 < v < 1]
+        reach = "only values strictly between 0 and 1"
+    elif output == "tanh":
+        outside = [v for v in targets if abs(v) >= 1]
+        reach = "only values strictly between −1 and 1"
+    elif output == "relu":
+        outside = [v for v in targets if v < 0]
+        reach = "no negative values"
+    else:
+        return None
+    if not outside:
+        return None
+    shown = ", ".join(form.format_number(v).replace("-", "−") for v in outside[:4]) + (
+        ", …" if len(outside) > 4 else ""
+    )
+    return (
+        f"A {ACTIVATIONS[output].title} output gives {reach}, so it never reaches y = {shown}; the cost cannot reach 0."
+    )
+
+
+def preset_choice(config: dict) -> str:
+    """The picker's choice: the preset the run is, exactly, or "custom" once anything is edited."""
+    for name in PRESETS:
+        if _preset_config(name) == {k: v for k, v in config.items() if k != "epochs"}:
+            return name
+    return "custom"
+
+
+@cache
+def _preset_config(name: str) -> dict:
+    return {k: v for k, v in resolve({"preset": name}).config().items() if k != "epochs"}
+
+
+EDGE_KINDS = ("value", "weight", "bias", "activation", "cost", "target")
+
+
+def client_graph(graph: Graph) -> dict:
+    """The graph as the page's script needs it, compact (a wide network has thousands of edges):
+    nodes as [id, label, kind, is a parameter], edges as [source, target, kind] by index.
+    view.js's `expandGraph` turns it back into objects."""
+    index = {n.id: i for i, n in enumerate(graph.nodes)}
+    return {
+        "nodes": [[n.id, n.label, n.kind, int(n.param)] for n in graph.nodes],
+        "edges": [[index[e.source], index[e.target], EDGE_KINDS.index(e.kind)] for e in graph.edges],
+        "edgeKinds": EDGE_KINDS,
+    }
+
+
+def graph_geometry(graph: Graph, wide: dict) -> dict:
+    """Where the browser draws each box in either drawing; it draws the edges between them."""
+    tall = layout(graph, "tall", edges=False)
+    return {
+        "box": [NODE_WIDTH, NODE_HEIGHT],
+        **{
+            drawing["orientation"]: {
+                "width": drawing["width"],
+                "height": drawing["height"],
+                "labelWidth": drawing["label_width"],
+                "roomy": drawing["roomy"],
+                "nodes": {b["id"]: [b["x"], b["y"], int(b["band"])] for b in drawing["nodes"]},
+            }
+            for drawing in (wide, tall)
+        },
+    }
+
+
+def _script_json(data) -> str:
+    """JSON for a <script type="application/json">: UTF-8 as is (labels are subscripted), `<` escaped."""
+    text = json.dumps(data, allow_nan=False, separators=(",", ":"), ensure_ascii=False)
+    return text.replace("<", "\\u003c")
 
 
 def check(query: Mapping[str, list[str]]) -> dict[str, str]:
@@ -58,9 +150,10 @@ def page_state(query: Mapping[str, list[str]]) -> dict:
     """The page for a query: the run it describes, or the worksheet beside inline errors."""
     resolved, options, errors = _resolve_query(query)
     if resolved is None:
-        resolved = resolve({"epochs": INITIAL_EPOCHS})
+        resolved = resolve({"epochs": INITIAL_EPOCHS, "include_graph": False})
+    if len(resolved.graph.edges) > MAX_EDGES_FOR_TWO_DETAILS:
+        resolved.detail_epochs = [1]
     run = service.run(resolved)
-    del run["graph"]
     config = run.pop("config")
     graph: Graph = resolved.graph
     explained = tables(graph)
@@ -69,10 +162,20 @@ def page_state(query: Mapping[str, list[str]]) -> dict:
         raw = query.get(field, [None])[0]
         if raw is not None and field in values:
             values[field] = raw  # show what was typed next to its error
+    if errors:
+        # The run shown is the worksheet's, but the form keeps the student's own parameters as typed.
+        typed = [(name, vals[0]) for name, vals in query.items() if is_param_id(name) and vals]
+        if typed:
+            values["params"] = [{"id": pid, "label": label_of(pid), "value": raw} for pid, raw in typed]
+    notes = dict(options.get("notes", {}))
+    if not errors and (unreachable := unreachable_targets(config)):
+        output_field = f"act-{len(config['activations']) - 1}"
+        notes[output_field] = f"{notes[output_field]} {unreachable}" if output_field in notes else unreachable
+    wide = layout(graph, "wide", edges=False)
     client = {
         "config": {k: v for k, v in config.items() if k != "epochs"},
         "run": run,
-        "graph": service.graph_json(resolved),
+        "graph": client_graph(graph),
         "forwardOrder": graph.forward_order(),
         "backwardOrder": graph.backward_order(),
         "tables": {"chains": explained["chains"], "accumulation": explained["accumulation"]},
@@ -86,18 +189,20 @@ def page_state(query: Mapping[str, list[str]]) -> dict:
     }
     return {
         "graph": graph,
-        "layouts": [layout(graph, "wide"), layout(graph, "tall")],
+        "layouts": [wide],
+        "geometry_json": _script_json(graph_geometry(graph, wide)),
         "tables": explained,
         "form": values,
         "errors": errors,
         "options": options,
         "presets": PRESETS,
-        "preset": (query.get("preset") or [""])[0],
+        "preset": preset_choice(config) if not errors else "custom",
+        "notes": notes,
         "config": config,
         "activations": {name: a.title for name, a in ACTIVATIONS.items()},
         "losses": {name: loss.title for name, loss in LOSSES.items()},
         "max_epochs": client["limits"]["maxEpochs"],
         "start_values": start_values(graph, run),
-        "client_json": json.dumps(client, allow_nan=False, separators=(",", ":")).replace("<", "\\u003c"),
+        "client_json": _script_json(client),
         "figure_json": figure_json(),
     }

@@ -8,7 +8,7 @@ epoch; the page fills it in when the animation reaches it, and writes out each e
 from webapp.engine.graph import Graph
 
 # Wide networks have thousands of edges: the tables list this many rows, the graph has the rest.
-MAX_ROWS = 40
+MAX_ROWS = 24
 
 
 def forward_rows(graph: Graph) -> list[dict]:

@@ -8,6 +8,7 @@ checked here before anything grows with them, as a URL is typed by anyone.
 from collections.abc import Mapping
 
 from webapp.engine.graph import Graph, is_param_id
+from webapp.engine.losses import LOSSES
 from webapp.request.limits import MAX_EPOCHS, MAX_LAYERS, MAX_SAMPLES, MAX_WIDTH
 from webapp.request.presets import DEFAULT_PRESET, PRESETS
 
@@ -15,6 +16,8 @@ DEFAULT_TRAIN_EPOCHS = 20
 # Longest text accepted in one field of the query: far beyond any real entry (256 samples of 16
 # numbers), short enough that nothing downstream ever sees a huge string.
 MAX_FIELD_CHARS = 64 * 1024
+# A field per parameter up to this many; a larger network starts from its seed (the API sets any weight).
+MAX_FORM_PARAMS = 64
 SAMPLE_FORMAT = "write numbers: one per sample, separated by commas (e.g. 3, 1.5)"
 
 
@@ -115,6 +118,13 @@ def to_request(query: Mapping[str, list[str]]) -> tuple[dict, dict, dict]:
     loss = first("loss")
     if loss:
         body["loss"] = loss
+    notes: dict[str, str] = {}
+    needed = LOSSES[loss].output_activation if loss in LOSSES else None
+    if needed and body.get("activations") and body["activations"][-1] != needed:
+        # The loss decides the output layer: switch it, and say so beside the field, rather than refuse.
+        last = len(body["activations"]) - 1
+        body["activations"] = [*body["activations"][:-1], needed]
+        notes[f"act-{last}"] = f"Switched to {needed}: the {loss} loss needs a {needed} output."
     for field, key, kind in (("lr", "learning_rate", float), ("seed", "seed", int)):
         text = first(field)
         if text:
@@ -131,13 +141,16 @@ def to_request(query: Mapping[str, list[str]]) -> tuple[dict, dict, dict]:
                 errors[f"param-{name}"] = "must be a number"
     if params:
         body["params"] = params
-    return body, _options(query, base.get("epochs", 1), errors), errors
+    options = _options(query, base.get("epochs", 1), errors)
+    options["notes"] = notes
+    return body, options, errors
 
 
 def _options(query: Mapping[str, list[str]], preset_epochs: int, errors: dict) -> dict:
     """What the page does with the run, as opposed to what the run is."""
     options = {
         "animate": (query.get("animate") or [""])[0] != "0",
+        "notes": {},
         "train": preset_epochs if preset_epochs > 1 else DEFAULT_TRAIN_EPOCHS,
     }
     train = (query.get("train") or [""])[0].strip()
@@ -168,13 +181,14 @@ FIELDS = {
 API_TO_FORM = {api: form for form, api in FIELDS.items()} | {"weights": "params", "biases": "params", "epochs": "train"}
 
 
-def field_of(api_field: str, graph: Graph | None) -> str:
-    """The form field an API error belongs to."""
+def field_of(api_field: str, graph: Graph | None, depth: int | None = None) -> str:
+    """The form field an API error belongs to; `activations` as a whole is the output layer's (`depth`
+    weight layers), whose activation the loss constrains."""
     head = api_field.split("[")[0].split(".")[0]
     if head == "activations" and "[" in api_field:
         return f"act-{api_field.split('[')[1].split(']')[0]}"
     if head == "activations":
-        return "act-0"
+        return f"act-{depth - 1}" if depth else "act-0"
     if head == "params" and "." in api_field:
         return f"param-{api_field.split('.', 1)[1]}"
     if head in ("weights", "biases") and graph is not None and api_field.count("[") >= 2:
@@ -205,5 +219,8 @@ def form_values(config: dict, options: dict, graph: Graph) -> dict:
         "params": [
             {"id": pid, "label": graph.node[pid].label, "value": format_number(v)}
             for pid, v in zip(graph.params, flat, strict=True)
-        ],
+        ]
+        if len(flat) <= MAX_FORM_PARAMS
+        else [],
+        "param_count": len(flat),
     }

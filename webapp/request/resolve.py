@@ -3,7 +3,9 @@ and starting parameters made. The API, the page and the settings form all go thr
 """
 
 import json
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from pydantic import ValidationError
@@ -79,10 +81,13 @@ def _error_list(error: ValidationError) -> list[dict]:
     for item in error.errors(include_url=False):
         message = item["msg"].removeprefix("Value error, ")
         field = _field_path(item["loc"])
-        if not field:
-            # Checks across fields name their field at the head of the message.
-            field, _, message = message.partition(": ")
-        errors.append({"field": field or "body", "message": message})
+        if field:
+            errors.append({"field": field, "message": message})
+            continue
+        # Checks across fields name their field at the head of each line of the message.
+        for line in message.split("\n"):
+            head, _, text = line.partition(": ")
+            errors.append({"field": head or "body", "message": text})
     return errors
 
 
@@ -105,11 +110,36 @@ def merged(body: dict) -> dict:
     return {key: value for key, value in {**base, **body}.items() if key != "preset"}
 
 
+# A parameter's id names its place: `w2` (a 1 × 1 matrix), `w2_1_3` (row 1, column 3), `b1`, `b1_2`.
+PARAM_PLACE = re.compile(r"([wb])(\d+)(?:_(\d+))?(?:_(\d+))?")
+
+
+def _place(pid: str) -> tuple[str, int, int, int] | None:
+    """An id's (kind, 0-based layer, row, column), as `Graph.param_block` gives them."""
+    match = PARAM_PLACE.fullmatch(pid)
+    if not match:
+        return None
+    kind, layer, row, col = match.groups()
+    return ("weight" if kind == "w" else "bias", int(layer) - 1, int(row or 1) - 1, int(col or 1) - 1)
+
+
+def kept_params(params: dict[str, float], graph: Graph) -> dict[str, float]:
+    """Values given by id, moved to this network's ids where the id's place (layer, row, column) still
+    exists: widening a layer turns `w1` into `w1_1_1` and keeps its value. Exact ids win."""
+    places = {graph.param_block(pid): pid for pid in graph.params}
+    kept = {}
+    for pid, value in params.items():
+        if pid not in graph.param_position and (place := _place(pid)) in places:
+            kept.setdefault(places[place], value)
+    kept.update({pid: value for pid, value in params.items() if pid in graph.param_position})
+    return kept
+
+
 def _starting_params(req: TrainRequest, network: Network, graph: Graph, unknown_params: str) -> Params:
     if req.weights is not None:
         params = Params.from_lists(network, req.weights, req.biases)
     else:
-        params = init_params(network, req.seed or 0)
+        params = init_params(network, req.seed or 0, req.x)
         if req.biases is not None:
             params = Params.from_lists(network, [w.tolist() for w in params.weights], req.biases)
     unknown = [pid for pid in req.params or {} if pid not in graph.param_position]
@@ -121,9 +151,8 @@ def _starting_params(req: TrainRequest, network: Network, graph: Graph, unknown_
                 for pid in unknown
             ]
         )
-    for pid, value in (req.params or {}).items():
-        if pid in graph.param_position:
-            params.theta[graph.param_position[pid]] = value
+    for pid, value in kept_params(req.params or {}, graph).items():
+        params.theta[graph.param_position[pid]] = value
     return params
 
 
@@ -156,6 +185,13 @@ def _choose_detail(req: TrainRequest, network: Network, graph: Graph) -> tuple[l
     return sorted(set(np.linspace(1, req.epochs, count).round().astype(int).tolist())), samples
 
 
+@lru_cache(maxsize=16)
+def graph_of(network: Network) -> Graph:
+    """A network's graph, built once: nothing changes a graph after it is built, and a wide one takes
+    longer to build than the rest of a page."""
+    return Graph(network)
+
+
 def resolve(body: dict, unknown_params: str = "error") -> Resolved:
     """Validate a body and make everything a run needs. `unknown_params="ignore"` drops ids of
     parameters the network lacks instead of refusing them (a settings form whose shape just changed)."""
@@ -164,7 +200,7 @@ def resolve(body: dict, unknown_params: str = "error") -> Resolved:
     except ValidationError as exc:
         raise RequestError(_error_list(exc)) from None
     network = Network(tuple(req.layers), tuple(req.activations), req.loss, req.bias)
-    graph = Graph(network)
+    graph = graph_of(network)
     params = _starting_params(req, network, graph, unknown_params)
     detail_epochs, detail_samples = _choose_detail(req, network, graph)
     return Resolved(req, network, graph, params, detail_epochs, detail_samples)

@@ -133,37 +133,43 @@ class TrainRequest(BaseModel):
 
     @model_validator(mode="after")
     def _complete(self):
+        # Every problem at once, one line each, so a form shows them all in one round.
+        problems = []
         depth = len(self.layers) - 1
         output = LOSSES[self.loss].output_activation
         if self.activations is None:
             self.activations = ["relu"] * (depth - 1) + [output or "relu"]
         elif output and self.activations[-1] != output:
-            raise ValueError(f"activations: the {self.loss} loss needs a {output} output layer")
+            problems.append(f"activations: the {self.loss} loss needs a {output} output layer")
         if self.x is None:
             if self.layers[0] != 1:
-                raise ValueError(f"x: required, the input layer is {self.layers[0]} wide")
+                problems.append(f"x: required, the input layer is {self.layers[0]} wide")
             self.x = [[3.0]]
         if self.y is None:
             if self.layers[-1] != 1:
-                raise ValueError(f"y: required, the output layer is {self.layers[-1]} wide")
+                problems.append(f"y: required, the output layer is {self.layers[-1]} wide")
             self.y = [[2.0]] * len(self.x)
         if len(self.y) != len(self.x):
-            raise ValueError(f"y: has {len(self.y)} samples but x has {len(self.x)}")
+            problems.append(f"y: has {len(self.y)} samples but x has {len(self.x)}")
         if self.loss == "bce" and any(not 0 <= v <= 1 for row in self.y for v in row):
-            raise ValueError("y: the bce loss needs targets between 0 and 1")
+            problems.append("y: the bce loss needs targets between 0 and 1")
         units = limits.work_units(self.layers, self.bias, len(self.x), self.epochs)
         if units > limits.MAX_WORK_UNITS:
             most = limits.max_epochs(self.layers, self.bias, len(self.x))
-            raise ValueError(
+            problems.append(
                 f"epochs: at most {most} epochs for a network and data this size "
                 "(a work budget keeps the server quick for everyone)"
             )
         for epoch in self.detail_epochs or []:
             if epoch > self.epochs:
-                raise ValueError(f"detail_epochs: epoch {epoch} is beyond epochs = {self.epochs}")
+                problems.append(f"detail_epochs: epoch {epoch} is beyond epochs = {self.epochs}")
+                break
         for sample in self.detail_samples or []:
             if sample >= len(self.x):
-                raise ValueError(f"detail_samples: sample {sample} does not exist; there are {len(self.x)}")
+                problems.append(f"detail_samples: sample {sample} does not exist; there are {len(self.x)}")
+                break
+        if problems:
+            raise ValueError("\n".join(problems))
         return self
 
 
