@@ -16,8 +16,10 @@ from webapp.web.server import app_config, parse_args
 
 def sections(html: str) -> dict[str, bool]:
     """Each panel's name mapped to whether it is shown."""
-    found = re.findall(r'<section class="panel (\w+)-panel"[^>]*?( hidden)?>', html)
-    return {name: not hidden for name, hidden in found}
+    found = dict(re.findall(r'<section class="panel (\w+)-panel"[^>]*?( hidden)?>', html))
+    # The cost surface goes with the chart.
+    assert ("landscape" in found) and (found.pop("landscape") == "") == (found["chart"] == "")
+    return {name: not hidden for name, hidden in found.items()}
 
 
 def test_embed_shows_the_graph_and_its_controls_by_default(client):
@@ -189,7 +191,8 @@ def test_url_prefix_serves_everything_under_it():
     client = create_app({"TESTING": True, "URL_PREFIX": "/backprop/"}).test_client()
     html = client.get("/backprop/embed").get_data(as_text=True)
     urls = json.loads(re.search(r'id="app-urls">(.*?)</script>', html).group(1))
-    assert urls == {"train": "/backprop/api/train", "check": "/backprop/check"}
+    assert urls["train"] == "/backprop/api/train" and urls["check"] == "/backprop/check"
+    assert all(url.startswith("/backprop/") for url in urls.values()), urls
     assert 'data-plotly-src="/backprop/vendor/plotly-' in html
     assert re.search(r'src="/backprop/static/js/app\.js\?v=', html)
     assert client.post(urls["train"], json={}).status_code == 200

@@ -494,7 +494,12 @@ chart.noteElement = document.getElementById("chart-note");
 const landscapeElement = document.getElementById("landscape-chart");
 const landscape =
   landscapeElement && !landscapeElement.closest("[hidden]")
-    ? new Landscape(landscapeElement, Promise.resolve().then(() => chart.start()).then(() => window.Plotly), startFrom)
+    ? new Landscape(
+        landscapeElement,
+        params.map((id) => [id, labels[id]]),
+        Promise.resolve().then(() => chart.start()).then(() => window.Plotly),
+        startFrom,
+      )
     : null;
 
 for (const [name, button] of Object.entries(buttons)) {

@@ -13,8 +13,9 @@ function colors() {
 }
 
 export class Landscape {
-  // plotlyReady: a promise of window.Plotly; onPick(u, v, axes): the student clicked the surface.
-  constructor(container, plotlyReady, onPick) {
+  // params: [id, label] of every parameter, for the axis pickers; plotlyReady: a promise of
+  // window.Plotly; onPick(u, v, axes): the student clicked the surface.
+  constructor(container, params, plotlyReady, onPick) {
     this.container = container;
     this.plotlyReady = plotlyReady;
     this.onPick = onPick;
@@ -24,7 +25,18 @@ export class Landscape {
     this.shown = { epoch: 1, updated: 0, point: null, gradient: null };
     const pickers = ["landscape-u", "landscape-v"].map((id) => document.getElementById(id));
     this.pickers = pickers.every(Boolean) ? pickers : null;
-    if (this.pickers) for (const picker of this.pickers) picker.addEventListener("change", () => this.refresh());
+    if (this.pickers) {
+      // Filled here rather than in the page: a wide network has hundreds of parameters.
+      this.pickers.forEach((picker, axis) => {
+        picker.replaceChildren(
+          ...params.map(([id, label], i) => {
+            const option = new Option(label, id, i === axis, i === axis);
+            return option;
+          }),
+        );
+        picker.addEventListener("change", () => this.refresh());
+      });
+    }
   }
 
   axes() {

@@ -172,6 +172,10 @@ def page_state(query: Mapping[str, list[str]]) -> dict:
         output_field = f"act-{len(config['activations']) - 1}"
         notes[output_field] = f"{notes[output_field]} {unreachable}" if output_field in notes else unreachable
     wide = layout(graph, "wide", edges=False)
+    if len(config["x"]) == 1:
+        # With one sample a parameter's only gradient term is its gradient: the page needs no copy.
+        for epoch in run["epochs"]:
+            epoch.pop("terms", None)
     client = {
         "config": {k: v for k, v in config.items() if k != "epochs"},
         "run": run,
