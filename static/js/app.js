@@ -11,6 +11,7 @@ import { CostChart } from "./chart.js";
 import { Landscape } from "./landscape.js";
 import { wireGradientCheck } from "./gradient-check.js";
 import { wireExports } from "./exports.js";
+import { Predictor } from "./predict.js";
 import { wireSettings } from "./settings.js";
 
 const initial = JSON.parse(document.getElementById("initial-state").textContent);
@@ -194,6 +195,16 @@ function narrate(step) {
   }
   const updates = params.slice(0, 4).map((id) => `${labels[id]} ≔ ${equations.update(id, epoch, store.config.learning_rate)}`);
   return `Update: ${updates.join("; ")}${params.length > 4 ? "; …" : ""}`;
+}
+
+// What a step will show, as a question for predict-then-reveal: a value forward, a gradient back,
+// the first parameter's new value at the update.
+function questionFor(step, where) {
+  const epoch = epochData();
+  const at = (value) => (Array.isArray(value) ? value[state.row] : value);
+  if (step.phase === "forward") return { where, name: labels[step.node], truth: at(epoch.values[step.node]) };
+  if (step.phase === "backward") return { where, name: `dJ/d${labels[step.node]}`, truth: at(epoch.grads[step.node]) };
+  return { where, name: `the new ${labels[params[0]]}`, truth: epoch.after[params[0]] };
 }
 
 function announce(text) {
@@ -406,6 +417,8 @@ const actions = {
   async step(signal) {
     if (noEpochs()) return;
     if (state.cursor === ends.update && !(await nextEpoch(signal))) return;
+    const where = `${state.epoch}:${state.cursor}`;
+    if (predictor && !predictor.allows(where)) return predictor.ask(questionFor(steps[state.cursor], where));
     await advanceTo(state.cursor + 1, signal);
   },
   async reset() {
@@ -491,6 +504,10 @@ const chart = new CostChart(
   (epoch) => showEpoch(epoch),
 );
 chart.noteElement = document.getElementById("chart-note");
+const predictor =
+  new URLSearchParams(window.location.search).get("predict") === "1"
+    ? new Predictor(document.getElementById("predict"), () => run(actions.step))
+    : null;
 const landscapeElement = document.getElementById("landscape-chart");
 const landscape =
   landscapeElement && !landscapeElement.closest("[hidden]")

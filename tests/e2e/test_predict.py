@@ -1,0 +1,42 @@
+"""Predict, then reveal: a Step asks first, a wrong answer is refused, a right one reveals and is counted."""
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from tests.e2e import open_app
+
+
+def test_each_step_asks_first_and_counts_right_answers(page: Page):
+    open_app(page, "?animate=0&predict=1")
+    form = page.locator("#predict")
+    step = page.get_by_role("button", name="Step", exact=True)
+    step.click()
+    expect(form.locator("label")).to_have_text("Predict z₁ =")
+    expect(page.locator("#phase-label")).to_have_text("nothing computed yet")
+    form.locator("input").fill("2")
+    form.get_by_role("button", name="Check").click()
+    expect(form.locator(".predict-feedback")).to_have_text(re.compile("Give at least 2 significant digits|Not quite"))
+    expect(page.locator("#phase-label")).to_have_text("nothing computed yet")
+    expect(form.locator(".predict-score")).to_have_text("Predictions right: 0 of 1")
+    form.locator("input").fill("1.5")
+    form.get_by_role("button", name="Check").click()
+    expect(page.locator("#phase-label")).to_have_text("forward pass")
+    expect(page.locator('#forward-table [data-fill="values.z1"]')).to_have_text("1.5")
+    # The next step asks again: a right first answer counts.
+    step.click()
+    expect(form.locator("label")).to_have_text("Predict a₁ =")
+    form.locator("input").fill("1.50")
+    form.get_by_role("button", name="Check").click()
+    expect(form.locator(".predict-score")).to_have_text("Predictions right: 1 of 2")
+    step.click()
+    form.get_by_role("button", name="Show me").click()
+    expect(form.locator(".predict-score")).to_have_text("Predictions right: 1 of 3")
+    expect(page.locator('#forward-table [data-fill="values.z2"]')).to_have_text("1.2")
+
+
+def test_without_predict_mode_nothing_is_asked(page: Page):
+    open_app(page, "?animate=0")
+    page.get_by_role("button", name="Step", exact=True).click()
+    expect(page.locator("#phase-label")).to_have_text("forward pass")
+    expect(page.locator("#predict")).to_be_hidden()
