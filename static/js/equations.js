@@ -63,7 +63,7 @@ export class Equations {
   // dJ/dp along its one path to J (one-neuron-wide networks), multiplied out.
   chain(param, edges, epoch) {
     const factorsOf = (row) => edges.map((edge) => epoch.local[edge][row]);
-    return this.batchSum(factorsOf, epoch.terms[param], epoch.grads[param]);
+    return this.batchSum(factorsOf, (epoch.terms || {})[param], epoch.grads[param]);
   }
 
   // Solution 4: dJ/dnode = Σ over its out-edges of dJ/dtarget · dtarget/dnode.
@@ -72,7 +72,7 @@ export class Equations {
     if (this.isParam(node)) {
       const [edge] = edges;
       const factorsOf = (r) => [at(epoch.grads[edge.target], r), epoch.local[edge.id][r]];
-      return this.batchSum(factorsOf, epoch.terms[node], epoch.grads[node]);
+      return this.batchSum(factorsOf, (epoch.terms || {})[node], epoch.grads[node]);
     }
     const sum = edges.map((e) => Equations.product([at(epoch.grads[e.target], row), epoch.local[e.id][row]]));
     return `${sum.join(" + ")} = ${formatNumber(at(epoch.grads[node], row))}`;
