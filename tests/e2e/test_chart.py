@@ -139,7 +139,7 @@ def test_every_mode_bar_button_does_something(page: Page):
 def test_the_weights_panel_says_which_parameters_it_shows(page: Page):
     open_app(page, f"{INSTANT}&preset=xor")
     total = page.evaluate(
-        "() => JSON.parse(document.getElementById('initial-state').textContent).graph.nodes.filter(n => n.param).length"
+        "() => Object.keys(JSON.parse(document.getElementById('initial-state').textContent).run.history.params).length"
     )
     assert total > 8
     train_and_wait_for_chart(page, 5, 5)

@@ -100,7 +100,7 @@ def test_an_embedded_visualizer_is_driven_and_sized_to_its_content(page: Page, b
     before = frame_height()
     page.locator("#viz").evaluate("(frame) => { frame.style.width = '360px'; }")
     page.wait_for_function(f"() => document.getElementById('viz').getBoundingClientRect().height > {before + 50}")
-    expect(viz.locator("#graph-tall")).to_be_visible()
+    expect(viz.locator("#graph.graph-tall")).to_be_visible()
     assert abs(frame_height() - content_height()) <= 3
 
 

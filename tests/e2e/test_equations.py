@@ -40,7 +40,7 @@ READ_EQUATIONS = """() => [...document.querySelectorAll("[data-equation]")]
 # eleven pages fast. The chart itself is tested in test_visualizer.py.
 PLOTLY_STAND_IN = """window.Plotly = {
   newPlot: async (container) => { container.on = () => {}; },
-  react: async () => {},
+  react: async (container) => { container.on = () => {}; },
 };"""
 
 READ_NARRATION = """() => ({

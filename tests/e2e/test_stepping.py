@@ -143,7 +143,7 @@ def test_the_epoch_scrubber_shows_an_epoch_and_follows_chart_clicks(page: Page):
     expect(node_value(page, "J")).to_have_text(number_re("0.32"))
     page.keyboard.press("ArrowRight")
     expect_at(page, 2, "weights updated")
-    expect(node_value(page, "J")).to_have_text(number_re("0.0040572032"))
+    expect(page.locator('#forward-table [data-fill="values.J"]')).to_have_text(number_re("0.0040572032"))
     expect(scrubber).to_have_attribute("aria-valuetext", "Epoch 2 of 20")
     expect(page.locator("#cost-chart .main-svg").first).to_be_visible(timeout=CHART_TIMEOUT_MS)
     page.wait_for_function("() => (document.getElementById('cost-chart')?.data?.[0]?.y?.length ?? 0) >= 20")
