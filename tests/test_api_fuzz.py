@@ -46,7 +46,7 @@ def refuse(name):
 
 
 @settings(
-    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 )
 @given(bodies)
 def test_random_bodies_get_an_answer_or_a_named_error(client, body):

@@ -111,7 +111,7 @@ def away_from_saturation(network, activations):
     return network.loss != "bce" or min(yhat.min(), 1 - yhat.max()) >= SATURATION_MARGIN
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(problems())
 def test_forward_values_match_a_loop_implementation(problem):
     network, params, x, y = problem
@@ -135,7 +135,7 @@ def smooth_epoch(problem):
     return run, record
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(problems())
 def test_parameter_gradients_match_central_differences(problem):
     network, params, x, y = problem
@@ -152,7 +152,7 @@ def test_parameter_gradients_match_central_differences(problem):
     np.testing.assert_allclose(record.grad_theta, numeric, rtol=REL_TOLERANCE, atol=ABS_TOLERANCE)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(problems())
 def test_node_gradients_match_central_differences(problem):
     network, params, x, y = problem

@@ -9,17 +9,6 @@ from tests.e2e import CHART_TIMEOUT_MS
 from tests.e2e import open_app as open_page
 
 INSTANT = "?animate=0"
-# A task is "long" past 50 ms (the Long Tasks API's own threshold); the target for any task is 100 ms.
-TASK_TARGET_MS = 100
-
-WATCH_LONG_TASKS = """() => {
-  window.longTasks = [];
-  new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) window.longTasks.push(entry.duration);
-  }).observe({ type: "longtask" });
-}"""
-# The longest task since the last call, then forget them (0 when none was long).
-TAKE_LONGEST_TASK = "() => { const longest = Math.max(0, ...window.longTasks); window.longTasks = []; return longest; }"
 LAST_EPOCH_DRAWN = "() => document.getElementById('cost-chart')?.data?.[0]?.x?.at(-1) ?? 0"
 
 
@@ -50,17 +39,11 @@ def trace(page: Page, index: int) -> dict:
     )
 
 
-def test_train_10000_keeps_every_task_short_and_draws_lines(page: Page):
-    """Train 10 000 costs the page no longer a task than Train 20 does, and within the 100 ms target on a machine
-    that is not shared (on a busy one, everything's wall-clock time stretches alike, so the bound is relative)."""
+def test_train_10000_draws_thinned_lines_of_real_epochs(page: Page):
+    """Train 10 000 draws lines through at most 1 000 points, each a real epoch's cost (what keeps the redraw
+    short; its longest task is a speed figure, measured by benchmarks/page_perf.py)."""
     open_app(page, INSTANT)
-    page.evaluate(WATCH_LONG_TASKS)
-    train_and_wait_for_chart(page, 20, 20)
-    train_and_wait_for_chart(page, 20, 40)
-    small = page.evaluate(TAKE_LONGEST_TASK)
     train_and_wait_for_chart(page, 10_000, 10_000)
-    large = page.evaluate(TAKE_LONGEST_TASK)
-    assert large <= max(TASK_TARGET_MS, 1.5 * small), f"Train 10000: a {large:.0f} ms task; Train 20: {small:.0f} ms"
     cost = trace(page, 0)
     assert cost["mode"] == "lines"
     assert len(cost["x"]) <= 1000, len(cost["x"])

@@ -141,24 +141,7 @@ def test_a_wide_network_stays_readable_and_steps_quickly(page: Page):
         }"""
     )
     assert smallest >= 11 - 1e-6
-    press(page, "Reset")
-    # Script time of one Step on a graph of 1 667 edges, the median of several.
-    median = page.evaluate(
-        """async () => {
-          const button = document.querySelector('[data-action="step"]');
-          const times = [];
-          for (let i = 0; i < 7; i++) {
-            const start = performance.now();
-            button.click(); // without animation a step renders before click() returns
-            times.push(performance.now() - start);
-            await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
-          }
-          times.sort((a, b) => a - b);
-          return times[3];
-        }"""
-    )
-    print(f"median Step script time: {median:.1f} ms")
-    assert median < 16, median
+    # A Step's script time is a speed figure: benchmarks/wide_page.py measures it, not this test.
 
 
 def test_one_number_format_that_the_equation_checker_reads(page: Page):
