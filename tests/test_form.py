@@ -88,7 +88,9 @@ def test_huge_fields_are_refused_quickly_and_without_memory(field, text, message
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert any(message in m for m in errors.values()), errors
-    assert elapsed < 0.5, f"{elapsed:.2f} s"
+    assert elapsed < 1.0, (
+        f"{elapsed:.2f} s"
+    )  # milliseconds in fact: the bound only catches work that grows with the input
     assert peak < 20 * len(text) + 1_000_000, f"{peak} bytes for a {len(text)}-character field"
 
 
