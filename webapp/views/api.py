@@ -32,59 +32,51 @@ def _json_body() -> bytes:
     return body
 
 
+@bp.errorhandler(service.RequestError)
+def refused(exc: service.RequestError):
+    """A request the API refuses: every error names its field."""
+    return jsonify(error="Invalid request", errors=exc.errors), exc.status
+
+
+def _admitted(resolved, extra_units: int = 0):
+    """The run's slot: light runs go at once, heavy ones take one of a few (webapp.web.admission)."""
+    req = resolved.request
+    return admission.admitted(work_units(req.layers, req.bias, len(req.x), req.epochs) + extra_units)
+
+
 @bp.post("/train")
 def train():
-    try:
-        resolved = service.validate(service.parse_body(_json_body()))
-        req = resolved.request
-        with admission.admitted(work_units(req.layers, req.bias, len(req.x), req.epochs)):
-            result = service.run(resolved)
-    except service.RequestError as exc:
-        return jsonify(error="Invalid request", errors=exc.errors), exc.status
-    return jsonify(result)
+    resolved = service.validate(service.parse_body(_json_body()))
+    with _admitted(resolved):
+        return jsonify(service.run(resolved))
 
 
 @bp.post("/landscape")
 def landscape():
     """The cost over two parameters around the run the rest of the body describes, and its path."""
-    try:
-        body = service.parse_body(_json_body())
-        axes, steps = body.pop("axes", None), body.pop("steps", None)
-        resolved = service.validate(body)
-        req = resolved.request
-        grid = (limits.LANDSCAPE_MAX_STEPS**2) * len(req.x) * resolved.network.param_count
-        with admission.admitted(work_units(req.layers, req.bias, len(req.x), req.epochs) + grid):
-            result = service.cost_landscape(resolved, axes, steps)
-    except service.RequestError as exc:
-        return jsonify(error="Invalid request", errors=exc.errors), exc.status
-    return jsonify(result)
+    body = service.parse_body(_json_body())
+    axes, steps = body.pop("axes", None), body.pop("steps", None)
+    resolved = service.validate(body)
+    grid = (limits.LANDSCAPE_MAX_STEPS**2) * len(resolved.request.x) * resolved.network.param_count
+    with _admitted(resolved, grid):
+        return jsonify(service.cost_landscape(resolved, axes, steps))
 
 
 @bp.post("/gradient-check")
 def gradient_check():
     """dJ/dθ by backpropagation beside central differences, at the start of the body's `epoch`."""
-    try:
-        resolved, epoch = service.gradient_check_request(service.parse_body(_json_body()))
-        req = resolved.request
-        nudged = 2 * resolved.network.param_count * len(req.x) * resolved.network.param_count
-        with admission.admitted(work_units(req.layers, req.bias, len(req.x), req.epochs) + nudged):
-            result = service.check_gradients(resolved, epoch)
-    except service.RequestError as exc:
-        return jsonify(error="Invalid request", errors=exc.errors), exc.status
-    return jsonify(result)
+    resolved, epoch = service.gradient_check_request(service.parse_body(_json_body()))
+    params = resolved.network.param_count
+    with _admitted(resolved, 2 * params * len(resolved.request.x) * params):
+        return jsonify(service.check_gradients(resolved, epoch))
 
 
 @bp.post("/export")
 def export():
     """The run as a CSV of every epoch, or one epoch's tables as LaTeX, to download."""
-    try:
-        body = service.parse_body(_json_body())
-        probe = service.validate({k: v for k, v in body.items() if k not in ("format", "epoch")})
-        req = probe.request
-        with admission.admitted(work_units(req.layers, req.bias, len(req.x), req.epochs)):
-            text, mimetype, name = service.export(body)
-    except service.RequestError as exc:
-        return jsonify(error="Invalid request", errors=exc.errors), exc.status
+    body = service.parse_body(_json_body())
+    with _admitted(service.validate({k: v for k, v in body.items() if k not in ("format", "epoch")})):
+        text, mimetype, name = service.export(body)
     response = Response(text, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
