@@ -69,28 +69,30 @@ def check_gradients(resolved: Resolved, epoch: int) -> dict:
     return gradient_check(resolved, run, epoch)
 
 
-def export(body: dict) -> tuple[str, str, str]:
-    """The run as a file: (text, media type, file name). `format` is "csv" (every epoch's cost,
-    parameters and gradients) or "latex" (the tables of `epoch`, default the last)."""
+def export_request(body: dict) -> tuple[Resolved, str, int | None]:
+    """A training request to export, with its `format` ("csv": every epoch's cost, parameters and
+    gradients; "latex": the tables of `epoch`, default the last) and that epoch."""
     kind = body.pop("format", "csv")
     epoch = body.pop("epoch", None)
     if kind not in ("csv", "latex"):
         raise RequestError([{"field": "format", "message": "csv or latex (the JSON is POST /api/train's answer)"}])
-    resolved = validate({**body, "include_graph": False})
+    return validate({**body, "include_graph": False}), kind, epoch
+
+
+def export(resolved: Resolved, kind: str, epoch: int | None) -> tuple[str, str, str]:
+    """The run as a file: (text, media type, file name)."""
     req = resolved.request
+    train_args = (resolved.network, resolved.params, req.x, req.y, req.learning_rate)
     if kind == "csv":
         if 2 * req.epochs * resolved.network.param_count > limits.EXPORT_NUMBERS:
             most = limits.EXPORT_NUMBERS // (2 * resolved.network.param_count)
             raise RequestError([{"field": "epochs", "message": f"at most {most} epochs in one CSV for this network"}])
-        run = train(
-            resolved.network, resolved.params, req.x, req.y, req.learning_rate, req.epochs, (),
-            history_budget=2, every_epoch=True,
-        )  # fmt: skip
+        run = train(*train_args, req.epochs, (), history_budget=2, every_epoch=True)
         return run_csv(resolved, run), "text/csv", "backprop-run.csv"
     epoch = req.epochs if epoch is None else epoch
     if not isinstance(epoch, int) or isinstance(epoch, bool) or not 1 <= epoch <= req.epochs:
         raise RequestError([{"field": "epoch", "message": f"a whole number from 1 to {req.epochs}"}])
-    run = train_resolved(validate({**body, "detail_epochs": [epoch], "include_graph": False}))
+    run = train(*train_args, epoch, [epoch], history_budget=2)
     if epoch > run.epochs_run:
         raise RequestError([{"field": "epoch", "message": f"the run diverged at epoch {run.diverged_at}"}])
     return tables_latex(resolved, run, epoch), "application/x-tex", f"backprop-epoch-{epoch}.tex"

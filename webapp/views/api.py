@@ -74,9 +74,9 @@ def gradient_check():
 @bp.post("/export")
 def export():
     """The run as a CSV of every epoch, or one epoch's tables as LaTeX, to download."""
-    body = service.parse_body(_json_body())
-    with _admitted(service.validate({k: v for k, v in body.items() if k not in ("format", "epoch")})):
-        text, mimetype, name = service.export(body)
+    resolved, kind, epoch = service.export_request(service.parse_body(_json_body()))
+    with _admitted(resolved):
+        text, mimetype, name = service.export(resolved, kind, epoch)
     response = Response(text, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
