@@ -6,9 +6,10 @@ connection and think times between clicks:
 
 - opens the page and fetches its scripts, styles and plotly.js, each versioned URL once (the browser
   caches them for good), and now and then reloads the page (the static files stay cached);
-- steps through the worksheet (the page asks for 2, 4, 8 epochs as it goes), trains 100 epochs a few
-  times, lists the presets, and, rarely, sends a heavy run: the largest network on 256 samples with
-  as many epochs as the work budget allows;
+- steps through the worksheet and trains 100 epochs at a time, sending the requests the page's store
+  sends (each the next epoch's detail, with the costs fetched ahead, doubling), lists the presets,
+  and, rarely, sends a heavy run: the largest network on 256 samples with as many epochs as the
+  work budget allows;
 - a monitor polls /healthz, a request that does nothing, so its latency is the server's floor.
 
 Prints throughput, p50/p95/p99 and errors per kind of request, 503s (heavy runs refused while every
@@ -124,16 +125,31 @@ def student(port: int, results: Results, deadline: float, seed: int, start_delay
         time.sleep(pause)
         return True
 
+    # What the page's store knows (static/js/store.js): the costs of `available` epochs, and the
+    # epochs whose detail it has. A fresh page holds the worksheet's first two epochs in full.
+    page = {"epoch": 2, "available": 2, "detailed": {1, 2}}
+
     def open_page() -> None:
         html = client.request("page", "GET", "/")
+        page.update(epoch=2, available=2, detailed={1, 2})
         for url in ASSET_RE.findall((html and _text(html)) or ""):
             if url not in cached:
                 cached.add(url)
                 client.request("plotly.js" if url.startswith("/vendor/") else "static", "GET", url)
 
-    def train(kind: str, body: dict | bytes) -> None:
-        data = body if isinstance(body, bytes) else json.dumps(body).encode()
-        client.request(kind, "POST", "/api/train", data, JSON_HEADERS)
+    def load(kind: str, epochs: int, detailed: int) -> None:
+        """The request store.load(epochs, detailed) sends: costs fetched ahead, one epoch's detail."""
+        body: dict = {"include_graph": False, "detail_samples": [0]}
+        if epochs > page["available"]:
+            body["epochs"] = min(limits.MAX_EPOCHS, max(epochs, 2 * page["available"]))
+            body["detail_epochs"] = [] if detailed in page["detailed"] else [detailed]
+            page["available"] = body["epochs"]
+        elif detailed not in page["detailed"]:
+            body.update(epochs=detailed, detail_epochs=[detailed])
+        else:
+            return
+        page["detailed"].add(detailed)
+        client.request(kind, "POST", "/api/train", json.dumps(body).encode(), JSON_HEADERS)
 
     time.sleep(start_delay)
     try:
@@ -142,19 +158,24 @@ def student(port: int, results: Results, deadline: float, seed: int, start_delay
             if not think():
                 break
             roll = rng.random()
-            if roll < 0.45:
-                for epochs in (2, 4, 8):  # stepping through an epoch, fetching ahead as the page does
-                    train("train step", {"epochs": epochs})
+            if page["epoch"] + 100 >= limits.MAX_EPOCHS:
+                open_page()  # the student has trained as far as the worksheet goes: Reset
+            elif roll < 0.45:
+                for _ in range(rng.randint(1, 4)):  # Step through a few epochs, one request each at most
+                    page["epoch"] += 1
+                    load("train step", page["epoch"], page["epoch"])
                     if not think(0.5, 2.0):
                         return
             elif roll < 0.75:
-                train("train 100", {"epochs": 100})
+                target = page["epoch"] + 100  # Train 100 epochs: their costs, and the last one in full
+                load("train 100", target + 1, target)
+                page["epoch"] = target
             elif roll < 0.85:
                 client.request("presets", "GET", "/api/presets", headers=JSON_HEADERS)
             elif roll < 0.995:
                 open_page()
             else:
-                train("train heavy", heavy_body(rng))
+                client.request("train heavy", "POST", "/api/train", heavy_body(rng), JSON_HEADERS)
     finally:
         client.close()
 

@@ -13,7 +13,14 @@ from webapp.web import admission
 
 WORKSHEET_STEP = {"epochs": 2}  # 20 004 work units
 HEAVY = {"epochs": 100}  # 1 000 200 work units: heavy under the stand-in threshold below
-STAND_IN = {"TESTING": True, "HEAVY_WORK_UNITS": 100_000, "HEAVY_SLOTS": 1, "HEAVY_WAIT_SECONDS": 0}
+# Heavy runs in the request's thread here, so that a test can hold one on an event.
+STAND_IN = {
+    "TESTING": True,
+    "HEAVY_WORK_UNITS": 100_000,
+    "HEAVY_SLOTS": 1,
+    "HEAVY_WAIT_SECONDS": 0,
+    "HEAVY_PROCESSES": False,
+}
 
 
 def post(client, body):
@@ -25,12 +32,63 @@ def gated_app():
     return create_app(STAND_IN)
 
 
-def test_defaults_give_one_slot_per_core_and_a_short_wait():
+@pytest.fixture
+def apart_app():
+    """Heavy above the stand-in threshold, computed in the app's low-priority process."""
+    app = create_app({**STAND_IN, "HEAVY_PROCESSES": True, "HEAVY_WAIT_SECONDS": 30})
+    yield app
+    app.extensions["heavy_processes"].shutdown()
+
+
+def where_and_how_nice() -> tuple[int, int]:
+    """The process that runs this, and its scheduling priority (higher is lower priority)."""
+    return os.getpid(), os.getpriority(os.PRIO_PROCESS, 0)
+
+
+def test_defaults_give_one_slot_per_core_a_short_wait_and_a_low_priority_process():
     app = create_app({"TESTING": True})
     gate = app.extensions["admission"]
     assert gate.slots == (os.cpu_count() or 1)
     assert 0 < gate.wait_seconds <= 5
     assert app.config["HEAVY_WORK_UNITS"] == limits.HEAVY_WORK_UNITS
+    processes = app.extensions["heavy_processes"]
+    assert processes.size == gate.slots
+    assert processes.niceness > 0
+
+
+def test_heavy_work_runs_in_another_process_at_a_lower_priority_and_light_work_here(apart_app):
+    here, priority = where_and_how_nice()
+    with apart_app.app_context():
+        assert admission.compute(1, where_and_how_nice) == (here, priority)
+        there, lowered = admission.compute(10**9, where_and_how_nice)
+    assert there != here
+    assert lowered == min(19, priority + apart_app.config["HEAVY_NICENESS"])
+
+
+def test_a_heavy_answer_from_the_process_is_the_answer_computed_here(apart_app, gated_app):
+    body = {**HEAVY, "layers": [1, 3, 1], "bias": True}
+    apart = post(apart_app.test_client(), body)
+    here = post(gated_app.test_client(), body)
+    assert apart.status_code == here.status_code == 200
+    assert apart.mimetype == "application/json"
+    assert apart.get_data() == here.get_data()
+
+
+def test_a_refusal_raised_in_the_process_reaches_the_client_with_its_field(apart_app):
+    body = {"activations": ["linear", "linear"], "learning_rate": 10, "epoch": 500}
+    response = apart_app.test_client().post("/api/gradient-check", json=body)
+    assert response.status_code == 400
+    assert response.get_json()["errors"] == [{"field": "epoch", "message": "the run diverged at epoch 6"}]
+
+
+def test_a_lost_process_answers_503_and_the_next_heavy_run_gets_a_fresh_one(apart_app):
+    with apart_app.app_context():
+        first, _ = admission.compute(10**9, where_and_how_nice)
+        with pytest.raises(ServiceUnavailable) as lost:
+            admission.compute(10**9, os._exit, 1)  # the process dies mid-run, as if killed
+        assert lost.value.retry_after == 1
+        second, _ = admission.compute(10**9, where_and_how_nice)
+    assert second not in (first, os.getpid())
 
 
 def test_the_heavy_threshold_sits_between_the_worksheets_runs_and_the_budget():

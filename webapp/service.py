@@ -1,13 +1,15 @@
 """One training request from body to response: resolve it, train, report. No Flask here."""
 
-from webapp.engine import Run, train
+from functools import lru_cache
+
+from webapp.engine import Network, Run, train
 from webapp.presentation.export import run_csv, tables_latex
 from webapp.presentation.gradient_check import gradient_check
 from webapp.presentation.landscape import landscape
 from webapp.presentation.report import report
 from webapp.request import limits
 from webapp.request.presets import PRESETS
-from webapp.request.resolve import RequestError, Resolved, parse_body, resolve
+from webapp.request.resolve import RequestError, Resolved, graph_of, parse_body, resolve
 
 __all__ = ["RequestError", "parse_body", "presets", "run", "train_from_body", "train_resolved", "validate"]
 
@@ -99,8 +101,16 @@ def export(resolved: Resolved, kind: str, epoch: int | None) -> tuple[str, str, 
 
 
 def graph_json(resolved: Resolved) -> dict:
-    """The graph as the API gives it: every node with its formula, every edge with its local derivative."""
-    graph = resolved.graph
+    """The graph as the API gives it: every node with its formula, every edge with its local derivative.
+
+    Shared by every run of the same network (it depends on nothing else), so it must not be changed.
+    """
+    return _graph_json(resolved.network)
+
+
+@lru_cache(maxsize=16)
+def _graph_json(network: Network) -> dict:
+    graph = graph_of(network)
     data = graph.to_json()
     for node in data["nodes"]:
         node["formula"] = graph.formula(node["id"])

@@ -303,10 +303,8 @@ function pause(ms, signal) {
 }
 
 async function loadEpoch(epoch, signal) {
-  await store.ensure(epoch, signal);
-  if (signal.aborted || epoch > store.available) return false;
-  await store.detail(epoch, signal);
-  return !signal.aborted;
+  await store.load(epoch, epoch, signal);
+  return !signal.aborted && epoch <= store.available && store.details.has(epoch);
 }
 
 // After an update, the next forward pass belongs to the next epoch.
@@ -449,10 +447,10 @@ const actions = {
     }
     const target = Math.min(done + count, most);
     announce(`Training ${target - done} epochs…`);
-    await store.ensure(target + 1, signal);
+    await store.load(target + 1, target, signal);
     if (signal.aborted) return;
     const last = Math.min(target, store.available);
-    await store.detail(last, signal);
+    await store.load(last, last, signal);
     if (signal.aborted) return;
     state.epoch = last;
     state.cursor = ends.update;

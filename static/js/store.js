@@ -44,12 +44,19 @@ export class RunStore {
     return data;
   }
 
-  // Make sure the costs of `epochs` epochs are known (fetching ahead, so stepping on is instant).
-  async ensure(epochs, signal) {
+  // Make sure the costs of `epochs` epochs are known (fetching ahead, so stepping on is instant) and
+  // the full detail of epoch `detailed`, in one request when both are missing. Only that epoch is
+  // detailed: the costs alone are a small fraction of the work and of the answer.
+  async load(epochs, detailed, signal) {
     const wanted = Math.min(epochs, this.maxEpochs);
-    if (wanted <= this.available || this.ended) return;
-    const run = await this.post({ epochs: Math.min(this.maxEpochs, Math.max(wanted, 2 * this.available)) }, signal);
-    if (!signal || !signal.aborted) this.absorb(run);
+    if (wanted > this.available && !this.ended) {
+      const target = Math.min(this.maxEpochs, Math.max(wanted, 2 * this.available));
+      const detail = detailed <= target && !this.details.has(detailed) ? [detailed] : [];
+      const run = await this.post({ epochs: target, detail_epochs: detail, detail_samples: this.samples }, signal);
+      if (signal && signal.aborted) return;
+      this.absorb(run);
+    }
+    if (detailed <= this.available) await this.detail(detailed, signal);
   }
 
   async detail(epoch, signal) {

@@ -80,3 +80,29 @@ def test_the_sample_picker_offers_the_samples_the_detail_holds(page: Page):
     page.get_by_role("button", name="Forward", exact=True).click()
     expect(page.locator('#graph [data-node-id="J"] .node-value')).to_have_text(re.compile(r"^= \d"))
     expect(page.locator('#forward-table [data-fill="values.z1_1"]')).not_to_have_text("?")
+
+
+def test_each_action_sends_at_most_one_request_detailing_only_the_epoch_it_shows(page: Page):
+    """The server retrains from the start for every answer, so the page asks for an epoch's detail only
+    when it is about to show that epoch, and for costs ahead without any detail."""
+    open_app(page, f"?{INSTANT}")
+    bodies: list[dict] = []
+    page.on("request", lambda r: bodies.append(json.loads(r.post_data)) if r.url.endswith("/api/train") else None)
+
+    def act(name: str, epoch: int, phase: str) -> list[dict]:
+        bodies.clear()
+        page.get_by_role("button", name=name, exact=True).click()
+        expect(page.locator("#epoch-label")).to_have_text(f"Epoch {epoch}")
+        expect(page.locator("#phase-label")).to_have_text(phase)
+        return list(bodies)
+
+    page.get_by_label("Epochs to train", exact=True).fill("100")
+    sent = act("Train", 100, "weights updated")
+    assert len(sent) == 1
+    assert sent[0]["detail_epochs"] == [100] and sent[0]["epochs"] >= 101
+    for epoch in (101, 102, 103):
+        sent = act("Forward", epoch, "forward pass done")
+        sent += act("Update", epoch, "weights updated")
+        # At most one request per epoch, and none for costs already known.
+        assert len(sent) <= 1, sent
+        assert all(body["detail_epochs"] == [epoch] for body in sent)

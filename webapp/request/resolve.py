@@ -29,6 +29,10 @@ class RequestError(Exception):
         self.errors = errors
         self.status = status
 
+    def __reduce__(self):
+        # Raised in a heavy run's process, it travels back whole (an Exception pickles only its message).
+        return type(self), (self.errors, self.status)
+
 
 @dataclass
 class Resolved:
@@ -48,6 +52,15 @@ class Resolved:
         )
         config.update({"biases": None, **self.params.nested()})
         return config
+
+    def __getstate__(self) -> dict:
+        # Sent to a heavy run's process without its graph, which is most of its size and is built
+        # again (once per process) from the network.
+        return {**self.__dict__, "graph": None}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self.graph = graph_of(self.network)
 
 
 def _reject_constant(name: str):

@@ -7,7 +7,7 @@ from webapp import service
 from webapp.request import limits
 from webapp.request.limits import MAX_BODY_BYTES, work_units
 from webapp.views.openapi import openapi_document
-from webapp.web import admission
+from webapp.web import admission, strict_json
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -38,17 +38,21 @@ def refused(exc: service.RequestError):
     return jsonify(error="Invalid request", errors=exc.errors), exc.status
 
 
-def _admitted(resolved, extra_units: int = 0):
-    """The run's slot: light runs go at once, heavy ones take one of a few (webapp.web.admission)."""
+def _units(resolved, extra: int = 0) -> int:
+    """What the run costs (limits.work_units), plus what the endpoint adds on top of training."""
     req = resolved.request
-    return admission.admitted(work_units(req.layers, req.bias, len(req.x), req.epochs) + extra_units)
+    return work_units(req.layers, req.bias, len(req.x), req.epochs) + extra
+
+
+def _json(units: int, function, *args) -> Response:
+    """function(*args) as JSON; light work at once, heavy work in one of a few slots (webapp.web.admission)."""
+    return Response(admission.compute(units, strict_json.encoded, function, *args), mimetype="application/json")
 
 
 @bp.post("/train")
 def train():
     resolved = service.validate(service.parse_body(_json_body()))
-    with _admitted(resolved):
-        return jsonify(service.run(resolved))
+    return _json(_units(resolved), service.run, resolved)
 
 
 @bp.post("/landscape")
@@ -58,8 +62,7 @@ def landscape():
     axes, steps = body.pop("axes", None), body.pop("steps", None)
     resolved = service.validate(body)
     grid = (limits.LANDSCAPE_MAX_STEPS**2) * len(resolved.request.x) * resolved.network.param_count
-    with _admitted(resolved, grid):
-        return jsonify(service.cost_landscape(resolved, axes, steps))
+    return _json(_units(resolved, grid), service.cost_landscape, resolved, axes, steps)
 
 
 @bp.post("/gradient-check")
@@ -67,16 +70,15 @@ def gradient_check():
     """dJ/dθ by backpropagation beside central differences, at the start of the body's `epoch`."""
     resolved, epoch = service.gradient_check_request(service.parse_body(_json_body()))
     params = resolved.network.param_count
-    with _admitted(resolved, 2 * params * len(resolved.request.x) * params):
-        return jsonify(service.check_gradients(resolved, epoch))
+    units = _units(resolved, 2 * params * len(resolved.request.x) * params)
+    return _json(units, service.check_gradients, resolved, epoch)
 
 
 @bp.post("/export")
 def export():
     """The run as a CSV of every epoch, or one epoch's tables as LaTeX, to download."""
     resolved, kind, epoch = service.export_request(service.parse_body(_json_body()))
-    with _admitted(resolved):
-        text, mimetype, name = service.export(resolved, kind, epoch)
+    text, mimetype, name = admission.compute(_units(resolved), service.export, resolved, kind, epoch)
     response = Response(text, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

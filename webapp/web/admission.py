@@ -1,21 +1,29 @@
-"""Admission control: a few heavy runs at a time, so light ones never wait behind them.
+"""Admission control: a few heavy runs at a time, each in a low-priority process, so light ones never wait.
 
 A heavy run holds a CPU core for up to about a second. Left alone, a handful of them in flight share
-the cores with everyone else and a worksheet step that costs a millisecond waits seconds. So heavy
-runs take one of HEAVY_SLOTS slots (one per core by default), wait at most HEAVY_WAIT_SECONDS for
-one, and are otherwise answered 503 with Retry-After: the client tries again shortly, the server
-stays responsive. Light runs (at most limits.HEAVY_WORK_UNITS) skip the gate altogether.
+the cores with everyone else and a worksheet step that costs a millisecond waits seconds. So:
 
-Each process has its own gate: with several worker processes give each a share of the cores
-(gunicorn.conf.py sets BACKPROP_HEAVY_SLOTS for that).
+- heavy runs take one of HEAVY_SLOTS slots (one per core by default), wait at most HEAVY_WAIT_SECONDS
+  for one, and are otherwise answered 503 with Retry-After: the client tries again shortly;
+- a heavy run is computed in a separate process at a lower CPU priority (HEAVY_NICENESS). In the
+  server's own process it would hold the GIL, and every light request of that process would wait
+  for it; apart, it shares no lock with them, and the kernel gives the cores to light work first.
+  The run's answer comes back as text, and the process gives its memory back after each run.
+
+Light runs (at most limits.HEAVY_WORK_UNITS) skip all of this and run in the request's thread.
+Each server process has its own gate and processes: with several worker processes give each a share
+of the cores (gunicorn.conf.py sets BACKPROP_HEAVY_SLOTS for that).
 """
 
 import ctypes
 import ctypes.util
 import math
+import multiprocessing
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 
 from flask import Flask, current_app
@@ -24,6 +32,12 @@ from werkzeug.exceptions import ServiceUnavailable
 from webapp.request import limits
 
 EXTENSION = "admission"
+# Modules a heavy run's process needs, imported once by the process that starts them.
+PRELOAD = ["webapp.service", "webapp.web.strict_json"]
+
+
+def _busy(retry_after: int, message: str) -> ServiceUnavailable:
+    return ServiceUnavailable(message, retry_after=retry_after)
 
 
 class Gate:
@@ -36,39 +50,102 @@ class Gate:
         self.wait_seconds = wait_seconds
         self._free = threading.BoundedSemaphore(slots)
 
+    @property
+    def retry_after(self) -> int:
+        return max(1, math.ceil(self.wait_seconds))
+
     @contextmanager
     def slot(self) -> Iterator[None]:
         if not self._free.acquire(timeout=self.wait_seconds):
-            retry_after = max(1, math.ceil(self.wait_seconds))
-            raise ServiceUnavailable(
-                "The server is busy with other large runs; try again in a few seconds.", retry_after=retry_after
-            )
+            raise _busy(self.retry_after, "The server is busy with other large runs; try again in a few seconds.")
         try:
             yield
         finally:
             self._free.release()
 
 
+def _start_heavy_process(niceness: int) -> None:
+    if niceness and hasattr(os, "nice"):
+        os.nice(niceness)
+
+
+def _run_heavy(function: Callable, args: tuple):
+    try:
+        return function(*args)
+    finally:
+        give_memory_back()
+
+
+class HeavyProcesses:
+    """A pool of `size` processes, started on the first heavy run, that compute at a lower priority."""
+
+    def __init__(self, size: int, niceness: int):
+        self.size = size
+        self.niceness = niceness
+        self._pool: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
+
+    def _executor(self) -> ProcessPoolExecutor:
+        with self._lock:
+            if self._pool is None:
+                # A fresh interpreter forked from a clean server process, not from this one: forking a
+                # process whose other threads may hold locks (the server's) can leave the child stuck.
+                methods = multiprocessing.get_all_start_methods()
+                context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+                if context.get_start_method() == "forkserver":
+                    context.set_forkserver_preload(PRELOAD)
+                self._pool = ProcessPoolExecutor(
+                    self.size, mp_context=context, initializer=_start_heavy_process, initargs=(self.niceness,)
+                )
+            return self._pool
+
+    def run(self, function: Callable, *args):
+        """function(*args) in one of the processes; `function` and `args` must pickle (module-level)."""
+        pool = self._executor()
+        try:
+            return pool.submit(_run_heavy, function, args).result()
+        except BrokenProcessPool:
+            # A process died mid-run (killed for memory, say): the next heavy run gets a fresh pool.
+            with self._lock:
+                if self._pool is pool:
+                    self._pool = None
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise _busy(1, "The server lost the process computing this run; try again.") from None
+
+    def shutdown(self) -> None:
+        with self._lock:
+            if self._pool is not None:
+                self._pool.shutdown(wait=True, cancel_futures=True)
+                self._pool = None
+
+
 def init_app(app: Flask) -> None:
     app.config.setdefault("HEAVY_WORK_UNITS", limits.HEAVY_WORK_UNITS)
     app.config.setdefault("HEAVY_SLOTS", os.cpu_count() or 1)
     app.config.setdefault("HEAVY_WAIT_SECONDS", 2.0)
-    app.extensions[EXTENSION] = Gate(int(app.config["HEAVY_SLOTS"]), float(app.config["HEAVY_WAIT_SECONDS"]))
+    # False computes heavy runs in the request's thread, as light ones (the gate still applies).
+    app.config.setdefault("HEAVY_PROCESSES", True)
+    app.config.setdefault("HEAVY_NICENESS", 10)
+    slots = int(app.config["HEAVY_SLOTS"])
+    app.extensions[EXTENSION] = Gate(slots, float(app.config["HEAVY_WAIT_SECONDS"]))
+    if app.config["HEAVY_PROCESSES"]:
+        app.extensions["heavy_processes"] = HeavyProcesses(slots, int(app.config["HEAVY_NICENESS"]))
 
 
 def is_heavy(units: int) -> bool:
     return units > current_app.config["HEAVY_WORK_UNITS"]
 
 
-@contextmanager
-def admitted(units: int) -> Iterator[None]:
-    """Run the body now if the work is light, else once a heavy slot is free (503 if none frees in time)."""
+def compute(units: int, function: Callable, *args):
+    """function(*args): at once in this thread if the work is light, else once a heavy slot is free (503
+    if none frees in time), in a low-priority process unless HEAVY_PROCESSES is off."""
     if not is_heavy(units):
-        yield
-        return
+        return function(*args)
+    processes: HeavyProcesses | None = current_app.extensions.get("heavy_processes")
     with current_app.extensions[EXTENSION].slot():
-        yield
-    give_memory_back()
+        if processes is not None:
+            return processes.run(function, *args)
+        return _run_heavy(function, args)
 
 
 def _malloc_trim():
