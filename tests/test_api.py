@@ -4,8 +4,12 @@ import json
 from itertools import pairwise
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
+from tests.test_reference import training_requests
 from tests.worksheet import EPOCHS, TOLERANCE
+from webapp import create_app
 from webapp.request import limits
 from webapp.request.schema import TrainResponse
 
@@ -260,3 +264,120 @@ def test_the_work_budget_names_the_most_epochs_allowed(client):
     (error,) = response.get_json()["errors"]
     assert error["field"] == "epochs" and f"at most {most} epochs" in error["message"]
     assert post(client, {**body, "epochs": most}).status_code == 200
+
+
+# ---------------------------------------------------------------- continuing a run (from_epoch)
+
+continued_runs = st.tuples(
+    training_requests(),
+    st.integers(2, 16),
+    st.sampled_from([0.1, 0.5, 3.0, 40.0]),  # the larger steps diverge or kill ReLUs on the way
+    st.floats(0.01, 0.99),
+)
+
+
+def _history_points(data: dict) -> dict[int, tuple]:
+    """θ by epoch, from an answer's history."""
+    return dict(zip(data["history"]["epochs"], zip(*data["history"]["params"].values(), strict=True), strict=True))
+
+
+def _after(data: dict, epoch: int) -> dict:
+    return next(e for e in data["epochs"] if e["epoch"] == epoch)["after"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(continued_runs)
+def test_a_continued_run_is_bit_for_bit_the_rest_of_the_whole_run(drawn):
+    """From any epoch's `after`, the continuation's every number equals the whole run's (JSON text equal)."""
+    client = create_app({"TESTING": True}).test_client()  # it keeps no state: one per example is plenty
+    body, epochs, learning_rate, where = drawn
+    body = {**body, "epochs": epochs, "learning_rate": learning_rate, "include_graph": False}
+    body.pop("detail_epochs", None)
+    body["detail_samples"] = body.get("detail_samples") or list(range(len(body["x"])))
+    whole = strict_loads(post(client, {**body, "detail_epochs": list(range(1, epochs + 1))}).get_data(as_text=True))
+    ran = len(whole["epochs"])
+    assume(ran >= 2 and whole["epochs"][0]["after"] and None not in whole["epochs"][0]["after"].values())
+    start = max(1, min(ran - 1, int(where * ran)))
+    assume(None not in _after(whole, start).values())
+    rest = list(range(start + 1, ran + 1))
+    response = post(client, {**body, "from_epoch": start, "params": _after(whole, start), "detail_epochs": rest})
+    assert response.status_code == 200, response.get_json()
+    continued = strict_loads(response.get_data(as_text=True))
+    assert [e["epoch"] for e in continued["epochs"]] == rest
+    assert json.dumps(continued["epochs"]) == json.dumps(whole["epochs"][start:])
+    for key in ("final", "final_cost", "diverged_at", "detail_samples"):
+        assert continued[key] == whole[key], key
+    if whole["stuck_at"] is not None and whole["stuck_at"] > start + 1:
+        assert (continued["stuck_at"], continued["status"], continued["message"]) == (
+            whole["stuck_at"], whole["status"], whole["message"]
+        )  # fmt: skip
+    elif whole["stuck_at"] is not None:
+        # Stuck where it resumes (or before): it cannot know since when, and does not say.
+        assert continued["stuck_at"] == start + 1
+        assert continued["status"] != "dead" or "where this run resumes" in continued["message"]
+    else:
+        assert continued["stuck_at"] is None and continued["status"] == whole["status"]
+    history, mine = _history_points(whole), _history_points(continued)
+    assert min(mine) == start and max(mine) == max(history)
+    assert all(mine[epoch] == history[epoch] for epoch in mine.keys() & history.keys())
+
+
+def test_a_continued_run_trains_only_its_own_epochs_within_the_budget(client):
+    body = {
+        "layers": [1, 16, 16, 1],
+        "bias": True,
+        "seed": 1,
+        "x": [[k / 32] for k in range(32)],
+        "include_graph": False,
+    }
+    body["y"] = body["x"]
+    most = limits.max_epochs(body["layers"], True, len(body["x"]))
+    assert most < limits.MAX_EPOCHS / 1.5, "the network cannot train every epoch in one request"
+    assert post(client, {**body, "epochs": most + 1}).status_code == 400
+    whole = post(client, {**body, "epochs": most, "detail_epochs": [most]}).get_json()
+    continued = post(client, {**body, "epochs": limits.MAX_EPOCHS, "from_epoch": most, "params": _after(whole, most)})
+    assert continued.status_code == 200, continued.get_json()
+    data = continued.get_json()
+    assert data["epochs"][0]["epoch"] == most + 1 and data["epochs"][-1]["epoch"] == limits.MAX_EPOCHS
+    assert data["detail_epochs"][0] == most + 1 and data["detail_epochs"][-1] == limits.MAX_EPOCHS
+    too_far = post(client, {**body, "epochs": most + 2, "from_epoch": 1, "params": _after(whole, most)})
+    assert too_far.status_code == 400
+    assert f"at most {most + 1} epochs" in too_far.get_json()["errors"][0]["message"]
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "words"),
+    [
+        ({"epochs": 5, "from_epoch": 5, "params": {"w1": 0.5, "w2": 0.8}}, "from_epoch", "less than epochs"),
+        ({"epochs": 5, "from_epoch": 2, "params": {"w1": 0.5}}, "params", "missing w2"),
+        (
+            {"epochs": 5, "from_epoch": 2, "params": {"w1": 0.5, "w2": 0.8}, "detail_epochs": [2]},
+            "detail_epochs",
+            "not trained",
+        ),
+        ({"epochs": 5, "from_epoch": -1}, "from_epoch", "greater than or equal to 0"),
+        ({"epochs": 5, "from_epoch": "2"}, "from_epoch", "integer"),
+        ({"epochs": 5, "params": {"w1": 2e6}}, "params.w1", "at most 1,000,000 in size where a run starts"),
+    ],
+)
+def test_a_continuation_needs_an_earlier_epoch_every_parameter_and_epochs_it_trains(client, body, field, words):
+    response = post(client, body)
+    assert response.status_code == 400
+    errors = response.get_json()["errors"]
+    assert any(e["field"] == field and words in e["message"] for e in errors), errors
+
+
+def test_a_continued_run_takes_parameters_as_large_as_training_made_them(client):
+    body = {"activations": ["linear", "linear"], "epochs": 5, "from_epoch": 3, "params": {"w1": 3e300, "w2": -2e300}}
+    response = post(client, body)
+    assert response.status_code == 200
+    data = strict_loads(response.get_data(as_text=True))
+    assert data["status"] == "diverged" and data["diverged_at"] == 4
+
+
+def test_a_run_resumed_where_every_gradient_is_0_says_so_without_guessing_when_it_began(client):
+    # a₁'s ReLU is dead for x = 3 whatever comes before: w1 < 0 and no bias.
+    data = post(client, {"epochs": 9, "from_epoch": 6, "params": {"w1": -0.5, "w2": 0.8}}).get_json()
+    assert data["stuck_at"] == 7 and data["status"] == "dead"
+    assert "epoch 7, where this run resumes" in data["message"]
+    assert "update of epoch" not in data["message"]

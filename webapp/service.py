@@ -31,6 +31,7 @@ def train_resolved(resolved: Resolved) -> Run:
         req.epochs,
         resolved.detail_epochs,
         history_budget=limits.HISTORY_BUDGET,
+        first_epoch=req.from_epoch + 1,
     )
 
 
@@ -85,16 +86,17 @@ def export(resolved: Resolved, kind: str, epoch: int | None) -> tuple[str, str, 
     """The run as a file: (text, media type, file name)."""
     req = resolved.request
     train_args = (resolved.network, resolved.params, req.x, req.y, req.learning_rate)
+    first = req.from_epoch + 1
     if kind == "csv":
-        if 2 * req.epochs * resolved.network.param_count > limits.EXPORT_NUMBERS:
+        if 2 * req.epochs_to_train * resolved.network.param_count > limits.EXPORT_NUMBERS:
             most = limits.EXPORT_NUMBERS // (2 * resolved.network.param_count)
             raise RequestError([{"field": "epochs", "message": f"at most {most} epochs in one CSV for this network"}])
-        run = train(*train_args, req.epochs, (), history_budget=2, every_epoch=True)
+        run = train(*train_args, req.epochs, (), history_budget=2, every_epoch=True, first_epoch=first)
         return run_csv(resolved, run), "text/csv", "backprop-run.csv"
     epoch = req.epochs if epoch is None else epoch
-    if not isinstance(epoch, int) or isinstance(epoch, bool) or not 1 <= epoch <= req.epochs:
-        raise RequestError([{"field": "epoch", "message": f"a whole number from 1 to {req.epochs}"}])
-    run = train(*train_args, epoch, [epoch], history_budget=2)
+    if not isinstance(epoch, int) or isinstance(epoch, bool) or not first <= epoch <= req.epochs:
+        raise RequestError([{"field": "epoch", "message": f"a whole number from {first} to {req.epochs}"}])
+    run = train(*train_args, epoch, [epoch], history_budget=2, first_epoch=first)
     if epoch > run.epochs_run:
         raise RequestError([{"field": "epoch", "message": f"the run diverged at epoch {run.diverged_at}"}])
     return tables_latex(resolved, run, epoch), "application/x-tex", f"backprop-epoch-{epoch}.tex"

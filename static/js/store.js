@@ -1,23 +1,64 @@
-// The store owns the data: the run from the API. A run is deterministic, so any epoch's detail
-// can be fetched again on demand; every request takes the caller's AbortSignal, so an action
-// that was cancelled never writes into the store.
+// The store owns the data: the run from the API, pieced together from its answers. A run is
+// deterministic, so any epoch's detail can be fetched again on demand, and a request continues
+// the run from parameters the API gave exactly (`from_epoch`) instead of training it again from
+// the start: the server's work per click stays that click's epochs. Every request takes the
+// caller's AbortSignal, so an action that was cancelled never writes into the store.
 
 import { appUrl } from "./urls.js";
+
+// At most this many parameter values are kept for the weight chart and for continuing from.
+const KEPT_NUMBERS = 200_000;
 
 export class RunStore {
   constructor(config, initialRun, maxEpochs) {
     this.config = config;
     this.maxEpochs = maxEpochs;
     this.details = new Map();
+    this.costs = [];
+    // θ after an epoch, by parameter id, wherever an answer gave it (0: the starting parameters).
+    this.thetas = new Map();
+    this.status = null;
     this.absorb(initialRun);
   }
 
   absorb(run) {
-    this.costs = run.epochs.map((e) => e.cost);
-    for (const epoch of run.epochs) if (epoch.detail) this.details.set(epoch.epoch, epoch);
-    this.history = run.history;
-    this.status = { status: run.status, message: run.message, divergedAt: run.diverged_at, stuckAt: run.stuck_at };
+    for (const epoch of run.epochs) {
+      this.costs[epoch.epoch - 1] = epoch.cost;
+      if (!epoch.detail) continue;
+      this.details.set(epoch.epoch, epoch);
+      if (Object.values(epoch.after).every(Number.isFinite)) this.thetas.set(epoch.epoch, epoch.after);
+    }
+    const ids = Object.keys(run.history.params);
+    run.history.epochs.forEach((epoch, i) => {
+      const theta = Object.fromEntries(ids.map((id) => [id, run.history.params[id][i]]));
+      if (Object.values(theta).every(Number.isFinite)) this.thetas.set(epoch, theta);
+    });
+    this.thin(ids.length);
+    this.history = this.historyOf(ids);
+    this.status = this.mergedStatus(run);
     this.samples = run.detail_samples;
+  }
+
+  // What happened to the run: a divergence ends it; of the epochs where every gradient is 0, the
+  // earliest any answer found (a continuation sees only its own epochs).
+  mergedStatus(run) {
+    const next = { status: run.status, message: run.message, divergedAt: run.diverged_at, stuckAt: run.stuck_at };
+    const now = this.status;
+    if (!now || next.divergedAt != null) return next;
+    if (next.stuckAt != null && (now.stuckAt == null || next.stuckAt < now.stuckAt)) return next;
+    return now;
+  }
+
+  // Every other kept θ goes (never the first or the last two) once they pass KEPT_NUMBERS.
+  thin(params) {
+    if (this.thetas.size * params <= KEPT_NUMBERS) return;
+    const epochs = [...this.thetas.keys()].sort((a, b) => a - b);
+    epochs.slice(1, -2).forEach((epoch, i) => i % 2 === 0 && this.thetas.delete(epoch));
+  }
+
+  historyOf(ids) {
+    const epochs = [...this.thetas.keys()].sort((a, b) => a - b);
+    return { epochs, params: Object.fromEntries(ids.map((id) => [id, epochs.map((e) => this.thetas.get(e)[id])])) };
   }
 
   get available() {
@@ -44,27 +85,26 @@ export class RunStore {
     return data;
   }
 
-  // Make sure the costs of `epochs` epochs are known (fetching ahead, so stepping on is instant) and
-  // the full detail of epoch `detailed`, in one request when both are missing. Only that epoch is
-  // detailed: the costs alone are a small fraction of the work and of the answer.
-  async load(epochs, detailed, signal) {
-    const wanted = Math.min(epochs, this.maxEpochs);
-    if (wanted > this.available && !this.ended) {
-      const target = Math.min(this.maxEpochs, Math.max(wanted, 2 * this.available));
-      const detail = detailed <= target && !this.details.has(detailed) ? [detailed] : [];
-      const run = await this.post({ epochs: target, detail_epochs: detail, detail_samples: this.samples }, signal);
-      if (signal && signal.aborted) return;
-      this.absorb(run);
-    }
-    if (detailed <= this.available) await this.detail(detailed, signal);
+  // The latest epoch before `epoch` whose θ is known, and that θ (epoch 0: the run's start).
+  startBefore(epoch) {
+    let best = 0;
+    for (const known of this.thetas.keys()) if (known < epoch && known > best) best = known;
+    return best;
   }
 
-  async detail(epoch, signal) {
-    if (!this.details.has(epoch)) {
-      const run = await this.post({ epochs: epoch, detail_epochs: [epoch], detail_samples: this.samples }, signal);
-      if (signal && signal.aborted) return undefined;
-      this.details.set(epoch, run.epochs[epoch - 1]);
-    }
-    return this.details.get(epoch);
+  // Make sure the costs of `epochs` epochs are known and the full detail of epoch `detailed`, in at
+  // most one request, which trains only from the latest known θ before both. It starts at least
+  // one epoch before the last known one, so whatever it finds is news about later epochs only.
+  async load(epochs, detailed, signal) {
+    const wanted = this.ended ? this.available : Math.min(epochs, this.maxEpochs);
+    const needDetail = detailed >= 1 && detailed <= Math.max(wanted, this.available) && !this.details.has(detailed);
+    if (wanted <= this.available && !needDetail) return;
+    const end = Math.max(wanted, needDetail ? detailed : 0);
+    const from = this.startBefore(Math.min(needDetail ? detailed : end, this.available));
+    const body = { epochs: end, detail_epochs: needDetail ? [detailed] : [], detail_samples: this.samples };
+    if (from > 0) Object.assign(body, { from_epoch: from, params: this.thetas.get(from) });
+    const run = await this.post(body, signal);
+    if (signal && signal.aborted) return;
+    this.absorb(run);
   }
 }

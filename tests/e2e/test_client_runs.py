@@ -83,8 +83,8 @@ def test_the_sample_picker_offers_the_samples_the_detail_holds(page: Page):
 
 
 def test_each_action_sends_at_most_one_request_detailing_only_the_epoch_it_shows(page: Page):
-    """The server retrains from the start for every answer, so the page asks for an epoch's detail only
-    when it is about to show that epoch, and for costs ahead without any detail."""
+    """The page asks for an epoch's detail only when it is about to show that epoch, and continues the
+    run from parameters it was given (from_epoch) instead of having the server train from the start."""
     open_app(page, f"?{INSTANT}")
     bodies: list[dict] = []
     page.on("request", lambda r: bodies.append(json.loads(r.post_data)) if r.url.endswith("/api/train") else None)
@@ -106,3 +106,13 @@ def test_each_action_sends_at_most_one_request_detailing_only_the_epoch_it_shows
         # At most one request per epoch, and none for costs already known.
         assert len(sent) <= 1, sent
         assert all(body["detail_epochs"] == [epoch] for body in sent)
+        assert all(epoch - 2 <= body["from_epoch"] < epoch and body["epochs"] == epoch for body in sent), sent
+    with page.expect_response("**/api/train") as answer:
+        sent = act("Train", 203, "weights updated")
+    assert len(sent) == 1 and sent[0]["detail_epochs"] == [203]
+    assert sent[0]["epochs"] == 204 and 100 <= sent[0]["from_epoch"] < 103, "only the new epochs are trained"
+    assert set(sent[0]["params"]) == {"w1", "w2"}
+    # What the continuation answered is, number for number, the whole run trained from the start.
+    whole = {k: v for k, v in sent[0].items() if k not in ("from_epoch", "params")}
+    from_start = page.request.post("/api/train", data=whole).json()
+    assert answer.value.json()["epochs"] == from_start["epochs"][sent[0]["from_epoch"] :]

@@ -78,10 +78,10 @@ class Run:
     x: np.ndarray
     y: np.ndarray
     learning_rate: float
-    costs: np.ndarray  # one per epoch run
+    costs: np.ndarray  # one per epoch run, from first_epoch on
     thetas: dict[int, np.ndarray]  # θ at the start of each epoch a client asked to see
     history_epochs: np.ndarray
-    history: np.ndarray  # θ after each of history_epochs (0 = the start)
+    history: np.ndarray  # θ after each of history_epochs (first_epoch − 1 = the start)
     final_theta: np.ndarray
     final_cost: float | None
     diverged_at: int | None = None  # the first epoch whose cost or parameters are not finite
@@ -90,10 +90,15 @@ class Run:
     dead_at_stuck: list[tuple[int, int, float]] = field(default_factory=list)
     every_theta: np.ndarray | None = None  # epochs run × parameters, when asked for
     every_grad: np.ndarray | None = None
+    first_epoch: int = 1  # a run that continues another starts after the epochs that one ran
 
     @property
     def epochs_run(self) -> int:
-        return len(self.costs)
+        """The last epoch that ran (first_epoch − 1 if none did)."""
+        return self.first_epoch - 1 + len(self.costs)
+
+    def cost_at(self, epoch: int) -> float:
+        return float(self.costs[epoch - self.first_epoch])
 
     def record(self, epoch: int) -> Pass:
         return record_pass(self.network, self.thetas[epoch], self.x, self.y)
@@ -171,9 +176,12 @@ def dead_relus(network: Network, zs: list[np.ndarray]) -> list[tuple[int, int, f
 
 
 def history_epochs(epochs: int, params: int, budget: int) -> np.ndarray:
-    """Epochs (0 = the initial parameters) whose parameters are kept: all of them, or evenly spaced."""
-    points = max(2, min(epochs + 1, budget // max(params, 1)))
-    return np.unique(np.linspace(0, epochs, points).round().astype(int))
+    """Epochs (0 = the initial parameters) whose parameters are kept: all of them, or evenly spaced,
+    and always the last two: a client continues a run from the one before the last, so that the
+    continuation's first epoch is one it already knows (whether its gradients were all 0, say)."""
+    points = max(2, min(epochs + 1, budget // max(params, 1) - 1))
+    spaced = np.linspace(0, epochs, points).round().astype(int)
+    return np.unique(np.append(spaced, max(0, epochs - 1)))
 
 
 @np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore")
@@ -187,14 +195,19 @@ def train(
     detail_epochs=(),
     history_budget: int = 20_000,
     every_epoch: bool = False,
+    first_epoch: int = 1,
 ) -> Run:
-    """Run up to `epochs` epochs of θ := θ − α·dJ/dθ, stopping where the cost or θ stops being finite."""
+    """Run epochs `first_epoch` to `epochs` of θ := θ − α·dJ/dθ, stopping where the cost or θ stops being
+    finite. A run from `first_epoch` > 1 continues one that ran the epochs before it and ended with
+    `params`: its numbers are bit for bit those epochs of the whole run, as the loop is the same."""
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
     n = len(x)
     loss = LOSSES[network.loss]
     wanted = set(detail_epochs)
-    kept = history_epochs(epochs, network.param_count, history_budget)
+    start = first_epoch - 1
+    count = epochs - start
+    kept = start + history_epochs(count, network.param_count, history_budget)
     history = np.empty((len(kept), network.param_count))
     history[0] = params.theta
     next_kept = 1
@@ -202,15 +215,15 @@ def train(
     current, idle = Params(network, params.theta.copy()), Params(network, params.theta.copy())
     grads = Params(network, np.zeros_like(params.theta))
     step = np.empty_like(params.theta)
-    costs = np.empty(epochs)
+    costs = np.empty(count)
     thetas: dict[int, np.ndarray] = {}
     # θ and dJ/dθ of every epoch, for an export: asked for only with a size the caller has bounded.
-    every_theta = np.empty((epochs, network.param_count)) if every_epoch else None
-    every_grad = np.empty((epochs, network.param_count)) if every_epoch else None
+    every_theta = np.empty((count, network.param_count)) if every_epoch else None
+    every_grad = np.empty((count, network.param_count)) if every_epoch else None
     diverged_at = stuck_at = diverged_by = None
     dead_at_stuck: list = []
-    run_epochs = 0
-    for epoch in range(1, epochs + 1):
+    run_epochs = start
+    for epoch in range(first_epoch, epochs + 1):
         zs, activations = forward(network, current, x)
         cost = loss.cost(activations[-1], y, zs[-1], n)
         if not math.isfinite(cost):
@@ -222,10 +235,10 @@ def train(
             dead_at_stuck = dead_relus(network, zs)
         if epoch in wanted:
             thetas[epoch] = current.theta.copy()
-        costs[epoch - 1] = cost
+        costs[epoch - first_epoch] = cost
         if every_epoch:
-            every_theta[epoch - 1] = current.theta
-            every_grad[epoch - 1] = grads.theta
+            every_theta[epoch - first_epoch] = current.theta
+            every_grad[epoch - first_epoch] = grads.theta
         run_epochs = epoch
         np.multiply(grads.theta, learning_rate, out=step)
         np.subtract(current.theta, step, out=idle.theta)
@@ -237,7 +250,7 @@ def train(
         if next_kept < len(kept) and kept[next_kept] == epoch:
             history[next_kept] = current.theta
             next_kept += 1
-    if diverged_at is not None and run_epochs and run_epochs not in thetas:
+    if diverged_at is not None and run_epochs > start and run_epochs not in thetas:
         # The last epoch that ran is where a divergence is explained: always kept. `idle` holds its θ.
         thetas[run_epochs] = idle.theta.copy()
     final_cost = None
@@ -251,7 +264,7 @@ def train(
         x=x,
         y=y,
         learning_rate=learning_rate,
-        costs=costs[:run_epochs],
+        costs=costs[: run_epochs - start],
         thetas=thetas,
         history_epochs=kept[:next_kept],
         history=history[:next_kept],
@@ -261,6 +274,7 @@ def train(
         diverged_by=diverged_by,
         stuck_at=stuck_at,
         dead_at_stuck=dead_at_stuck,
-        every_theta=every_theta[:run_epochs] if every_epoch else None,
-        every_grad=every_grad[:run_epochs] if every_epoch else None,
+        every_theta=every_theta[: run_epochs - start] if every_epoch else None,
+        every_grad=every_grad[: run_epochs - start] if every_epoch else None,
+        first_epoch=first_epoch,
     )

@@ -21,7 +21,7 @@ def run_csv(resolved: Resolved, run: Run) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["epoch", "J", *params, *(f"dJ/d{p}" for p in params)])
     for epoch, (cost, theta, grad) in enumerate(
-        zip(run.costs.tolist(), run.every_theta.tolist(), run.every_grad.tolist(), strict=True), start=1
+        zip(run.costs.tolist(), run.every_theta.tolist(), run.every_grad.tolist(), strict=True), start=run.first_epoch
     ):
         writer.writerow([epoch, _number(cost), *map(_number, theta), *map(_number, grad)])
     return out.getvalue()

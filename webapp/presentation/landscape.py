@@ -65,7 +65,8 @@ def landscape(resolved: Resolved, run: Run, axes: list | None, steps: object) ->
     surface = cost_surface(resolved.network, theta, req.x, req.y, position[first], position[second], u, v)
     # The cost at each kept θ: θ after k updates is where epoch k + 1 starts.
     costs = [*run.costs.tolist(), run.final_cost]
-    path_costs = [costs[k] if k < len(costs) else None for k in run.history_epochs.tolist()]
+    start = run.first_epoch - 1  # the path's costs: the history's epochs count from the run's start
+    path_costs = [costs[k - start] if k - start < len(costs) else None for k in run.history_epochs.tolist()]
     labels = {n.id: n.label for n in resolved.graph.nodes}
     return {
         "axes": [{"id": first, "label": labels[first]}, {"id": second, "label": labels[second]}],

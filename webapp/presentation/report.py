@@ -153,6 +153,15 @@ def status_of(run: Run, graph: Graph) -> dict:
         }
     if run.stuck_at is not None and run.dead_at_stuck and run.final_cost:
         names = _names(graph, run.dead_at_stuck)
+        if run.stuck_at == run.first_epoch > 1:
+            return {
+                "status": "dead",
+                "message": (
+                    f"Every gradient is 0 at epoch {run.stuck_at}, where this run resumes: the ReLU at "
+                    f"{_inputs(graph, run.dead_at_stuck)} gets an input z ≤ 0 for every sample, so it outputs 0 "
+                    "and passes no gradient back (a dead ReLU). Training cannot change anything from here."
+                ),
+            }
         if run.stuck_at == 1:
             causes = "the starting weights" + (", the biases" if run.network.bias else "") + " and the inputs"
             return {
@@ -179,10 +188,10 @@ def status_of(run: Run, graph: Graph) -> dict:
 
 def report(run: Run, graph: Graph, samples: list[int]) -> dict:
     """The API's view of a run: per-epoch costs, full detail where recorded, parameter history."""
-    epochs = [{"epoch": epoch, "cost": cost} for epoch, cost in enumerate(run.costs.tolist(), start=1)]
+    epochs = [{"epoch": epoch, "cost": cost} for epoch, cost in enumerate(run.costs.tolist(), start=run.first_epoch)]
     detailed = sorted(e for e in run.thetas if e <= run.epochs_run)
     for epoch, detail in epoch_details(graph, run, detailed, samples).items():
-        epochs[epoch - 1].update(detail=True, **detail)
+        epochs[epoch - run.first_epoch].update(detail=True, **detail)
     history = run.history.T.tolist()  # θ's order, which graph.params follows
     return {
         "epochs": epochs,

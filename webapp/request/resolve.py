@@ -164,6 +164,17 @@ def _starting_params(req: TrainRequest, network: Network, graph: Graph, unknown_
                 for pid in unknown
             ]
         )
+    missing = [pid for pid in graph.params if pid not in (req.params or {})]
+    if req.from_epoch and missing:
+        raise RequestError(
+            [
+                {
+                    "field": "params",
+                    "message": f"continuing from epoch {req.from_epoch} needs every parameter as it is after it; "
+                    f"missing {', '.join(missing[:6])}" + (", …" if len(missing) > 6 else ""),
+                }
+            ]
+        )
     for pid, value in kept_params(req.params or {}, graph).items():
         params.theta[graph.param_position[pid]] = value
     return params
@@ -193,9 +204,10 @@ def _choose_detail(req: TrainRequest, network: Network, graph: Graph) -> tuple[l
             )
         return epochs, samples
     count = min(fits, limits.MAX_DETAIL_EPOCHS)  # linspace keeps the first and the last epoch
-    if req.epochs <= count:
-        return list(range(1, req.epochs + 1)), samples
-    return sorted(set(np.linspace(1, req.epochs, count).round().astype(int).tolist())), samples
+    first = req.from_epoch + 1
+    if req.epochs_to_train <= count:
+        return list(range(first, req.epochs + 1)), samples
+    return sorted(set(np.linspace(first, req.epochs, count).round().astype(int).tolist())), samples
 
 
 @lru_cache(maxsize=16)

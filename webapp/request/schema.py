@@ -13,6 +13,8 @@ Number = Annotated[
     float,
     Field(strict=True, allow_inf_nan=False, ge=-limits.MAX_ABS_NUMBER, le=limits.MAX_ABS_NUMBER),
 ]
+# Parameters a run continues from are its own results, as large as training made them.
+AnyFinite = Annotated[float, Field(strict=True, allow_inf_nan=False)]
 ActivationName = Literal[tuple(ACTIVATIONS)]  # type: ignore[valid-type]
 LossName = Literal[tuple(LOSSES)]  # type: ignore[valid-type]
 PresetName = Literal[tuple(PRESETS)]  # type: ignore[valid-type]
@@ -55,14 +57,29 @@ class TrainRequest(BaseModel):
         description="One matrix per layer, outputs × inputs. Default: the worksheet's, or initialised from `seed`.",
     )
     biases: list[list[Number]] | None = Field(None, description="One vector per layer when `bias` is true. Default 0.")
-    params: dict[str, Number] | None = Field(
+    params: dict[str, AnyFinite] | None = Field(
         None,
         max_length=limits.MAX_PARAMS,
-        description='Starting values of single parameters by id (`{"w1": 0.3}`), over `weights` or the seed\'s.',
+        description=(
+            'Starting values of single parameters by id (`{"w1": 0.3}`), over `weights` or the seed\'s; '
+            f"within ±{limits.MAX_ABS_NUMBER:,.0f} unless the run continues (`from_epoch`)."
+        ),
     )
     seed: int | None = Field(None, strict=True, ge=0, le=2**32 - 1, description="Seeds the weight initialisation.")
     learning_rate: float = Field(0.1, strict=True, gt=0, le=limits.MAX_LEARNING_RATE, allow_inf_nan=False)
     epochs: int = Field(1, strict=True, ge=1, le=limits.MAX_EPOCHS)
+    from_epoch: int = Field(
+        0,
+        strict=True,
+        ge=0,
+        lt=limits.MAX_EPOCHS,
+        description=(
+            "Continue a run instead of starting it again: `params` give every parameter as it is after this "
+            "many epochs (a previous answer's `after` or `history`), and only epochs `from_epoch` + 1 to "
+            "`epochs` are trained, numbered as in the whole run. Their numbers are bit for bit those of the "
+            "whole run: the training loop is the same."
+        ),
+    )
     detail_epochs: list[Annotated[int, Field(strict=True, ge=1)]] | None = Field(
         None,
         max_length=limits.MAX_DETAIL_EPOCHS,
@@ -153,16 +170,29 @@ class TrainRequest(BaseModel):
             problems.append(f"y: has {len(self.y)} samples but x has {len(self.x)}")
         if self.loss == "bce" and any(not 0 <= v <= 1 for row in self.y for v in row):
             problems.append("y: the bce loss needs targets between 0 and 1")
-        units = limits.work_units(self.layers, self.bias, len(self.x), self.epochs)
+        if not self.from_epoch:
+            for pid, value in (self.params or {}).items():
+                if abs(value) > limits.MAX_ABS_NUMBER:
+                    problems.append(f"params.{pid}: at most {limits.MAX_ABS_NUMBER:,.0f} in size where a run starts")
+                    break
+        if self.from_epoch >= self.epochs:
+            problems.append(f"from_epoch: must be less than epochs = {self.epochs}, the last epoch to train")
+        units = limits.work_units(self.layers, self.bias, len(self.x), self.epochs_to_train)
         if units > limits.MAX_WORK_UNITS:
-            most = limits.max_epochs(self.layers, self.bias, len(self.x))
+            most = self.from_epoch + limits.max_epochs(self.layers, self.bias, len(self.x))
             problems.append(
                 f"epochs: at most {most} epochs for a network and data this size "
-                "(a work budget keeps the server quick for everyone)"
+                + (f"when continuing from epoch {self.from_epoch} " if self.from_epoch else "")
+                + "(a work budget keeps the server quick for everyone)"
             )
         for epoch in self.detail_epochs or []:
             if epoch > self.epochs:
                 problems.append(f"detail_epochs: epoch {epoch} is beyond epochs = {self.epochs}")
+                break
+            if epoch <= self.from_epoch:
+                problems.append(
+                    f"detail_epochs: epoch {epoch} is not trained: the run continues from epoch {self.from_epoch}"
+                )
                 break
         for sample in self.detail_samples or []:
             if sample >= len(self.x):
@@ -171,6 +201,10 @@ class TrainRequest(BaseModel):
         if problems:
             raise ValueError("\n".join(problems))
         return self
+
+    @property
+    def epochs_to_train(self) -> int:
+        return self.epochs - self.from_epoch
 
 
 class Node(BaseModel):

@@ -41,7 +41,7 @@ def refused(exc: service.RequestError):
 def _units(resolved, extra: int = 0) -> int:
     """What the run costs (limits.work_units), plus what the endpoint adds on top of training."""
     req = resolved.request
-    return work_units(req.layers, req.bias, len(req.x), req.epochs) + extra
+    return work_units(req.layers, req.bias, len(req.x), req.epochs_to_train) + extra
 
 
 def _json(units: int, function, *args) -> Response:
