@@ -42,3 +42,10 @@ def on_starting(server):
     from webapp.presentation.charts import figure_json
 
     figure_json()
+
+
+def post_worker_init(worker):
+    """Start the worker's heavy-run processes (webapp.web.admission) before it takes requests."""
+    from webapp.web import admission
+
+    admission.start_processes(worker.wsgi)

@@ -13,7 +13,7 @@ connection and think times between clicks:
 - a monitor polls /healthz, a request that does nothing, so its latency is the server's floor.
 
 Prints throughput, p50/p95/p99 and errors per kind of request, 503s (heavy runs refused while every
-slot is busy) apart, and the server's memory (RSS of all its processes) over the run. Asserts
+slot is busy) apart, and the server's memory (PSS of all its processes) over the run. Asserts
 nothing; the targets are printed beside the figures. Only 127.0.0.1 is ever contacted, and every
 loop ends with the run's duration.
 """
@@ -39,6 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 JSON_HEADERS = {"Content-Type": "application/json", "Accept-Encoding": "gzip"}
 BROWSER_HEADERS = {"Accept-Encoding": "gzip, deflate, br"}
+INITIAL_STATE_RE = re.compile(r'<script type="application/json" id="initial-state">(.*?)</script>', re.S)
 ASSET_RE = re.compile(r'(?:src|href|data-plotly-src)="(/(?:static|vendor)/[^"]+)"')
 
 HEAVY_LAYERS = [limits.MAX_WIDTH] * (limits.MAX_LAYERS - 1) + [1]
@@ -112,6 +113,49 @@ class Client:
             self.connection = None
 
 
+class PageRun:
+    """What the page's store (static/js/store.js) knows of its run, and the request it sends for more:
+    one that continues the run from the latest parameters it was given, detailing one epoch."""
+
+    def __init__(self, state: dict | None):
+        self.config = state and state["config"]
+        self.samples = [0]
+        self.epoch = 1
+        self.available = 0
+        self.ended = False
+        self.details: set[int] = set()
+        self.thetas: dict[int, dict] = {}
+        if state:
+            self.absorb(state["run"])
+
+    def absorb(self, run: dict) -> None:
+        for epoch in run["epochs"]:
+            self.available = max(self.available, epoch["epoch"])
+            if epoch.get("detail"):
+                self.details.add(epoch["epoch"])
+                if None not in epoch["after"].values():
+                    self.thetas[epoch["epoch"]] = epoch["after"]
+        history = run["history"]
+        for i, epoch in enumerate(history["epochs"]):
+            self.thetas[epoch] = {pid: values[i] for pid, values in history["params"].items()}
+        self.ended = self.ended or run["diverged_at"] is not None
+        self.samples = run["detail_samples"]
+
+    def request_for(self, epochs: int, detailed: int) -> dict | None:
+        wanted = self.available if self.ended else min(epochs, limits.MAX_EPOCHS)
+        need_detail = 1 <= detailed <= max(wanted, self.available) and detailed not in self.details
+        if wanted <= self.available and not need_detail:
+            return None
+        end = max(wanted, detailed if need_detail else 0)
+        before = min(detailed if need_detail else end, self.available)
+        start = max((e for e in self.thetas if e < before), default=0)
+        body = {**self.config, "epochs": end, "detail_epochs": [detailed] if need_detail else []}
+        body.update(detail_samples=self.samples, include_graph=False)
+        if start:
+            body.update(from_epoch=start, params=self.thetas[start])
+        return body
+
+
 def student(port: int, results: Results, deadline: float, seed: int, start_delay: float) -> None:
     rng = random.Random(seed)
     client = Client(port, results)
@@ -125,31 +169,25 @@ def student(port: int, results: Results, deadline: float, seed: int, start_delay
         time.sleep(pause)
         return True
 
-    # What the page's store knows (static/js/store.js): the costs of `available` epochs, and the
-    # epochs whose detail it has. A fresh page holds the worksheet's first two epochs in full.
-    page = {"epoch": 2, "available": 2, "detailed": {1, 2}}
+    run = PageRun(None)
 
     def open_page() -> None:
+        nonlocal run
         html = client.request("page", "GET", "/")
-        page.update(epoch=2, available=2, detailed={1, 2})
-        for url in ASSET_RE.findall((html and _text(html)) or ""):
+        text = _text(html) if html else ""
+        state = INITIAL_STATE_RE.search(text)
+        run = PageRun(json.loads(state.group(1)) if state else None)
+        for url in ASSET_RE.findall(text):
             if url not in cached:
                 cached.add(url)
                 client.request("plotly.js" if url.startswith("/vendor/") else "static", "GET", url)
 
     def load(kind: str, epochs: int, detailed: int) -> None:
-        """The request store.load(epochs, detailed) sends: costs fetched ahead, one epoch's detail."""
-        body: dict = {"include_graph": False, "detail_samples": [0]}
-        if epochs > page["available"]:
-            body["epochs"] = min(limits.MAX_EPOCHS, max(epochs, 2 * page["available"]))
-            body["detail_epochs"] = [] if detailed in page["detailed"] else [detailed]
-            page["available"] = body["epochs"]
-        elif detailed not in page["detailed"]:
-            body.update(epochs=detailed, detail_epochs=[detailed])
-        else:
-            return
-        page["detailed"].add(detailed)
-        client.request(kind, "POST", "/api/train", json.dumps(body).encode(), JSON_HEADERS)
+        body = run.request_for(epochs, detailed)
+        if body is not None:
+            answer = client.request(kind, "POST", "/api/train", json.dumps(body).encode(), JSON_HEADERS)
+            if answer:
+                run.absorb(json.loads(_text(answer)))
 
     time.sleep(start_delay)
     try:
@@ -158,18 +196,18 @@ def student(port: int, results: Results, deadline: float, seed: int, start_delay
             if not think():
                 break
             roll = rng.random()
-            if page["epoch"] + 100 >= limits.MAX_EPOCHS:
+            if run.config is None or run.epoch + 100 >= limits.MAX_EPOCHS:
                 open_page()  # the student has trained as far as the worksheet goes: Reset
             elif roll < 0.45:
                 for _ in range(rng.randint(1, 4)):  # Step through a few epochs, one request each at most
-                    page["epoch"] += 1
-                    load("train step", page["epoch"], page["epoch"])
+                    run.epoch += 1
+                    load("train step", run.epoch, run.epoch)
                     if not think(0.5, 2.0):
                         return
             elif roll < 0.75:
-                target = page["epoch"] + 100  # Train 100 epochs: their costs, and the last one in full
+                target = run.epoch + 100  # Train 100 epochs: their costs, and the last one in full
                 load("train 100", target + 1, target)
-                page["epoch"] = target
+                run.epoch = target
             elif roll < 0.85:
                 client.request("presets", "GET", "/api/presets", headers=JSON_HEADERS)
             elif roll < 0.995:
@@ -225,13 +263,17 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
-def rss_bytes(pids: list[int]) -> int:
+def pss_bytes(pids: list[int]) -> int:
+    """The processes' proportional set size: each shared page counted once in all, split among its
+    sharers (the server's processes share the libraries and modules they were forked with, so a sum
+    of RSS would count those once per process)."""
     total = 0
     for pid in pids:
         try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
                     total += int(line.split()[1]) * 1024
+                    break
         except OSError:
             pass
     return total
@@ -240,10 +282,10 @@ def rss_bytes(pids: list[int]) -> int:
 def sample_memory(
     root: int, deadline: float, samples: list[tuple[float, int, int]], start: float, cpu_by_pid: dict[int, float]
 ) -> None:
-    """RSS of the server's processes every second, and the CPU time each has used (kept after it exits)."""
+    """PSS of the server's processes every second, and the CPU time each has used (kept after it exits)."""
     while time.monotonic() < deadline:
         pids = process_tree(root)
-        samples.append((time.monotonic() - start, rss_bytes(pids), len(pids)))
+        samples.append((time.monotonic() - start, pss_bytes(pids), len(pids)))
         for pid in pids:
             cpu_by_pid[pid] = cpu_seconds([pid])
         time.sleep(1.0)
@@ -314,7 +356,7 @@ def report(mode: str, results: Results, memory: list[tuple[float, int, int]], du
         p99 = 1000 * percentile(train, 0.99)
         print(f"light train p99: {p99:.1f} ms (target < {TARGET_TRAIN_P99_MS} ms)")
     if memory:
-        print("memory (RSS of all the server's processes):")
+        print("memory (PSS of all the server's processes):")
         step = max(1, len(memory) // 12)
         for seconds, rss, processes in memory[::step] + ([memory[-1]] if (len(memory) - 1) % step else []):
             print(f"  {seconds:5.0f} s  {rss / mb:7.1f} MB  ({processes} processes)")

@@ -7,6 +7,8 @@ import threading
 import pytest
 from werkzeug.exceptions import ServiceUnavailable
 
+from tests.processes import HAS_PROC, descendants
+from tests.processes import niceness as niceness_of
 from webapp import create_app, service
 from webapp.request import limits
 from webapp.web import admission
@@ -208,3 +210,14 @@ def test_memory_is_trimmed_on_glibc():
 def test_without_malloc_trim_giving_memory_back_does_nothing(monkeypatch):
     monkeypatch.setattr(admission, "_MALLOC_TRIM", None)
     assert admission.give_memory_back() is False
+
+
+@pytest.mark.skipif(not HAS_PROC, reason="reads the process tree from Linux's /proc")
+def test_a_server_starts_its_low_priority_processes_before_the_first_heavy_run(apart_app):
+    before = descendants(os.getpid())
+    admission.start_processes(apart_app)
+    started = descendants(os.getpid()) - before
+    niceness = os.getpriority(os.PRIO_PROCESS, 0) + apart_app.config["HEAVY_NICENESS"]
+    lowered = [pid for pid in started if niceness_of(pid) == min(19, niceness)]
+    assert len(lowered) == apart_app.extensions["heavy_processes"].size
+    admission.start_processes(create_app(STAND_IN))  # an app computing heavy runs in its threads: nothing to start

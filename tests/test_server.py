@@ -14,6 +14,7 @@ from contextlib import ExitStack, contextmanager
 
 import pytest
 
+from tests.processes import HAS_PROC, descendants, niceness
 from webapp import ROOT, create_app
 from webapp.request.limits import MAX_BODY_BYTES
 from webapp.web.server import ServerSettings, build_server, parse_args
@@ -193,6 +194,19 @@ def test_gunicorn_serves_the_app_with_the_projects_config():
             assert response.status == 200
             assert response.getheader("Cache-Control") == "no-store"
             assert len(json.loads(response.read())["epochs"]) == 2
+            # Each of the one-per-core workers starts its share of low-priority processes for heavy runs,
+            # one per core in all (gunicorn.conf.py), before it takes requests.
+            if HAS_PROC:
+                cores, deadline, lowered = os.cpu_count() or 1, time.monotonic() + 30, []
+                while len(lowered) < cores and time.monotonic() < deadline:
+                    time.sleep(0.2)
+                    lowered = [pid for pid in descendants(server.pid) if (niceness(pid) or 0) > 0]
+                assert len(lowered) == cores, f"{len(lowered)} low-priority processes for {cores} cores"
+            heavy = b'{"epochs": 2000, "include_graph": false, "detail_epochs": []}'
+            connection.request("POST", "/api/train", body=heavy, headers={"Content-Type": "application/json"})
+            response = connection.getresponse()
+            assert response.status == 200
+            assert len(json.loads(response.read())["epochs"]) == 2000
             connection.close()
         finally:
             server.terminate()

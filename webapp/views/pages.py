@@ -2,7 +2,7 @@
 
 import gzip
 import hashlib
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import plotly
@@ -67,8 +67,14 @@ def static_url(filename: str) -> str:
 @bp.app_template_global()
 def module_urls() -> dict[str, str]:
     """Each script module's plain URL mapped to its versioned one, for the page's import map."""
-    folder = Path(current_app.static_folder) / "js"
-    return {url_for("static", filename=f"js/{p.name}"): static_url(f"js/{p.name}") for p in sorted(folder.glob("*.js"))}
+    return _module_urls(current_app.static_folder, request.script_root)
+
+
+@lru_cache(maxsize=16)
+def _module_urls(static_folder: str, script_root: str) -> dict[str, str]:
+    # Per URL prefix, as url_for's paths start with it; the files' versions are cached for good already.
+    names = sorted(p.name for p in (Path(static_folder) / "js").glob("*.js"))
+    return {url_for("static", filename=f"js/{name}"): static_url(f"js/{name}") for name in names}
 
 
 @bp.after_app_request

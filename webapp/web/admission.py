@@ -99,6 +99,13 @@ class HeavyProcesses:
                 )
             return self._pool
 
+    def start(self) -> None:
+        """Start every process now (a server about to serve), so the first heavy run does not wait for
+        them and the server's memory is what it will stay at from the first request on."""
+        pool = self._executor()
+        for done in [pool.submit(os.getpid) for _ in range(self.size * 2)]:
+            done.result()
+
     def run(self, function: Callable, *args):
         """function(*args) in one of the processes; `function` and `args` must pickle (module-level)."""
         pool = self._executor()
@@ -130,6 +137,13 @@ def init_app(app: Flask) -> None:
     app.extensions[EXTENSION] = Gate(slots, float(app.config["HEAVY_WAIT_SECONDS"]))
     if app.config["HEAVY_PROCESSES"]:
         app.extensions["heavy_processes"] = HeavyProcesses(slots, int(app.config["HEAVY_NICENESS"]))
+
+
+def start_processes(app: Flask) -> None:
+    """Start the heavy-run processes of a server's app, if it computes heavy runs apart."""
+    processes: HeavyProcesses | None = app.extensions.get("heavy_processes")
+    if processes is not None:
+        processes.start()
 
 
 def is_heavy(units: int) -> bool:

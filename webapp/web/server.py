@@ -13,6 +13,7 @@ from waitress.server import create_server
 
 from webapp import create_app
 from webapp.request.limits import MAX_BODY_BYTES
+from webapp.web import admission
 from webapp.web.mounting import url_prefix
 
 
@@ -117,6 +118,7 @@ def main(argv: list[str] | None = None) -> None:
     settings = parse_args(argv)
     app = create_app(app_config(settings) or None)
     figure_json()  # built once, before the first visitor waits for it
+    admission.start_processes(app)
     server = build_server(app, settings)
     prefix = app.config.get("URL_PREFIX") or ""
     print(f"Backprop Visualizer on http://{settings.host}:{server.effective_port}{prefix}/", flush=True)
