@@ -230,6 +230,13 @@ function noteSeen() {
   state.updated = Math.max(state.updated, state.cursor === ends.update ? state.epoch : state.epoch - 1);
 }
 
+// The surface is fetched for the run up to the next power of two of the epochs known, so that it
+// is fetched again a few times over a run rather than at every epoch (the path shows only as far as
+// the student has got; the surface's span takes in some of the path ahead).
+function landscapeEpochs() {
+  return Math.min(store.maxEpochs, 2 ** Math.ceil(Math.log2(Math.max(2, store.available))));
+}
+
 // The cost surface follows the run: the path as far as the student has got, the shown epoch's
 // point, and its step direction once the backward pass has computed it.
 function refreshLandscape() {
@@ -238,7 +245,7 @@ function refreshLandscape() {
   landscape
     .update({
       config: store.config,
-      epochs: store.available,
+      epochs: landscapeEpochs(),
       epoch: state.epoch,
       updated: state.updated,
       values: epoch && epoch.values,

@@ -7,7 +7,7 @@ import re
 
 from playwright.sync_api import Page, Route, expect
 
-from tests.e2e import open_app
+from tests.e2e import CHART_TIMEOUT_MS, open_app
 
 INSTANT = "animate=0"
 
@@ -86,8 +86,11 @@ def test_each_action_sends_at_most_one_request_detailing_only_the_epoch_it_shows
     """The page asks for an epoch's detail only when it is about to show that epoch, and continues the
     run from parameters it was given (from_epoch) instead of having the server train from the start."""
     open_app(page, f"?{INSTANT}")
+    expect(page.locator("#landscape-chart.drawn")).to_be_visible(timeout=CHART_TIMEOUT_MS)
     bodies: list[dict] = []
+    surfaces: list[dict] = []
     page.on("request", lambda r: bodies.append(json.loads(r.post_data)) if r.url.endswith("/api/train") else None)
+    page.on("request", lambda r: surfaces.append(json.loads(r.post_data)) if r.url.endswith("/api/landscape") else None)
 
     def act(name: str, epoch: int, phase: str) -> list[dict]:
         bodies.clear()
@@ -107,6 +110,8 @@ def test_each_action_sends_at_most_one_request_detailing_only_the_epoch_it_shows
         assert len(sent) <= 1, sent
         assert all(body["detail_epochs"] == [epoch] for body in sent)
         assert all(epoch - 2 <= body["from_epoch"] < epoch and body["epochs"] == epoch for body in sent), sent
+    # The cost surface is fetched again only when the epochs known pass a power of two (128 here).
+    assert [body["epochs"] for body in surfaces] == [128], surfaces
     with page.expect_response("**/api/train") as answer:
         sent = act("Train", 203, "weights updated")
     assert len(sent) == 1 and sent[0]["detail_epochs"] == [203]
