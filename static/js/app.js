@@ -174,9 +174,9 @@ function narrate(step) {
   const label = step.node && labels[step.node];
   if (step.phase === "forward") {
     if (step.node === "J" && state.epoch > 1) {
-      const before = num(store.costs[state.epoch - 2]);
-      const change = store.costs[state.epoch - 1] < store.costs[state.epoch - 2] ? "fell" : "rose";
-      return `J = ${num(epoch.values.J)}: the cost ${change} from ${before} at epoch ${state.epoch - 1}`;
+      const [now, before] = [store.costs[state.epoch - 1], store.costs[state.epoch - 2]];
+      const change = now < before ? `fell from ${num(before)}` : now > before ? `rose from ${num(before)}` : "is the same as";
+      return `J = ${num(epoch.values.J)}: the cost ${change} at epoch ${state.epoch - 1}`;
     }
     const value = epoch.values[step.node];
     const shown = num(Array.isArray(value) ? value[state.row] : value);

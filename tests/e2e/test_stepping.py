@@ -110,6 +110,23 @@ def test_home_and_end_jump_to_the_edges_of_the_phase(page: Page):
     expect(node_value(page, "z1")).to_have_text("")
 
 
+def test_the_cost_at_each_forward_pass_is_said_to_fall_rise_or_stay_as_the_costs_are(page: Page):
+    """The narration compares J with the epoch before by the numbers themselves: the worksheet's cost
+    falls at epoch 2, and reaches exactly 0 at epoch 26, where it stays."""
+    open_app(page, INSTANT)
+    costs = [e["cost"] for e in page.request.post("/api/train", data={"epochs": 27}).json()["epochs"]]
+    assert costs[1] < costs[0] and costs[26] == costs[25], "the worksheet's costs as this test reads them"
+    button(page, "Update").click()
+    button(page, "Forward").click()
+    expect_at(page, 2, "forward pass done")
+    expect(page.locator("#announcer")).to_contain_text("the cost fell from")
+    train(page, 25)  # from epoch 1, the last updated
+    expect_at(page, 26, "weights updated")
+    button(page, "Forward").click()
+    expect_at(page, 27, "forward pass done")
+    expect(page.locator("#announcer")).to_have_text(re.compile(r"J = 0: the cost is the same as at epoch 26$"))
+
+
 def test_backward_first_says_it_ran_forward_first(page: Page):
     open_app(page, INSTANT)
     button(page, "Backward").click()

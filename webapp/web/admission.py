@@ -11,6 +11,9 @@ the cores with everyone else and a worksheet step that costs a millisecond waits
   The run's answer comes back as text, and the process gives its memory back after each run.
 
 Light runs (at most limits.HEAVY_WORK_UNITS) skip all of this and run in the request's thread.
+The processes are multiprocessing's (forkserver where there is one): like any program that uses it,
+a script that serves the app itself must start its server under `if __name__ == "__main__":`, since
+each process imports the script's module; `python -m webapp`, gunicorn and `flask run` do.
 Each server process has its own gate and processes: with several worker processes give each a share
 of the cores (gunicorn.conf.py sets BACKPROP_HEAVY_SLOTS for that).
 """
