@@ -2,7 +2,9 @@
 
 import os
 import platform
+import sys
 import threading
+import types
 
 import pytest
 from werkzeug.exceptions import ServiceUnavailable
@@ -221,3 +223,18 @@ def test_a_server_starts_its_low_priority_processes_before_the_first_heavy_run(a
     lowered = [pid for pid in started if niceness_of(pid) == min(19, niceness)]
     assert len(lowered) == apart_app.extensions["heavy_processes"].size
     admission.start_processes(create_app(STAND_IN))  # an app computing heavy runs in its threads: nothing to start
+
+
+def test_heavy_runs_fall_back_to_the_thread_when_their_processes_cannot_start(apart_app, monkeypatch, caplog):
+    """A host program whose main module cannot be imported again (run from standard input, say) breaks
+    every process multiprocessing starts: heavy runs are then computed here, not refused."""
+    unimportable = types.ModuleType("__main__")
+    unimportable.__file__ = "/nonexistent/serve.py"
+    monkeypatch.setitem(sys.modules, "__main__", unimportable)
+    with apart_app.app_context():
+        assert admission.compute(10**9, where_and_how_nice)[0] == os.getpid()
+        assert admission.compute(10**9, where_and_how_nice)[0] == os.getpid()
+    assert apart_app.extensions["heavy_processes"].unavailable
+    assert "computed in request threads" in caplog.text
+    monkeypatch.undo()
+    assert post(apart_app.test_client(), HEAVY).status_code == 200

@@ -20,6 +20,7 @@ of the cores (gunicorn.conf.py sets BACKPROP_HEAVY_SLOTS for that).
 
 import ctypes
 import ctypes.util
+import logging
 import math
 import multiprocessing
 import os
@@ -80,11 +81,18 @@ def _run_heavy(function: Callable, args: tuple):
 
 
 class HeavyProcesses:
-    """A pool of `size` processes, started on the first heavy run, that compute at a lower priority."""
+    """A pool of `size` processes, started on the first heavy run, that compute at a lower priority.
+
+    If they cannot start at all (a host program whose main module cannot be imported again, say:
+    `python - < script`), heavy runs are computed in the request's thread instead, as without this
+    pool, and the server says so once in its log: slower for light requests, never an error.
+    """
 
     def __init__(self, size: int, niceness: int):
         self.size = size
         self.niceness = niceness
+        self.unavailable = False
+        self._started = False  # whether any process has ever finished a task
         self._pool: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
 
@@ -105,22 +113,39 @@ class HeavyProcesses:
     def start(self) -> None:
         """Start every process now (a server about to serve), so the first heavy run does not wait for
         them and the server's memory is what it will stay at from the first request on."""
-        pool = self._executor()
-        for done in [pool.submit(os.getpid) for _ in range(self.size * 2)]:
-            done.result()
+        try:
+            self.run(os.getpid)
+            if self.unavailable:
+                return
+            pool = self._executor()
+            for done in [pool.submit(os.getpid) for _ in range(self.size * 2)]:
+                done.result()
+        except ServiceUnavailable:
+            pass  # lost while starting: the next heavy run starts a fresh pool
 
     def run(self, function: Callable, *args):
         """function(*args) in one of the processes; `function` and `args` must pickle (module-level)."""
+        if self.unavailable:
+            return _run_heavy(function, args)
         pool = self._executor()
         try:
-            return pool.submit(_run_heavy, function, args).result()
+            result = pool.submit(_run_heavy, function, args).result()
         except BrokenProcessPool:
-            # A process died mid-run (killed for memory, say): the next heavy run gets a fresh pool.
             with self._lock:
                 if self._pool is pool:
                     self._pool = None
+                self.unavailable = not self._started
             pool.shutdown(wait=False, cancel_futures=True)
+            if self.unavailable:
+                logging.getLogger(__name__).warning(
+                    "heavy runs are computed in request threads: their processes could not start "
+                    "(is the main script guarded by if __name__ == '__main__'?)"
+                )
+                return _run_heavy(function, args)
+            # A process died mid-run (killed for memory, say): the next heavy run gets a fresh pool.
             raise _busy(1, "The server lost the process computing this run; try again.") from None
+        self._started = True
+        return result
 
     def shutdown(self) -> None:
         with self._lock:
