@@ -215,14 +215,16 @@ def test_without_malloc_trim_giving_memory_back_does_nothing(monkeypatch):
 
 
 @pytest.mark.skipif(not HAS_PROC, reason="reads the process tree from Linux's /proc")
-def test_a_server_starts_its_low_priority_processes_before_the_first_heavy_run(apart_app):
+def test_a_server_starts_all_its_low_priority_processes_before_the_first_heavy_run():
+    app = create_app({**STAND_IN, "HEAVY_PROCESSES": True, "HEAVY_SLOTS": 3})
+    niceness = min(19, os.getpriority(os.PRIO_PROCESS, 0) + app.config["HEAVY_NICENESS"])
     before = descendants(os.getpid())
-    admission.start_processes(apart_app)
-    started = descendants(os.getpid()) - before
-    niceness = os.getpriority(os.PRIO_PROCESS, 0) + apart_app.config["HEAVY_NICENESS"]
-    lowered = [pid for pid in started if niceness_of(pid) == min(19, niceness)]
-    assert len(lowered) == apart_app.extensions["heavy_processes"].size
-    admission.start_processes(create_app(STAND_IN))  # an app computing heavy runs in its threads: nothing to start
+    try:
+        admission.start_processes(app)
+        lowered = [pid for pid in descendants(os.getpid()) - before if niceness_of(pid) == niceness]
+    finally:
+        app.extensions["heavy_processes"].shutdown()
+    assert len(lowered) == 3
 
 
 def test_heavy_runs_fall_back_to_the_thread_when_their_processes_cannot_start(apart_app, monkeypatch, caplog):

@@ -25,6 +25,7 @@ import math
 import multiprocessing
 import os
 import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -117,8 +118,10 @@ class HeavyProcesses:
             self.run(os.getpid)
             if self.unavailable:
                 return
+            # The pool starts a process only when none is idle: tasks that last a moment keep each
+            # busy while the next is submitted, so every one of them starts.
             pool = self._executor()
-            for done in [pool.submit(os.getpid) for _ in range(self.size * 2)]:
+            for done in [pool.submit(time.sleep, 0.25) for _ in range(self.size)]:
                 done.result()
         except ServiceUnavailable:
             pass  # lost while starting: the next heavy run starts a fresh pool
