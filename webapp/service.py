@@ -31,7 +31,7 @@ def train_resolved(resolved: Resolved) -> Run:
         req.epochs,
         resolved.detail_epochs,
         history_budget=limits.HISTORY_BUDGET,
-        first_epoch=req.from_epoch + 1,
+        first_epoch=req.first_epoch,
     )
 
 
@@ -86,7 +86,7 @@ def export(resolved: Resolved, kind: str, epoch: int | None) -> tuple[str, str, 
     """The run as a file: (text, media type, file name)."""
     req = resolved.request
     train_args = (resolved.network, resolved.params, req.x, req.y, req.learning_rate)
-    first = req.from_epoch + 1
+    first = req.first_epoch
     if kind == "csv":
         if 2 * req.epochs_to_train * resolved.network.param_count > limits.EXPORT_NUMBERS:
             most = limits.EXPORT_NUMBERS // (2 * resolved.network.param_count)

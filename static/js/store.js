@@ -85,7 +85,7 @@ export class RunStore {
     return data;
   }
 
-  // The latest epoch before `epoch` whose θ is known, and that θ (epoch 0: the run's start).
+  // The latest epoch before `epoch` whose θ is known (0: the run's start, from the config).
   startBefore(epoch) {
     let best = 0;
     for (const known of this.thetas.keys()) if (known < epoch && known > best) best = known;

@@ -97,9 +97,6 @@ class Run:
         """The last epoch that ran (first_epoch − 1 if none did)."""
         return self.first_epoch - 1 + len(self.costs)
 
-    def cost_at(self, epoch: int) -> float:
-        return float(self.costs[epoch - self.first_epoch])
-
     def record(self, epoch: int) -> Pass:
         return record_pass(self.network, self.thetas[epoch], self.x, self.y)
 

@@ -164,8 +164,8 @@ def _starting_params(req: TrainRequest, network: Network, graph: Graph, unknown_
                 for pid in unknown
             ]
         )
-    missing = [pid for pid in graph.params if pid not in (req.params or {})]
-    if req.from_epoch and missing:
+    missing = [pid for pid in graph.params if pid not in (req.params or {})] if req.from_epoch else []
+    if missing:
         raise RequestError(
             [
                 {
@@ -204,7 +204,7 @@ def _choose_detail(req: TrainRequest, network: Network, graph: Graph) -> tuple[l
             )
         return epochs, samples
     count = min(fits, limits.MAX_DETAIL_EPOCHS)  # linspace keeps the first and the last epoch
-    first = req.from_epoch + 1
+    first = req.first_epoch
     if req.epochs_to_train <= count:
         return list(range(first, req.epochs + 1)), samples
     return sorted(set(np.linspace(first, req.epochs, count).round().astype(int).tolist())), samples

@@ -203,6 +203,11 @@ class TrainRequest(BaseModel):
         return self
 
     @property
+    def first_epoch(self) -> int:
+        """The first epoch this request trains: 1, or the one after `from_epoch`."""
+        return self.from_epoch + 1
+
+    @property
     def epochs_to_train(self) -> int:
         return self.epochs - self.from_epoch
 

@@ -142,7 +142,7 @@ class HeavyProcesses:
             if self.unavailable:
                 logging.getLogger(__name__).warning(
                     "heavy runs are computed in request threads: their processes could not start "
-                    "(is the main script guarded by if __name__ == '__main__'?)"
+                    "(can the main module be imported again, as multiprocessing needs?)"
                 )
                 return _run_heavy(function, args)
             # A process died mid-run (killed for memory, say): the next heavy run gets a fresh pool.
