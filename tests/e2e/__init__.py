@@ -2,9 +2,13 @@
 
 import os
 import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
+from werkzeug.serving import make_server
 
 # plotly.js is 3.6 MB of script, loaded after the graph on purpose: on a busy 2-core machine it can
 # take several seconds to parse, so waits for the drawn chart allow more than expect's default 5 s.
@@ -61,3 +65,17 @@ def open_app(page: Page, query: str = "") -> Page:
     expect(page.locator("svg.graph [data-node-id]").first).to_be_visible()
     expect(page.locator("svg.graph .edge").first).to_be_attached()
     return page
+
+
+@contextmanager
+def serving(wsgi_app) -> Iterator[int]:
+    """`wsgi_app` served by werkzeug on 127.0.0.1 at a free port while the block runs; yields the port."""
+    server = make_server("127.0.0.1", 0, wsgi_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="e2e-server", daemon=True)
+    thread.start()
+    try:
+        yield server.server_port
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()

@@ -1,26 +1,19 @@
 """Fixtures for the browser tests: the real app on a free port, system Chromium kept offline, no console errors."""
 
-import threading
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import ConsoleMessage, Error, Page
-from werkzeug.serving import make_server
 
-from tests.e2e import chromium_launch_options
+from tests.e2e import chromium_launch_options, serving
 from webapp import create_app
 
 
 @pytest.fixture(scope="session")
 def base_url() -> Iterator[str]:
     """The app served by werkzeug on 127.0.0.1 at a free port, for the whole session."""
-    server = make_server("127.0.0.1", 0, create_app(), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="e2e-app-server", daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-    server.server_close()
+    with serving(create_app()) as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture(scope="session")

@@ -2,37 +2,20 @@
 
 import json
 import re
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
 from html import escape
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
-from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
-from tests.e2e import CHART_TIMEOUT_MS, number_re
+from tests.e2e import CHART_TIMEOUT_MS, number_re, serving
 from webapp import create_app
 
 # A course page records every message its frames post, so a test can see what arrived.
 RECORD_MESSAGES = (
     "<script>window.received = []; addEventListener('message', (e) => window.received.push(e.data));</script>"
 )
-
-
-@contextmanager
-def serving(wsgi_app) -> Iterator[int]:
-    """`wsgi_app` on 127.0.0.1 at a free port while the block runs."""
-    server = make_server("127.0.0.1", 0, wsgi_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server.server_port
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
 
 
 class CourseSite:

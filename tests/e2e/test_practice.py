@@ -2,15 +2,13 @@
 
 import json
 import re
-import threading
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
-from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
-from tests.e2e import mentions_number_re
+from tests.e2e import mentions_number_re, serving
 from tests.worksheet import EPOCHS
 from webapp.presentation.practice import exercise, variant_numbers
 
@@ -149,13 +147,8 @@ def course_site(base_url: str) -> Iterator[str]:
         html = PARENT_PAGE.format(src=f"{base_url}/practice?variant=0", sandbox=sandbox)
         return Response(html, mimetype="text/html")
 
-    server = make_server("127.0.0.1", 0, course, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="e2e-course-server", daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-    server.server_close()
+    with serving(course) as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 @pytest.mark.parametrize("sandboxed", [False, True], ids=["framed", "sandboxed"])
