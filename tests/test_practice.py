@@ -12,7 +12,8 @@ from tests.equations import check_equation
 from tests.worksheet import EPOCHS
 from webapp import ROOT, service
 from webapp.presentation import practice
-from webapp.presentation.practice import check_number, exercise, parse_variant, splitmix64, variant_numbers
+from webapp.presentation.answers import check_number
+from webapp.presentation.practice import exercise, parse_variant, splitmix64, variant_numbers
 
 LIVE_VARIANTS = [v for v in range(1, 41) if v % practice.DEAD_EVERY]
 DEAD_VARIANTS = list(range(practice.DEAD_EVERY, 101, practice.DEAD_EVERY))

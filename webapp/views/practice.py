@@ -3,7 +3,7 @@
 from flask import Blueprint, jsonify, render_template, request
 from werkzeug.exceptions import UnsupportedMediaType
 
-from webapp.presentation import practice
+from webapp.presentation import answers, practice
 from webapp.request.resolve import RequestError, parse_body
 
 bp = Blueprint("practice", __name__)
@@ -21,7 +21,7 @@ def practice_page():
         variant_message=message,
         answer_key=answer_key,
         max_variant=practice.MAX_VARIANT,
-        rounding_digits=practice.MIN_SIGNIFICANT_DIGITS,
+        rounding_digits=answers.MIN_SIGNIFICANT_DIGITS,
     )
 
 
