@@ -148,3 +148,34 @@ def test_named_runs_end_as_the_reference_says(name):
     body = NAMED[name]
     data = post(body)
     assert (data["status"], data["diverged_at"], data["stuck_at"]) == _reference_outcome(body), data["message"]
+
+
+@pytest.mark.parametrize(
+    ("samples", "w1", "rate", "epochs"),
+    [(1, 1.5e154, 0.1, 3), (1, 1.0e154, 1.0, 3), (256, 1.0e6, 3.0, 600), (64, 2.0e5, 2.5, 900)],
+)
+def test_a_run_diverges_only_when_its_true_cost_is_beyond_a_float(samples, w1, rate, epochs):
+    """The epoch called diverged is the first whose exact cost, from the run's own float64 parameters,
+    is beyond float64; every epoch before it has its cost, however close to the limit (a square that
+    overflows before the division by 2N is no divergence)."""
+    import mpmath
+
+    x = [[float(1 + s % 7)] for s in range(samples)]
+    y = [[float(s % 3)] for s in range(samples)]
+    # A start beyond the form's limits is a continued run (from_epoch), as a page's later request is.
+    first = 1 if abs(w1) > 1e6 else 0
+    body = {"layers": [1, 1], "activations": ["linear"], "x": x, "y": y, "params": {"w1": w1}, "from_epoch": first}
+    data = post({**body, "learning_rate": rate, "epochs": epochs, "detail_epochs": []})
+    largest = mpmath.mpf(np.finfo(float).max)
+    w, expected = w1, None  # the float64 updates, walked independently of the engine
+    for epoch in range(first + 1, epochs + 1):
+        exact = mpmath.fsum(
+            (mpmath.mpf(t[0]) - mpmath.mpf(w) * mpmath.mpf(s[0])) ** 2 for s, t in zip(x, y, strict=True)
+        )
+        if not np.isfinite(w) or exact / (2 * samples) > largest:
+            expected = epoch
+            break
+        w = w - rate * (sum((w * s[0] - t[0]) * s[0] for s, t in zip(x, y, strict=True)) / samples)
+    assert data["diverged_at"] == expected
+    costs = {e["epoch"]: e["cost"] for e in data["epochs"]}
+    assert all(costs[e] is not None and np.isfinite(costs[e]) for e in costs if expected is None or e < expected)

@@ -6,6 +6,7 @@ per-sample gradient already carries the 1/N of the cost. Cross-entropy works fro
 close to 1, so they keep their digits however far the sigmoid saturates.
 """
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -36,14 +37,28 @@ class Loss:
     grad_tex: str  # dJ/dŷ for one sample, in {yhat} and {y}
     grad_y_tex: str  # dJ/dy for one sample, in {yhat}, {y} and {z}
     output_activation: str | None = None
+    # terms(ŷ/s, y/s) = terms(ŷ, y)/s²: a square that overflows although J does not is taken again with
+    # ŷ and y scaled by √(divisor · N) (y − ŷ = 1.5·10¹⁵⁴ has no float square, but J = its square / 2 has).
+    homogeneous: bool = False
 
     def cost(self, yhat: np.ndarray, y: np.ndarray, z: np.ndarray, n: int) -> float:
         """J over the batch."""
-        return float(self.terms(yhat, y, z).sum()) / (self.per_sample_divisor * n)
+        with np.errstate(over="ignore"):
+            total = float(self.terms(yhat, y, z).sum()) / (self.per_sample_divisor * n)
+        if self.homogeneous and math.isinf(total):
+            scale = math.sqrt(self.per_sample_divisor * n)
+            with np.errstate(over="ignore"):
+                total = float(self.terms(yhat / scale, y / scale, z).sum())
+        return total
 
     def costs(self, yhat: np.ndarray, y: np.ndarray, z: np.ndarray, n: int) -> np.ndarray:
         """J of each of several batches at once: arrays with leading dimensions before samples × outputs."""
-        return self.terms(yhat, y, z).sum(axis=(-2, -1)) / (self.per_sample_divisor * n)
+        with np.errstate(over="ignore"):
+            total = self.terms(yhat, y, z).sum(axis=(-2, -1)) / (self.per_sample_divisor * n)
+            if self.homogeneous and np.isinf(total).any():
+                scale = math.sqrt(self.per_sample_divisor * n)
+                total = np.where(np.isinf(total), self.terms(yhat / scale, y / scale, z).sum(axis=(-2, -1)), total)
+        return total
 
 
 def _squared_error(yhat, y, z):
@@ -111,6 +126,7 @@ LOSSES: dict[str, Loss] = {
             r"\frac{1}{2N}({y} - {yhat})^2",
             r"-\frac{{y} - {yhat}}{N}",
             r"\frac{{y} - {yhat}}{N}",
+            homogeneous=True,
         ),
         Loss(
             "mse",
@@ -124,6 +140,7 @@ LOSSES: dict[str, Loss] = {
             r"\frac{1}{N}({y} - {yhat})^2",
             r"-\frac{2({y} - {yhat})}{N}",
             r"\frac{2({y} - {yhat})}{N}",
+            homogeneous=True,
         ),
         Loss(
             "bce",
