@@ -4,7 +4,10 @@
 import { appUrl } from "./urls.js";
 
 // Properties an SVG file needs inline to look as it does on the page without the page's CSS.
-const SVG_STYLES = ["fill", "stroke", "stroke-width", "stroke-dasharray", "opacity", "font-family", "font-size", "font-weight", "font-style", "display"];
+const SVG_STYLES = [
+  "fill", "stroke", "stroke-width", "stroke-dasharray", "stroke-linejoin", "stroke-linecap", "paint-order", "marker-end",
+  "opacity", "font-family", "font-size", "font-weight", "font-style", "text-anchor", "dominant-baseline", "display",
+];
 
 function save(blob, name) {
   const link = document.createElement("a");
