@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.worksheet import EPOCHS, TOLERANCE
+from webapp import ROOT
 from webapp.request.resolve import resolve
 
 WORKSHEET_NODES = ["x", "y", "w1", "w2", "z1", "a1", "z2", "yhat", "J"]
@@ -78,7 +79,7 @@ def test_tables_are_mathml_with_a_cell_for_every_worksheet_number(client):
     assert 'data-chain="w1"' in html and 'data-update="w2"' in html
 
 
-def test_plotly_is_served_from_the_package_compressed_and_cached(client):
+def test_plotly_is_served_from_the_vendored_partial_bundle_compressed_and_cached(client):
     html = client.get("/").get_data(as_text=True)
     src = re.search(r'data-plotly-src="([^"]+)"', html).group(1)
     assert src.startswith("/vendor/plotly-")
@@ -86,7 +87,12 @@ def test_plotly_is_served_from_the_package_compressed_and_cached(client):
     response = client.get(src, headers={"Accept-Encoding": "gzip"})
     assert response.headers["Content-Encoding"] == "gzip"
     assert "immutable" in response.headers["Cache-Control"]
-    package_js = (Path(plotly.__file__).parent / "package_data" / "plotly.min.js").read_bytes()
+    package_js = next((ROOT / "static" / "vendor").glob("plotly-cartesian-*.min.js")).read_bytes()
+    # The partial bundle, of the plotly.js the Python package (which builds the figure) is made for.
+    version = re.search(rb"plotly\.js \(cartesian - minified\) v([\d.]+)", package_js[:300]).group(1).decode()
+    python_js = (Path(plotly.__file__).parent / "package_data" / "plotly.min.js").read_bytes()[:300]
+    assert f"plotly.js v{version}".encode() in python_js
+    assert src.endswith(f"/vendor/plotly-cartesian-{version}.min.js")
     assert gzip.decompress(response.data) == package_js
     assert len(response.data) < len(package_js) / 2
     plain = client.get(src)

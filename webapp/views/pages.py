@@ -5,14 +5,14 @@ import hashlib
 from functools import cache, lru_cache
 from pathlib import Path
 
-import plotly
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 
 from webapp.presentation import page
 
 bp = Blueprint("pages", __name__)
 
-PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+# plotly.js's partial bundle with the trace types the page draws (static/vendor/README.md says whence).
+(PLOTLY_JS,) = (Path(__file__).resolve().parents[2] / "static" / "vendor").glob("plotly-cartesian-*.min.js")
 YEAR = 365 * 24 * 3600
 
 
@@ -38,9 +38,9 @@ def _plotly_gzip() -> bytes:
     return gzip.compress(PLOTLY_JS.read_bytes(), compresslevel=6, mtime=0)
 
 
-@bp.get(f"/vendor/plotly-{plotly.__version__}.min.js")
+@bp.get(f"/vendor/{PLOTLY_JS.name}")
 def plotly_js():
-    """plotly.js from the installed plotly package: no CDN, works offline; versioned, so cached for good."""
+    """plotly.js, vendored: no CDN, works offline; versioned by its name, so cached for good."""
     if "gzip" in request.headers.get("Accept-Encoding", ""):
         response = Response(_plotly_gzip(), mimetype="text/javascript")
         response.headers["Content-Encoding"] = "gzip"
