@@ -81,3 +81,11 @@ def test_every_kind_reads_its_block_in_the_order_of_its_ids():
                 source = graph.partner(edge).source
                 values = rec.x if source.startswith("x") else rec.a[layer - 2]
                 assert np.all(block[:, column] == values[:, graph.node[source].index])
+
+
+def test_the_sigmoids_derivative_is_written_as_textbooks_write_it():
+    """σ′(z) = σ(z)(1 − σ(z)), the form students know; σ(z)σ(−z) is the same number but reads as a puzzle."""
+    graph = Graph(WIDE)
+    (edge,) = [e for e in graph.edges if e.kind == "activation" and e.target == "yhat_1"]
+    formula = EDGE_KINDS["activation"].derivative(graph, edge)
+    assert r"(1 - \sigma(" in formula and r"\sigma(-" not in formula

@@ -106,7 +106,7 @@ ACTIVATIONS: dict[str, Activation] = {
             _sigmoid,
             _sigmoid_derivative,
             r"\sigma({z})",
-            r"\sigma({z})\,\sigma(-{z})",
+            r"\sigma({z})\,(1 - \sigma({z}))",  # as textbooks write it; computed as σ(z)·σ(−z), the same number
         ),
         Activation("tanh", "tanh", np.tanh, _tanh_derivative, r"\tanh({z})", r"\frac{1}{\cosh^2({z})}"),
         Activation("linear", "linear (none)", _identity, _one, r"{z}", r"1"),
