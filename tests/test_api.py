@@ -355,7 +355,7 @@ def test_a_continued_run_trains_only_its_own_epochs_within_the_budget(client):
             "detail_epochs",
             "not trained",
         ),
-        ({"epochs": 5, "from_epoch": -1}, "from_epoch", "greater than or equal to 0"),
+        ({"epochs": 5, "from_epoch": -1}, "from_epoch", "must be at least 0"),
         ({"epochs": 5, "from_epoch": "2"}, "from_epoch", "integer"),
         ({"epochs": 5, "params": {"w1": 2e6}}, "params.w1", "at most 1,000,000 in size where a run starts"),
     ],

@@ -62,7 +62,16 @@ def test_a_new_shape_keeps_the_weights_whose_ids_it_still_has():
 
 @pytest.mark.parametrize(
     ("hidden", "message"),
-    [("1 1 1 1 1", "at most 4 hidden layers"), ("0", "1 to 16"), ("17", "1 to 16"), ("97387315", "1 to 16")],
+    [
+        ("1 1 1 1 1", "at most 4 hidden layers"),
+        ("0", "1 to 16"),
+        ("17", "1 to 16"),
+        ("97387315", "1 to 16"),
+        # Not a width at all: said so, not "1 to 16 neurons wide".
+        ("abc", "write the width of each hidden layer"),
+        ("2, x", "write the width of each hidden layer"),
+        ("1.5", "write the width of each hidden layer"),
+    ],
 )
 def test_hidden_layers_are_checked_in_their_own_terms(hidden, message):
     _, _, errors = form.to_request(query(hidden=hidden))
@@ -157,3 +166,18 @@ def test_the_form_has_a_field_for_every_parameter_of_a_small_network_only():
     wide = resolved(form="1", hidden="16, 16")
     values = form.form_values(wide.config(), {"train": 20}, wide.graph)
     assert values["params"] == [] and values["param_count"] == len(wide.graph.params) > form.MAX_FORM_PARAMS
+
+
+@pytest.mark.parametrize(
+    ("query_text", "field", "message"),
+    [
+        ("x=1,2&y=3", "y", "has 1 sample but x has 2 samples"),
+        ("lr=0", "lr", "must be more than 0"),
+        ("seed=-1", "seed", "must be at least 0"),
+        ("seed=99999999999", "seed", "must be at most 4,294,967,295"),
+    ],
+)
+def test_every_message_reads_as_a_sentence_about_the_field(client, query_text, field, message):
+    """Counts agree with their nouns, and bounds are said in words, not in the validator's terms."""
+    errors = client.get(f"/check?{query_text}").get_json()["errors"]
+    assert errors[field] == message

@@ -53,6 +53,8 @@ def _hidden_widths(text: str) -> list[int]:
         raise OverflowError(f"at most {MAX_LAYERS - 2} hidden layers")
     # A width of more digits than the limit has is too large whatever its digits (and int() of a
     # huge string costs time).
+    if not all(part.isdigit() and part.isascii() for part in parts):
+        raise ValueError("not whole numbers")
     widths = [int(part) if len(part) <= len(str(MAX_WIDTH)) else MAX_WIDTH + 1 for part in parts]
     if any(not 1 <= w <= MAX_WIDTH for w in widths):
         raise OverflowError(f"each hidden layer is 1 to {MAX_WIDTH} neurons wide")

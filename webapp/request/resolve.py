@@ -89,10 +89,25 @@ def _field_path(loc) -> str:
     return path
 
 
+# pydantic's bounds said as a student would say them ("Input should be greater than 0" → "must be more than 0").
+PLAIN_BOUNDS = {"greater_than": "more than {gt}", "greater_than_equal": "at least {ge}", "less_than": "less than {lt}"}
+PLAIN_BOUNDS |= {"less_than_equal": "at most {le}"}
+
+
+def _bound(value: float) -> str:
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:g}"
+
+
+def _message(item: dict) -> str:
+    if item["type"] in PLAIN_BOUNDS:
+        return "must be " + PLAIN_BOUNDS[item["type"]].format(**{k: _bound(v) for k, v in item["ctx"].items()})
+    return item["msg"].removeprefix("Value error, ")
+
+
 def _error_list(error: ValidationError) -> list[dict]:
     errors = []
     for item in error.errors(include_url=False):
-        message = item["msg"].removeprefix("Value error, ")
+        message = _message(item)
         field = _field_path(item["loc"])
         if field:
             errors.append({"field": field, "message": message})

@@ -22,6 +22,10 @@ Width = Annotated[int, Field(strict=True, ge=1, le=limits.MAX_WIDTH)]
 Matrix = list[list[Number]]
 
 
+def _samples(count: int) -> str:
+    return f"{count} sample" + ("" if count == 1 else "s")
+
+
 class TrainRequest(BaseModel):
     """A network, its data, its starting parameters and how long to train it."""
 
@@ -116,7 +120,7 @@ class TrainRequest(BaseModel):
             if len(sample) != width:
                 raise ValueError(f"sample {s} has {len(sample)} numbers; the {layer} layer is {width} wide")
         if info.field_name == "y" and info.data.get("x") is not None and len(value) != len(info.data["x"]):
-            raise ValueError(f"has {len(value)} samples but x has {len(info.data['x'])}")
+            raise ValueError(f"has {_samples(len(value))} but x has {_samples(len(info.data['x']))}")
         return value
 
     @field_validator("weights")
@@ -167,7 +171,7 @@ class TrainRequest(BaseModel):
                 problems.append(f"y: required, the output layer is {self.layers[-1]} wide")
             self.y = [[2.0]] * len(self.x)
         if len(self.y) != len(self.x):
-            problems.append(f"y: has {len(self.y)} samples but x has {len(self.x)}")
+            problems.append(f"y: has {_samples(len(self.y))} but x has {_samples(len(self.x))}")
         if self.loss == "bce" and any(not 0 <= v <= 1 for row in self.y for v in row):
             problems.append("y: the bce loss needs targets between 0 and 1")
         if not self.from_epoch:
