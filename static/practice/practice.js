@@ -49,6 +49,7 @@ const labels = Object.fromEntries(data.graph.nodes.map((node) => [node.id, node.
 expandGraph(data.drawing);
 new View(root, { labels, params: data.graph.nodes.filter((n) => n.param).map((n) => n.id), chains: [], batchSize: data.total });
 const svg = root.querySelector("svg.graph");
+const narrow = matchMedia("(max-width: 1099px)");
 const equations = equationsFor(data);
 for (const el of root.querySelectorAll("[data-build]")) el.textContent = solutionText(equations, data, el.dataset);
 
@@ -130,6 +131,8 @@ function highlight(form, on) {
     }
   }
   if (!on) return;
+  // On a narrow screen the drawing comes to the hint, below it.
+  if (narrow.matches) form.querySelector(".hint-text").after(svg.closest(".practice-graph"));
   const lit = new Set([...form.dataset.hintNodes.split(" "), ...form.dataset.hintEdges.split(" ")]);
   for (const el of svg.querySelectorAll("[data-node-id], [data-edge-id]")) {
     if (lit.has(el.dataset.nodeId || el.dataset.edgeId)) el.classList.add("highlight");

@@ -171,6 +171,9 @@ def exercise(graph: Graph, run: dict, samples: int, sections, variant: int) -> E
             else:
                 raise KeyError(f"sections[{i}].problems[{j}].id: this network has no problem “{p.id}”")
         built.append(Section(section.title, section.intro, items))
+    ids = [p.id for s in built for p in s.problems]
+    if len(set(ids)) < len(ids):
+        raise KeyError(f"sections: a problem appears twice: {', '.join(sorted({i for i in ids if ids.count(i) > 1}))}")
     return Exercise(variant, built, givens(graph, first, run["config"]["learning_rate"], samples), first["dead"])
 
 
