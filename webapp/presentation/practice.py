@@ -146,7 +146,7 @@ def problems(graph: Graph, epochs: list[dict], samples: int) -> dict[str, Proble
     add(Problem("lower", "Is the cost lower than before the update?", "Compare the two costs.", ["J"], steps, choices=LOWER, correct="yes" if final < cost else "no"))  # fmt: skip
     for problem in found.values():
         lit = set(problem.nodes)
-        problem.edges = [e.id for e in graph.edges if e.target in lit and {e.source, graph.carried_weight(e)} & lit]
+        problem.edges = [e.id for e in graph.edges if {e.source, e.target} <= lit or graph.carried_weight(e) in lit]
     return found
 
 

@@ -18,12 +18,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
 from webapp.request import form
 from webapp.request.resolve import RequestError, _error_list
 
 WORKSHEETS = Path(__file__).resolve().parent.parent / "worksheets"
+DEFAULT_WORKSHEET = "backprop"  # a check or a page that names neither a worksheet nor a network
 NAME = r"[a-z0-9][a-z0-9_-]{0,63}"
 MAX_VARIANT = 999_999
 DEAD_EVERY = 5
@@ -182,7 +183,15 @@ def network_body(query: dict[str, list[str]]) -> dict:
 
 # --- The answer check -------------------------------------------------------------------------------
 
-Answer = Annotated[str, Field(max_length=MAX_ANSWER_CHARS)] | float
+
+def _as_text(value):
+    """A JSON number answer as the decimal it is: 0.1, not 0.1000000000000000055511151231257827."""
+    return (
+        format(Decimal(repr(value)), "f") if isinstance(value, int | float) and not isinstance(value, bool) else value
+    )
+
+
+Answer = Annotated[str, BeforeValidator(_as_text), Field(max_length=MAX_ANSWER_CHARS)]
 
 
 class CheckRequest(BaseModel):
@@ -193,14 +202,14 @@ class CheckRequest(BaseModel):
     worksheet: str | None = Field(None, pattern=f"^{NAME}$")
     answers: dict[Annotated[str, Field(max_length=64)], Answer] = Field({}, max_length=200)
 
-    @field_validator("answers")
+    @model_validator(mode="before")
     @classmethod
-    def _text(cls, answers: dict) -> dict:
-        for pid, value in answers.items():
-            for text in (pid, value if isinstance(value, str) else ""):
-                if any(0xD800 <= ord(ch) <= 0xDFFF for ch in text):
-                    raise ValueError("holds text that is not valid Unicode")
-        return {pid: v if isinstance(v, str) else format(Decimal(repr(v)), "f") for pid, v in answers.items()}
+    def _text(cls, data):
+        answers = data.get("answers") if isinstance(data, dict) else None
+        texts = [t for pair in answers.items() for t in pair if isinstance(t, str)] if isinstance(answers, dict) else []
+        if any(0xD800 <= ord(ch) <= 0xDFFF for text in texts for ch in text):
+            raise ValueError("answers: holds text that is not valid Unicode")
+        return data
 
     def training(self) -> dict:
         return dict(self.model_extra or {})

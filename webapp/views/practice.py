@@ -77,8 +77,9 @@ def _exercise(sheet, name: str | None, body: dict, variant: int):
 def practice_page():
     name = request.args.get("worksheet")
     settings = {k: v for k, v in request.args.to_dict(flat=False).items() if k not in PAGE_KEYS}
-    if name is None and not settings:
+    if name is None and not settings and not request.args:
         return render_template("practice.html", worksheets={n: sheets.load_worksheet(n) for n in sheets.worksheet_names()})  # fmt: skip
+    name = sheets.DEFAULT_WORKSHEET if name is None and not settings else name  # /practice?variant=17: the seed's
     try:
         sheet = sheets.load_worksheet(name) if name is not None else ANY_NETWORK
         body = sheets.network_body(sheet.query() | settings)
@@ -120,6 +121,7 @@ def check():
     if not body.strip():
         raise RequestError([{"field": "body", "message": "must be a JSON object with the answers"}])
     req = sheets.check_request(parse_body(body))
+    req.worksheet = req.worksheet or (None if req.training() else sheets.DEFAULT_WORKSHEET)
     try:
         sheet = sheets.load_worksheet(req.worksheet) if req.worksheet else ANY_NETWORK
         training = req.training() or (sheets.network_body(sheet.query()) if req.worksheet else {})
