@@ -19,31 +19,14 @@ const data = JSON.parse(document.getElementById("practice-data").textContent);
 const storageKey = `backprop-visualizer:practice:${JSON.stringify(data.check)}:${variant}`;
 
 // A sandboxed frame without allow-same-origin throws on any touch of localStorage: then the page
-// simply forgets on reload.
-const storage = {
-  read() {
-    try {
-      const saved = JSON.parse(window.localStorage.getItem(storageKey) || "{}");
-      return saved && typeof saved.answers === "object" && saved.answers ? saved.answers : {};
-    } catch {
-      return {};
-    }
-  },
-  write(answers) {
-    try {
-      window.localStorage.setItem(storageKey, JSON.stringify({ answers }));
-    } catch {
-      /* storage refused: the score still works for this visit */
-    }
-  },
-  clear() {
-    try {
-      window.localStorage.removeItem(storageKey);
-    } catch {
-      /* nothing stored */
-    }
-  },
-};
+// simply forgets on reload (and the score still works for this visit).
+function stored(use) {
+  try {
+    return use(window.localStorage);
+  } catch {
+    return null;
+  }
+}
 
 const labels = Object.fromEntries(data.graph.nodes.map((node) => [node.id, node.label]));
 expandGraph(data.drawing);
@@ -53,15 +36,12 @@ const narrow = matchMedia("(max-width: 1099px)");
 const equations = equationsFor(data);
 for (const el of root.querySelectorAll("[data-build]")) el.textContent = solutionText(equations, data, el.dataset);
 
-let answers = answerKey ? {} : storage.read();
+const saved = answerKey ? null : stored((storage) => JSON.parse(storage.getItem(storageKey) || "{}"));
+let answers = saved && typeof saved.answers === "object" && saved.answers ? saved.answers : {};
 let summary = { right: 0, answered: 0, total, score: 0 };
 
 function forms() {
   return [...root.querySelectorAll("form.problem")];
-}
-
-function formOf(problemId) {
-  return forms().find((form) => form.dataset.problemId === problemId);
 }
 
 function readAnswer(form) {
@@ -116,7 +96,7 @@ async function checkAll() {
   for (const form of forms()) showResult(form, body.results[form.dataset.problemId]);
   summary = body;
   showScore();
-  storage.write(answers);
+  stored((storage) => storage.setItem(storageKey, JSON.stringify({ answers })));
   reportToParent();
   root.dataset.checks = String(Number(root.dataset.checks || 0) + 1);
 }
@@ -163,7 +143,7 @@ const startOver = document.getElementById("start-over");
 if (startOver) {
   startOver.addEventListener("click", () => {
     answers = {};
-    storage.clear();
+    stored((storage) => storage.removeItem(storageKey));
     for (const form of forms()) {
       writeAnswer(form, "");
       showResult(form, null);
@@ -174,7 +154,7 @@ if (startOver) {
 
 if (!answerKey) {
   for (const [problemId, value] of Object.entries(answers)) {
-    const form = formOf(problemId);
+    const form = forms().find((f) => f.dataset.problemId === problemId);
     if (form) writeAnswer(form, value);
     else delete answers[problemId];
   }

@@ -8,6 +8,7 @@ A worked step names a formula (TeX) and an equation for the page's equation buil
 (`static/js/equations.js`: `worked`, `accumulation`, `update`), which writes it with the run's numbers.
 """
 
+from collections import namedtuple
 from dataclasses import dataclass, field, replace
 
 from webapp.engine.graph import Graph
@@ -55,11 +56,7 @@ class Problem:
         return Feedback("right", "Right.") if answer == self.correct else Feedback("wrong", "Not quite.")
 
 
-@dataclass
-class Section:
-    title: str
-    intro: str
-    problems: list[Problem]
+Section = namedtuple("Section", "title intro problems")
 
 
 @dataclass
@@ -67,7 +64,6 @@ class Exercise:
     variant: int
     sections: list[Section]
     givens: list[str]
-    dead: list[str]
 
     @property
     def problems(self) -> dict[str, Problem]:
@@ -174,7 +170,7 @@ def exercise(graph: Graph, run: dict, samples: int, sections, variant: int) -> E
     ids = [p.id for s in built for p in s.problems]
     if len(set(ids)) < len(ids):
         raise KeyError(f"sections: a problem appears twice: {', '.join(sorted({i for i in ids if ids.count(i) > 1}))}")
-    return Exercise(variant, built, givens(graph, first, run["config"]["learning_rate"], samples), first["dead"])
+    return Exercise(variant, built, givens(graph, first, run["config"]["learning_rate"], samples))
 
 
 def givens(graph: Graph, epoch: dict, rate: float, samples: int) -> list[str]:

@@ -156,12 +156,12 @@ class WorksheetError(ValueError):
 
 
 def worksheet_names() -> list[str]:
-    return sorted(p.stem for p in WORKSHEETS.glob("*.toml"))
+    return sorted(p.stem for p in WORKSHEETS.glob("*.toml") if re.fullmatch(NAME, p.stem))
 
 
-def load_worksheet(name: str) -> Worksheet:
+def load_worksheet(name: str, unlisted: bool = False) -> Worksheet:
     path = WORKSHEETS / f"{name}.toml"
-    if not re.fullmatch(NAME, name) or not path.is_file():
+    if not (unlisted or re.fullmatch(NAME, name)) or not path.is_file():
         raise WorksheetError(f"there is no worksheet “{name[:40]}”; there are {', '.join(worksheet_names())}")
     try:
         return Worksheet.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
@@ -171,6 +171,10 @@ def load_worksheet(name: str) -> Worksheet:
         raise WorksheetError(
             "; ".join(f"{path.name}: {e['field']}: {e['message']}" for e in _error_list(exc))
         ) from None
+
+
+# Any network without a worksheet: every problem its graph gives (a file, but not a worksheet of the list).
+ANY_NETWORK = load_worksheet("_any_network", unlisted=True)
 
 
 def network_body(query: dict[str, list[str]]) -> dict:

@@ -17,24 +17,6 @@ from webapp.request.resolve import RequestError, parse_body, resolve
 
 bp = Blueprint("practice", __name__)
 PAGE_KEYS = ("worksheet", "variant", "key")
-# Any network without a worksheet: every problem its graph gives, kind by kind.
-ANY_NETWORK = sheets.Worksheet.model_validate(
-    {
-        "title": "Practice on this network",
-        "sections": [
-            {"title": title, "intro": intro, "problems": problems}
-            for title, intro, problems in (
-                ("Counting", "", [{"every": "count"}]),
-                ("The forward pass", "Each function's value, in forward order.", [{"every": "value"}]),
-                ("The local derivatives", "Each edge on its own, at these numbers.", [{"every": "local"}]),
-                ("The chain rule", "The cost's gradient, from J backward.", [{"every": "grad"}]),
-                ("Update", "Gradient descent: p ≔ p − α · dJ/dp.", [{"every": "update"}]),
-                ("Forward again", "", [{"id": "final_cost"}, {"id": "lower"}]),
-            )
-        ],
-    }
-)
-TRAINED = ("layers", "activations", "loss", "bias", "x", "y", "weights", "biases", "learning_rate")
 
 
 @bp.errorhandler(RequestError)
@@ -47,10 +29,8 @@ def _run(body_json: str, variant: int, vary: tuple[str, ...]):
     """The variant's training body, resolved, and its one run of two detailed epochs."""
     base = resolve(json.loads(body_json))
     if base.network.param_count > sheets.MAX_PRACTICE_PARAMS or len(base.request.x) > limits.MAX_DETAIL_SAMPLES:
-        message = (
-            f"practice takes at most {sheets.MAX_PRACTICE_PARAMS} parameters and {limits.MAX_DETAIL_SAMPLES} samples"
-        )
-        raise RequestError([{"field": "layers", "message": message}])
+        most = f"at most {sheets.MAX_PRACTICE_PARAMS} parameters and {limits.MAX_DETAIL_SAMPLES} samples"
+        raise RequestError([{"field": "layers", "message": f"practice takes {most}"}])
     for body in islice(sheets.variant_bodies(base.config(), variant, vary), 50):
         resolved = resolve({**body, "epochs": 2, "detail_epochs": [1, 2], "include_graph": False})
         run = service.run(resolved)
@@ -73,22 +53,25 @@ def _exercise(sheet, name: str | None, body: dict, variant: int):
     return ex, {**first, **({"worksheet": name} if name else {})}, resolved, run
 
 
+def _listing(errors: list[str], status: int):
+    worksheets = {n: sheets.load_worksheet(n) for n in sheets.worksheet_names()}
+    return render_template("practice.html", worksheets=worksheets, errors=errors), status
+
+
 @bp.get("/practice")
 def practice_page():
     name = request.args.get("worksheet")
     settings = {k: v for k, v in request.args.to_dict(flat=False).items() if k not in PAGE_KEYS}
-    if name is None and not settings and not request.args:
-        return render_template("practice.html", worksheets={n: sheets.load_worksheet(n) for n in sheets.worksheet_names()})  # fmt: skip
+    if not request.args:
+        return _listing([], 200)
     name = sheets.DEFAULT_WORKSHEET if name is None and not settings else name  # /practice?variant=17: the seed's
     try:
-        sheet = sheets.load_worksheet(name) if name is not None else ANY_NETWORK
+        sheet = sheets.load_worksheet(name) if name is not None else sheets.ANY_NETWORK
         body = sheets.network_body(sheet.query() | settings)
         variant, message = sheets.parse_variant(request.args.get("variant"), sheet.variants.first, sheet.variants.last)
         ex, check, resolved, run = _exercise(sheet, name, body, variant)
     except (sheets.WorksheetError, RequestError) as exc:
-        errors = [f"{e['field']}: {e['message']}" for e in exc.errors] if isinstance(exc, RequestError) else [str(exc)]
-        worksheets = {n: sheets.load_worksheet(n) for n in sheets.worksheet_names()}
-        return render_template("practice.html", worksheets=worksheets, errors=errors), 400
+        return _listing([f"{e['field']}: {e['message']}" for e in exc.errors] if isinstance(exc, RequestError) else [str(exc)], 400)  # fmt: skip
     wide = layout(resolved.graph, "wide", edges=False)
     data = {"graph": resolved.graph.to_json(), "epochs": run["epochs"][:2], "learningRate": resolved.request.learning_rate,
             "samples": run["detail_samples"], "total": len(resolved.request.x), "check": check,
@@ -123,7 +106,7 @@ def check():
     req = sheets.check_request(parse_body(body))
     req.worksheet = req.worksheet or (None if req.training() else sheets.DEFAULT_WORKSHEET)
     try:
-        sheet = sheets.load_worksheet(req.worksheet) if req.worksheet else ANY_NETWORK
+        sheet = sheets.load_worksheet(req.worksheet) if req.worksheet else sheets.ANY_NETWORK
         training = req.training() or (sheets.network_body(sheet.query()) if req.worksheet else {})
     except sheets.WorksheetError as exc:
         raise RequestError([{"field": "worksheet", "message": str(exc)}]) from None
