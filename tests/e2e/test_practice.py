@@ -6,10 +6,12 @@ import re
 from collections.abc import Iterator
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 from werkzeug.wrappers import Request, Response
 
 from tests.e2e import mentions_number_re, serving
+from tests.e2e.test_accessibility import describe
 from tests.equations import check_equation, comparison_count
 from tests.worksheet import EPOCHS
 
@@ -260,3 +262,16 @@ def test_print_hides_the_buttons_and_the_key_shows_the_solutions(page: Page, bas
     expect(page.locator(".hint-button").first).to_be_hidden()
     page.emulate_media(media="screen")
     expect(page.locator(".hint-button").first).to_be_visible()
+
+
+@pytest.mark.parametrize("color_scheme", ["light", "dark"])
+@pytest.mark.parametrize("query", ["", "?worksheet=backprop", "?worksheet=step_by_step&key=1"])
+def test_no_serious_or_critical_axe_violations(page: Page, base_url: str, query: str, color_scheme: str):
+    page.emulate_media(color_scheme=color_scheme)
+    page.goto(f"{base_url}/practice{query}")
+    if query:
+        expect(page.locator("#practice")).to_have_attribute("data-ready", "true")
+        page.locator(".hint-button").nth(2).click()
+    violations = Axe().run(page).response["violations"]
+    blocking = [violation for violation in violations if violation["impact"] in ("serious", "critical")]
+    assert not blocking, describe(blocking)

@@ -6,6 +6,7 @@ from functools import lru_cache
 from itertools import islice
 
 from flask import Blueprint, jsonify, render_template, request
+from jinja2.utils import htmlsafe_json_dumps
 from werkzeug.exceptions import UnsupportedMediaType
 
 from webapp import service
@@ -90,7 +91,7 @@ def practice_page():
         graph=resolved.graph,
         layout=wide,
         start_values=page.start_values(resolved.graph, run),
-        geometry_json=page._script_json(page.graph_geometry(resolved.graph, wide)),
+        geometry_json=htmlsafe_json_dumps(page.graph_geometry(resolved.graph, wide)),  # as tojson writes it
     )
 
 
