@@ -195,7 +195,7 @@ def _as_text(value):
     )
 
 
-Answer = Annotated[str, BeforeValidator(_as_text), Field(max_length=MAX_ANSWER_CHARS)]
+Answer = Annotated[str, Field(max_length=MAX_ANSWER_CHARS), BeforeValidator(_as_text)]
 
 
 class CheckRequest(BaseModel):
