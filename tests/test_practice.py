@@ -327,6 +327,13 @@ def test_a_bad_worksheet_file_is_named_with_its_field(monkeypatch, tmp_path, tex
         sheets.load_worksheet("bad")
 
 
+def test_a_worksheets_network_reads_as_the_main_pages_query():
+    network = {"preset": "two_hidden", "bias": False, "act": ["tanh", "linear"], "lr": 0.5, "w1_2_1": -0.25}
+    sheet = sheets.Worksheet.model_validate({"title": "T", "network": network, "sections": [{"title": "S", "problems": [{"every": "value"}]}]})  # fmt: skip
+    body = sheets.network_body(sheet.query())
+    assert body == {"preset": "two_hidden", "bias": False, "activations": ["tanh", "linear"], "learning_rate": 0.5, "params": {"w1_2_1": -0.25}}  # fmt: skip
+
+
 def test_a_worksheet_asking_for_a_problem_its_network_lacks_says_which(client, monkeypatch, tmp_path):
     text = 'title = "T"\n[[sections]]\ntitle = "S"\nproblems = [{id = "grads.w9"}]\n'
     (tmp_path / "odd.toml").write_text(text, encoding="utf-8")

@@ -148,7 +148,8 @@ class Worksheet(BaseModel):
     def query(self) -> dict[str, list[str]]:
         """The network as the main page's query."""
         values = lambda v: [str(i) for i in v] if isinstance(v, list) else ["on" if v is True else str(v)]  # noqa: E731
-        return {k: values(v) for k, v in self.network.items() if v is not False}
+        query = {k: values(v) for k, v in self.network.items() if v is not False}
+        return query | ({"form": ["1"]} if self.network.get("bias") is False else {})  # the form's "no bias"
 
 
 class WorksheetError(ValueError):
