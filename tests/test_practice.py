@@ -496,5 +496,17 @@ def test_the_page_draws_the_main_pages_graph_not_its_own(client):
         assert set(lit[1].split()) & drawn or lit[2], pid  # a weight drawn on its edge lights the edge
 
 
+def test_a_hint_lights_the_edges_between_its_nodes_and_no_others(client):
+    forms = _forms(_page(client, "worksheet=backprop")[0])
+    lit = {
+        pid: re.search(r'data-hint-nodes="([^"]*)" data-hint-edges="([^"]*)"', form).groups()
+        for pid, form in forms.items()
+    }
+    assert lit["J"] == ("yhat y J", "yhat-J y-J")  # the worksheet's own choice of nodes
+    assert lit["local.w2-z2"] == ("w2 z2 a1", "w2-z2 a1-z2")
+    assert lit["after.w1"] == ("w1", "w1-z1 x-z1")  # its own edge, and the value edge it multiplies
+    assert lit["propagated"] == ("J", "")
+
+
 def test_the_front_page_links_to_practice(client):
     assert 'href="/practice"' in client.get("/").get_data(as_text=True)

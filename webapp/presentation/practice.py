@@ -82,6 +82,12 @@ def _reach(graph: Graph, node: str, forward: bool) -> list[str]:
     return [n.id for n in graph.nodes if n.id in seen]
 
 
+def _lit_edges(graph: Graph, lit: set[str]) -> list[str]:
+    """The edges a hint on `lit` nodes lights: those between them, a lit parameter's own and those it multiplies."""
+    own = lambda e: (e.source in lit and graph.node[e.source].param) or graph.carried_weight(e) in lit  # noqa: E731
+    return [e.id for e in graph.edges if {e.source, e.target} <= lit or own(e)]
+
+
 def _first(value):
     return value[0] if isinstance(value, list) else value
 
@@ -140,9 +146,6 @@ def problems(graph: Graph, epochs: list[dict], samples: int) -> dict[str, Proble
     add(Problem("final_cost", "What is the cost J with the new parameters?", hint, [n.id for n in graph.nodes], [forward(n, 1) for n in functions], expected=final))  # fmt: skip
     steps = [Step(text=f"{number(final)} after the update, {number(cost)} before.")]
     add(Problem("lower", "Is the cost lower than before the update?", "Compare the two costs.", ["J"], steps, choices=LOWER, correct="yes" if final < cost else "no"))  # fmt: skip
-    for problem in found.values():
-        lit = set(problem.nodes)
-        problem.edges = [e.id for e in graph.edges if {e.source, e.target} <= lit or graph.carried_weight(e) in lit]
     return found
 
 
@@ -167,6 +170,8 @@ def exercise(graph: Graph, run: dict, samples: int, sections, variant: int) -> E
             else:
                 raise KeyError(f"sections[{i}].problems[{j}].id: this network has no problem “{p.id}”")
         built.append(Section(section.title, section.intro, items))
+    for problem in (p for s in built for p in s.problems):
+        problem.edges = _lit_edges(graph, set(problem.nodes))
     ids = [p.id for s in built for p in s.problems]
     if len(set(ids)) < len(ids):
         raise KeyError(f"sections: a problem appears twice: {', '.join(sorted({i for i in ids if ids.count(i) > 1}))}")
