@@ -94,8 +94,6 @@ def parse_variant(raw: str | None, first: int = 0, last: int = MAX_VARIANT) -> t
 
 # --- Worksheets ----------------------------------------------------------------------------------
 
-Every = Literal["count", "value", "local", "grad", "update"]
-
 
 class Problem(BaseModel):
     """A problem of a worksheet: a generated one by `id` (`yhat`, `grads.w1`), every one of a kind
@@ -103,7 +101,7 @@ class Problem(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     id: str | None = None
-    every: Every | None = None
+    every: Literal["count", "value", "local", "grad", "update"] | None = None
     prompt: str | None = None
     hint: str | None = None
     light: list[str] | None = None  # node ids a hint lights, instead of the generated ones
@@ -134,14 +132,11 @@ class Variants(BaseModel):
     vary: list[Literal[VARIED]] = list(VARIED)  # type: ignore[valid-type]
 
 
-Setting = str | int | float | bool | list[str | int | float]
-
-
 class Worksheet(BaseModel):
     model_config = ConfigDict(extra="forbid")
     title: str
     introduction: str = ""
-    network: dict[str, Setting] = {}  # the main page's query: preset, x, y, hidden, act, loss, bias, lr, w1 …
+    network: dict[str, str | int | float | bool | list[str | int | float]] = {}  # the main page's query: x, lr, w1 …
     variants: Variants = Variants()
     sections: list[Section] = Field(min_length=1)
 

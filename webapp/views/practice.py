@@ -27,7 +27,7 @@ def refused(exc: RequestError):
 
 @lru_cache(maxsize=128)
 def _run(body_json: str, variant: int, vary: tuple[str, ...]):
-    """The variant's training body, resolved, and its one run of two detailed epochs."""
+    """The variant's training body resolved, and its one run of two detailed epochs."""
     base = resolve(json.loads(body_json))
     if base.network.param_count > sheets.MAX_PRACTICE_PARAMS or len(base.request.x) > limits.MAX_DETAIL_SAMPLES:
         most = f"at most {sheets.MAX_PRACTICE_PARAMS} parameters and {limits.MAX_DETAIL_SAMPLES} samples"
@@ -38,7 +38,7 @@ def _run(body_json: str, variant: int, vary: tuple[str, ...]):
         if run["diverged_at"]:
             raise RequestError([{"field": "learning_rate", "message": "the first update diverges: take a smaller one"}])
         if variant == 0 or run["epochs"][0]["values"]["J"] > 1e-20:
-            return body, resolved, run
+            return resolved, run
     raise RequestError([{"field": "variant", "message": "every draw of this variant has nothing to learn"}])
 
 
@@ -46,7 +46,7 @@ def _exercise(sheet, name: str | None, body: dict, variant: int):
     """The exercise, the body its answers are checked with, and the run it comes from."""
     first = next(sheets.variant_bodies(resolve(body).config(), 0))
     body_json = json.dumps(first, sort_keys=True)
-    _, resolved, run = _run(body_json, variant, tuple(sheet.variants.vary))
+    resolved, run = _run(body_json, variant, tuple(sheet.variants.vary))
     try:
         ex = practice.exercise(resolved.graph, run, len(resolved.request.x), sheet.sections, variant)
     except KeyError as exc:
