@@ -1,16 +1,19 @@
-"""The practice page in a browser: answering, feedback, score, storage, framing by another origin, variants, print."""
+"""The practice page in a browser: answering, feedback, score, storage, hints on the main page's drawing, worked
+equations true, framing by another origin, variants, worksheets, print."""
 
 import json
 import re
 from collections.abc import Iterator
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 from werkzeug.wrappers import Request, Response
 
 from tests.e2e import mentions_number_re, serving
+from tests.e2e.test_accessibility import describe
+from tests.equations import check_equation, comparison_count
 from tests.worksheet import EPOCHS
-from webapp.presentation.practice import exercise, variant_numbers
 
 FIRST, SECOND = EPOCHS
 # The worksheet's published answers (NOTES.md), by problem id; the two choices by their option values.
@@ -43,7 +46,7 @@ def answer(form, pid: str, value: str) -> None:
     form.locator(".check-button").click()
 
 
-def open_practice(page: Page, base_url: str, query: str = "") -> Page:
+def open_practice(page: Page, base_url: str, query: str = "?worksheet=backprop") -> Page:
     page.goto(f"{base_url}/practice{query}")
     # The first check (of any answers restored from storage) has come back.
     expect(page.locator("#practice")).to_have_attribute("data-checks", re.compile(r"[1-9]"))
@@ -52,7 +55,8 @@ def open_practice(page: Page, base_url: str, query: str = "") -> Page:
 
 def test_every_worksheet_problem_right_then_wrong(page: Page, base_url: str):
     open_practice(page, base_url)
-    assert set(WORKSHEET_ANSWERS) == set(exercise(0).problems)
+    ids = page.locator("form.problem").evaluate_all("(forms) => forms.map((f) => f.dataset.problemId)")
+    assert sorted(ids) == sorted(WORKSHEET_ANSWERS)
     total = len(WORKSHEET_ANSWERS)
     expect(page.locator("#score-total")).to_have_text(str(total))
     for count, (pid, value) in enumerate(WORKSHEET_ANSWERS.items(), start=1):
@@ -114,16 +118,65 @@ def test_hint_lights_up_the_nodes_and_the_solution_shows_the_numbers(page: Page,
     form = problem(page, "J")
     form.locator(".hint-button").click()
     expect(form.locator(".hint-text")).to_be_visible()
-    section = page.locator(".problem-section").filter(has=form)
     for node in ("yhat", "y", "J"):
-        expect(section.locator(f'svg.chain [data-node-id="{node}"]')).to_have_class(re.compile("is-hinted"))
-    expect(section.locator('svg.chain [data-node-id="x"]')).not_to_have_class(re.compile("is-hinted"))
+        expect(page.locator(f'svg.graph [data-node-id="{node}"]')).to_have_class(re.compile("highlight"))
+    expect(page.locator('svg.graph [data-node-id="x"]')).not_to_have_class(re.compile("highlight"))
+    expect(page.locator('svg.graph [data-edge-id="yhat-J"]')).to_have_class(re.compile("highlight"))
+    expect(page.locator('svg.graph [data-node-id="J"]')).to_be_in_viewport()
+    # Another hint puts the first one away and lights its own nodes only.
+    problem(page, "grads.w2").locator(".hint-button").click()
+    expect(form.locator(".hint-text")).to_be_hidden()
+    expect(page.locator('svg.graph [data-node-id="y"]')).not_to_have_class(re.compile("highlight"))
+    expect(page.locator('svg.graph [data-node-id="w2"]')).to_have_class(re.compile("highlight"))
     chain = problem(page, "grads.w1")
     chain.locator("summary").click()
     last = chain.locator("[data-equation]").last
     expect(last).to_be_visible()
     for number in (str(FIRST["grads"]["z1"]), str(FIRST["local"]["w1-z1"]), str(FIRST["grads"]["w1"])):
         expect(last).to_have_text(mentions_number_re(number))
+
+
+def test_a_hint_lights_a_weight_drawn_on_its_edge(page: Page, base_url: str):
+    open_practice(page, base_url, "?worksheet=step_by_step")
+    problem(page, "after.w2_1_1").locator(".hint-button").click()
+    expect(page.locator('svg.graph [data-edge-id="a1_1-z2_1"]')).to_have_class(re.compile("highlight"))
+    expect(page.locator("svg.graph .highlight")).to_have_count(1)
+
+
+def test_on_a_narrow_screen_the_drawing_comes_to_the_hint(page: Page, base_url: str):
+    page.set_viewport_size({"width": 390, "height": 844})
+    open_practice(page, base_url)
+    form = problem(page, "yhat")
+    form.locator(".hint-button").click()
+    expect(form.locator("svg.graph")).to_be_attached()
+    expect(page.locator('svg.graph [data-node-id="x"]')).to_be_in_viewport()
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0
+
+
+@pytest.mark.parametrize(
+    "query", ["worksheet=backprop&variant=5", "worksheet=step_by_step", "worksheet=xor&variant=17", "preset=two_hidden"]
+)
+def test_every_worked_equation_in_the_page_is_true(page: Page, base_url: str, query: str):
+    page.goto(f"{base_url}/practice?{query}&key=1")
+    expect(page.locator("#practice")).to_have_attribute("data-ready", "true")
+    texts = page.locator("[data-equation]").all_text_contents()
+    assert len(texts) > 10 and all(texts)
+    problems = [p for text in texts for p in check_equation(text)]
+    assert not problems, problems
+    assert sum(comparison_count(text) for text in texts) >= len(texts)
+
+
+def test_practice_lists_the_worksheets_and_opens_each(page: Page, base_url: str):
+    page.goto(f"{base_url}/practice")
+    links = page.locator(".worksheet-list a")
+    expect(links).to_have_count(3)
+    for name in ("Step by step", "XOR", "backpropagation worksheet"):
+        page.goto(f"{base_url}/practice")
+        page.locator(".worksheet-list a", has_text=name).click()
+        expect(page.locator("h1")).to_contain_text(name)
+        expect(page.locator("#practice")).to_have_attribute("data-checks", "1")
+        expect(page.locator("svg.graph .edge").first).to_be_attached()
 
 
 PARENT_PAGE = """<!doctype html><title>Course</title>
@@ -188,9 +241,8 @@ def test_a_variant_shows_the_same_numbers_in_a_fresh_context(browser: Browser, b
         shown.append((" ".join(numbers.split()), equations))
         context.close()
     assert shown[0] == shown[1]
-    n = variant_numbers(17)
-    assert f"x = {n['x']}, y = {n['y']}" in shown[0][0]
-    assert f"α = {n['alpha']}" in shown[0][0]
+    assert "x = 4, y = 2" in shown[0][0]  # variant 17's numbers since the first version
+    assert "α = 0.1" in shown[0][0]
 
 
 def test_a_bad_variant_shows_a_message_and_the_worksheet(page: Page, base_url: str):
@@ -210,3 +262,16 @@ def test_print_hides_the_buttons_and_the_key_shows_the_solutions(page: Page, bas
     expect(page.locator(".hint-button").first).to_be_hidden()
     page.emulate_media(media="screen")
     expect(page.locator(".hint-button").first).to_be_visible()
+
+
+@pytest.mark.parametrize("color_scheme", ["light", "dark"])
+@pytest.mark.parametrize("query", ["", "?worksheet=backprop", "?worksheet=step_by_step&key=1"])
+def test_no_serious_or_critical_axe_violations(page: Page, base_url: str, query: str, color_scheme: str):
+    page.emulate_media(color_scheme=color_scheme)
+    page.goto(f"{base_url}/practice{query}")
+    if query:
+        expect(page.locator("#practice")).to_have_attribute("data-ready", "true")
+        page.locator(".hint-button").nth(2).click()
+    violations = Axe().run(page).response["violations"]
+    blocking = [violation for violation in violations if violation["impact"] in ("serious", "critical")]
+    assert not blocking, describe(blocking)

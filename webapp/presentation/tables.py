@@ -54,33 +54,30 @@ def chain_rows(graph: Graph) -> list[dict]:
     return rows
 
 
+def accumulation_row(graph: Graph, node: str) -> dict:
+    """dJ/dnode = Σ over its out-edges of dJ/dtarget · dtarget/dnode."""
+    edges = graph.out_of(node)
+    formula = " + ".join(rf"\frac{{dJ}}{{d{graph.tex(e.target)}}} \cdot {e.tex}" for e in edges)
+    return {
+        "node": node,
+        "tex": rf"\frac{{dJ}}{{d{graph.tex(node)}}} = {formula}",
+        "terms": [{"grad": e.target, "edge": e.id} for e in edges],
+    }
+
+
 def accumulation_rows(graph: Graph) -> list[dict]:
-    """Solution 4 step by step: dJ/dnode = Σ over its out-edges of dJ/dtarget · dtarget/dnode."""
-    rows = []
-    for node in graph.backward_order():
-        if node == "J":
-            continue
-        edges = graph.out_of(node)
-        formula = " + ".join(rf"\frac{{dJ}}{{d{graph.tex(e.target)}}} \cdot {e.tex}" for e in edges)
-        rows.append(
-            {
-                "node": node,
-                "tex": rf"\frac{{dJ}}{{d{graph.tex(node)}}} = {formula}",
-                "terms": [{"grad": e.target, "edge": e.id} for e in edges],
-            }
-        )
-        if len(rows) == MAX_ROWS:
-            break
-    return rows
+    """Solution 4 step by step, from J back to the first weights."""
+    return [accumulation_row(graph, node) for node in graph.backward_order()[1 : MAX_ROWS + 1]]
+
+
+def update_row(graph: Graph, pid: str) -> dict:
+    """Gradient descent for one parameter: p ≔ p − α·dJ/dp."""
+    t = graph.tex(pid)
+    return {"param": pid, "tex": rf"{t} \coloneqq {t} - \alpha \frac{{dJ}}{{d{t}}}"}
 
 
 def update_rows(graph: Graph) -> list[dict]:
-    """Gradient descent, one parameter a row: p ≔ p − α·dJ/dp."""
-    rows = []
-    for pid in graph.params[:MAX_ROWS]:
-        t = graph.tex(pid)
-        rows.append({"param": pid, "tex": rf"{t} \coloneqq {t} - \alpha \frac{{dJ}}{{d{t}}}"})
-    return rows
+    return [update_row(graph, pid) for pid in graph.params[:MAX_ROWS]]
 
 
 def tables(graph: Graph) -> dict:

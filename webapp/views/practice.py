@@ -1,27 +1,97 @@
-"""The practice page: the worksheet's problems answered in the page and checked here."""
+"""The practice pages: the worksheets (webapp/worksheets/*.toml) and a practice set for any network the
+main page allows, answered in the page and checked here. One training run per exercise."""
+
+import json
+from functools import lru_cache
+from itertools import islice
 
 from flask import Blueprint, jsonify, render_template, request
+from jinja2.utils import htmlsafe_json_dumps
 from werkzeug.exceptions import UnsupportedMediaType
 
-from webapp.presentation import answers, practice
-from webapp.request.resolve import RequestError, parse_body
+from webapp import service
+from webapp.presentation import answers, page, practice
+from webapp.presentation.layout import layout
+from webapp.request import limits
+from webapp.request import practice as sheets
+from webapp.request.resolve import RequestError, parse_body, resolve
 
 bp = Blueprint("practice", __name__)
+PAGE_KEYS = ("worksheet", "variant", "key")
+
+
+@bp.errorhandler(RequestError)
+def refused(exc: RequestError):
+    return jsonify(error="Invalid request", errors=exc.errors), exc.status
+
+
+@lru_cache(maxsize=128)
+def _run(body_json: str, variant: int, vary: tuple[str, ...]):
+    """The variant's training body resolved, and its one run of two detailed epochs."""
+    base = resolve(json.loads(body_json))
+    if base.network.param_count > sheets.MAX_PRACTICE_PARAMS or len(base.request.x) > limits.MAX_DETAIL_SAMPLES:
+        most = f"at most {sheets.MAX_PRACTICE_PARAMS} parameters and {limits.MAX_DETAIL_SAMPLES} samples"
+        raise RequestError([{"field": "layers", "message": f"practice takes {most}"}])
+    for body in islice(sheets.variant_bodies(base.config(), variant, vary), 50):
+        resolved = resolve({**body, "epochs": 2, "detail_epochs": [1, 2], "include_graph": False})
+        run = service.run(resolved)
+        if run["diverged_at"]:
+            raise RequestError([{"field": "learning_rate", "message": "the first update diverges: take a smaller one"}])
+        if variant == 0 or run["epochs"][0]["values"]["J"] > 1e-20:
+            return resolved, run
+    raise RequestError([{"field": "variant", "message": "every draw of this variant has nothing to learn"}])
+
+
+def _exercise(sheet, name: str | None, body: dict, variant: int):
+    """The exercise, the body its answers are checked with, and the run it comes from."""
+    first = next(sheets.variant_bodies(resolve(body).config(), 0))
+    body_json = json.dumps(first, sort_keys=True)
+    resolved, run = _run(body_json, variant, tuple(sheet.variants.vary))
+    try:
+        ex = practice.exercise(resolved.graph, run, len(resolved.request.x), sheet.sections, variant)
+    except KeyError as exc:
+        raise RequestError([{"field": "worksheet", "message": f"{name}.toml: {exc.args[0]}"}]) from None
+    return ex, {**first, **({"worksheet": name} if name else {})}, resolved, run
+
+
+def _listing(errors: list[str], status: int):
+    worksheets = {n: sheets.load_worksheet(n) for n in sheets.worksheet_names()}
+    return render_template("practice.html", worksheets=worksheets, errors=errors), status
 
 
 @bp.get("/practice")
 def practice_page():
-    variant, message = practice.parse_variant(request.args.get("variant"))
-    answer_key = request.args.get("key") in ("1", "on", "true")
+    name = request.args.get("worksheet")
+    settings = {k: v for k, v in request.args.to_dict(flat=False).items() if k not in PAGE_KEYS}
+    if not request.args:
+        return _listing([], 200)
+    name = sheets.DEFAULT_WORKSHEET if name is None and not settings else name  # /practice?variant=17: the seed's
+    try:
+        sheet = sheets.load_worksheet(name) if name is not None else sheets.ANY_NETWORK
+        body = sheets.network_body(sheet.query() | settings)
+        variant, message = sheets.parse_variant(request.args.get("variant"), sheet.variants.first, sheet.variants.last)
+        ex, check, resolved, run = _exercise(sheet, name, body, variant)
+    except (sheets.WorksheetError, RequestError) as exc:
+        return _listing([f"{e['field']}: {e['message']}" for e in exc.errors] if isinstance(exc, RequestError) else [str(exc)], 400)  # fmt: skip
+    wide = layout(resolved.graph, "wide", edges=False)
+    data = {"graph": resolved.graph.to_json(), "epochs": run["epochs"][:2], "learningRate": resolved.request.learning_rate,
+            "samples": run["detail_samples"], "total": len(resolved.request.x), "check": check,
+            "drawing": page.client_graph(resolved.graph)}  # fmt: skip
     # A course page may frame the practice set like /embed (webapp.web.security); the check it calls is
     # under /api, which any origin may call, a sandboxed frame's included.
     return render_template(
         "practice.html",
-        exercise=practice.exercise(variant),
+        sheet=sheet,
+        keep={k: v for k, v in request.args.to_dict(flat=False).items() if k not in ("variant", "key")},
+        exercise=ex,
         variant_message=message,
-        answer_key=answer_key,
-        max_variant=practice.MAX_VARIANT,
+        answer_key=request.args.get("key") in ("1", "on", "true"),
         rounding_digits=answers.MIN_SIGNIFICANT_DIGITS,
+        data=data,
+        graph=resolved.graph,
+        layout=wide,
+        start_values=page.start_values(resolved.graph, run),
+        geometry_json=htmlsafe_json_dumps(page.graph_geometry(resolved.graph, wide)),  # as tojson writes it
     )
 
 
@@ -32,11 +102,24 @@ def check():
     if mimetype != "application/json" and not (mimetype.startswith("application/") and mimetype.endswith("+json")):
         raise UnsupportedMediaType(f"Content-Type must be application/json, not {mimetype or 'none'}")
     body = request.get_data(cache=False)
+    if not body.strip():
+        raise RequestError([{"field": "body", "message": "must be a JSON object with the answers"}])
+    req = sheets.check_request(parse_body(body))
+    req.worksheet = req.worksheet or (None if req.training() else sheets.DEFAULT_WORKSHEET)
     try:
-        # An empty body is not an object here: a check always names its answers.
-        variant, answers = practice.parse_check(parse_body(body) if body.strip() else None)
-    except RequestError as exc:
-        return jsonify(error="Invalid request", errors=exc.errors), exc.status
-    except practice.AnswerError as exc:
-        return jsonify(error="Invalid request", errors=exc.errors), 400
-    return jsonify(practice.check_answers(variant, answers))
+        sheet = sheets.load_worksheet(req.worksheet) if req.worksheet else sheets.ANY_NETWORK
+        training = req.training() or (sheets.network_body(sheet.query()) if req.worksheet else {})
+    except sheets.WorksheetError as exc:
+        raise RequestError([{"field": "worksheet", "message": str(exc)}]) from None
+    if not sheet.variants.first <= req.variant <= sheet.variants.last:
+        raise RequestError([{"field": "variant", "message": f"from {sheet.variants.first} to {sheet.variants.last}"}])
+    ex = _exercise(sheet, req.worksheet, training, req.variant)[0]
+    problems, errors = ex.problems, []
+    for pid, answer in req.answers.items():
+        if pid not in problems:
+            errors.append({"field": f"answers.{pid}", "message": f"no such problem; one of {', '.join(problems)}"})
+        elif problems[pid].choices and answer not in ("", *problems[pid].choices):
+            errors.append({"field": f"answers.{pid}", "message": f"one of {', '.join(problems[pid].choices)}"})
+    if errors:
+        raise RequestError(errors)
+    return jsonify(practice.check_answers(ex, req.answers))
