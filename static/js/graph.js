@@ -14,9 +14,10 @@ function localSymbol(source, target, kind, kinds) {
 }
 
 export function expandGraph(data) {
-  // Sent as places: a kind in `kinds`, source and target in the nodes, partner in the edges.
-  const kinds = Object.values(data.kinds);
+  // Sent as places: a kind in `kinds` ([NAME, name] pairs), source and target in the nodes, partner in the edges.
+  const kinds = data.kinds.map(([, name]) => name);
   const nodes = objects(data.nodeFields, data.nodes).map((node) => ({ ...node, kind: kinds[node.kind], param: Boolean(node.param) }));
+  const constants = Object.fromEntries(data.kinds);
   const sent = objects(data.edgeFields, data.edges);
   const edges = sent.map(({ source, target, partner, kind, ...edge }) => ({
     ...edge,
@@ -24,7 +25,7 @@ export function expandGraph(data) {
     source: nodes[source].id,
     target: nodes[target].id,
     partner: partner === null ? null : sent[partner].id,
-    symbol: localSymbol(nodes[source], nodes[target], kinds[kind], data.kinds),
+    symbol: localSymbol(nodes[source], nodes[target], kinds[kind], constants),
   }));
   const into = new Map(nodes.map((node) => [node.id, []]));
   const outOf = new Map(nodes.map((node) => [node.id, []]));
@@ -36,5 +37,5 @@ export function expandGraph(data) {
   const edge = new Map(edges.map((e) => [e.id, e]));
   // The nodes the forward pass computes, in order, and those whose gradient the backward pass computes.
   const [forward, backward] = [data.forward, data.backward].map((places) => places.map((i) => nodes[i].id));
-  return { kinds: data.kinds, nodes, edges, node, edge, into, outOf, forward, backward };
+  return { kinds: constants, nodes, edges, node, edge, into, outOf, forward, backward };
 }
