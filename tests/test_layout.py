@@ -1,11 +1,14 @@
 """The graph's boxes: nothing overlaps, everything fits (tests/js/geometry.test.mjs checks the edges)."""
 
 import itertools
+import json
+from pathlib import Path
 
 import pytest
 
 from webapp.engine import Graph, Network
 from webapp.presentation.layout import layout
+from webapp.presentation.page import client_graph, graph_geometry
 
 NETWORKS = [
     Network((1, 1, 1), ("relu", "relu")),
@@ -13,6 +16,7 @@ NETWORKS = [
     Network((1, 2, 1), ("relu", "relu"), bias=True),
     Network((1, 1, 1, 1), ("tanh", "tanh", "linear"), bias=True),
     Network((2, 3, 2), ("tanh", "sigmoid"), "bce", bias=True),
+    Network((1, 4, 4, 1), ("relu", "relu", "linear"), bias=True),
     Network((16,) * 6, ("relu",) * 5, bias=True),
 ]
 
@@ -52,3 +56,21 @@ def test_tall_drawing_of_the_worksheet_fits_a_phone():
     ys = {b["id"]: b["y"] for b in tall["nodes"]}
     assert ys["x"] < ys["z1"] < ys["a1"] < ys["z2"] < ys["yhat"] < ys["J"]
     assert ys["w1"] == ys["z1"] and ys["w2"] == ys["z2"]
+
+
+# The drawings tests/js/geometry.test.mjs draws edges on: the page's graph and boxes for each network.
+DRAWINGS = Path(__file__).parent / "js" / "drawings.json"
+
+
+def drawings() -> dict:
+    graphs = {name: Graph(network) for name, network in zip(NAMES, NETWORKS, strict=True) if len(network.layers) < 6}
+    return {name: {"graph": client_graph(g), "geometry": graph_geometry(g, layout(g))} for name, g in graphs.items()}
+
+
+def test_the_drawings_the_js_tests_read_are_todays():
+    """Run `python -m tests.test_layout` to write them again after a change to the layout or the graph."""
+    assert json.loads(DRAWINGS.read_text()) == json.loads(json.dumps(drawings()))
+
+
+if __name__ == "__main__":
+    DRAWINGS.write_text(json.dumps(drawings(), ensure_ascii=False, separators=(",", ":")) + "\n")

@@ -83,7 +83,8 @@ def _places(graph: Graph) -> tuple[dict[str, Place], int]:
             # Beside its weight when that is drawn too; alone above (or beside) its z otherwise.
             places[n.id] = Place(stage, None, BAND_SHIFT if weights_per_layer[layer] == 1 else 0.0)
         elif kind == Kind.TARGET:
-            places[n.id] = Place(stage, None) if outputs == 1 else Place(stage, lane(n.index, outputs) + 0.5)
+            # Below the outputs, clear of their edges into J, which meet in the middle lane.
+            places[n.id] = Place(stage, None) if outputs == 1 else Place(stage, (outputs + 1) / 2 + n.index)
         elif kind == Kind.COST:
             places[n.id] = Place(stage + (1 if outputs > 1 else 0), 0.0)
         # Other weights and biases are not drawn as nodes: they ride on their edges.
