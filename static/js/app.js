@@ -54,7 +54,7 @@ function epochData() {
 }
 
 function render() {
-  const revealed = revealedKeys(steps, state.cursor, graph.edges, alwaysKnown);
+  const revealed = revealedKeys(steps, state.cursor, graph.outOf, alwaysKnown);
   const active = state.cursor > 0 ? steps[state.cursor - 1] : null;
   view.render({
     epoch: epochData(),
