@@ -193,6 +193,7 @@ def page_state(query: Mapping[str, list[str]]) -> dict:
     }
     return {
         "graph": graph,
+        "functions": [graph.node[i] for i in graph.forward_order()],
         "layouts": [wide],
         "tables": explained,
         "form": values,
