@@ -68,8 +68,8 @@ def drawings() -> dict:
 
 
 def test_the_drawings_the_js_tests_read_are_todays():
-    """Run `python -m tests.test_layout` to write them again after a change to the layout or the graph."""
-    assert json.loads(DRAWINGS.read_text()) == json.loads(json.dumps(drawings()))
+    stale = "tests/js/drawings.json is out of date: write it again with `python -m tests.test_layout`"
+    assert json.loads(DRAWINGS.read_text()) == json.loads(json.dumps(drawings())), stale
 
 
 if __name__ == "__main__":
