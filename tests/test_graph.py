@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from webapp.engine import Graph, Network, init_params, record_pass
-from webapp.engine.graph import EDGE_KINDS, NODE_KINDS, is_param_id, label_of, tex_of
+from webapp.engine.graph import EDGE_KINDS, NODE_KINDS, is_param_id, label_of, param_place, tex_of
 
 WORKSHEET = Network((1, 1, 1), ("relu", "relu"))
 WIDE = Network((2, 3, 2), ("tanh", "sigmoid"), "bce", bias=True)
@@ -49,6 +49,17 @@ def test_labels_and_tex_follow_the_id(node_id, label, tex):
 def test_parameter_ids_are_recognised_by_their_form(text, expected):
     assert is_param_id(text) is expected
     assert not is_param_id("utm_source") and not is_param_id("w1_1_1_1")
+
+
+def test_a_parameter_ids_place_is_read_by_the_graphs_own_grammar():
+    """`param_place` (what resolve.py keeps typed values by) reads every id a graph makes as the graph places it."""
+    for network in (WORKSHEET, WIDE, Network((3, 1, 2), ("relu", "linear"), bias=True)):
+        graph = Graph(network)
+        for pid in graph.params:
+            assert param_place(pid) == graph.param_block(pid), pid
+    assert param_place("w2") == ("weight", 1, 0, 0) and param_place("b1_3") == ("bias", 0, 2, 0)
+    for text in ("w2_1", "b1_2_3", "w0", "w1_0_1", "x", "W1", "w1_1_1_1"):
+        assert param_place(text) is None and not is_param_id(text), text
 
 
 def test_partners_pair_each_weight_with_the_value_it_multiplies():

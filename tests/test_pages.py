@@ -33,9 +33,66 @@ def test_index_draws_the_worksheet_graph(client):
     assert sorted(edge_ids(initial_state(html)["graph"])) == sorted(WORKSHEET_EDGES)
 
 
-def edge_ids(compact: dict) -> list[str]:
-    names = [node[0] for node in compact["nodes"]]
-    return [f"{names[source]}-{names[target]}" for source, target, _ in compact["edges"]]
+def rows(graph: dict, key: str) -> list[dict]:
+    """The page's compact graph's nodes or edges as objects, by the field names it declares: a kind comes
+    as its place in `kinds`, an edge's source and target as places in the nodes, its partner in the edges."""
+    kinds = [name for _, name in graph["kinds"]]
+    found = [dict(zip(graph[key.removesuffix("s") + "Fields"], row, strict=True)) for row in graph[key]]
+    for item in found:
+        item["kind"] = kinds[item["kind"]]
+    if key == "edges":
+        nodes, edges = [n["id"] for n in rows(graph, "nodes")], [e["id"] for e in found]
+        for e in found:
+            e.update(source=nodes[e["source"]], target=nodes[e["target"]])
+            e["partner"] = None if e["partner"] is None else edges[e["partner"]]
+    return found
+
+
+def edge_ids(graph: dict) -> list[str]:
+    return [edge["id"] for edge in rows(graph, "edges")]
+
+
+WORKSHEET_PLACES = {
+    "x": ("input", 0),
+    "w1": ("weight", 1),
+    "z1": ("sum", 1),
+    "a1": ("activation", 1),
+    "w2": ("weight", 2),
+    "z2": ("sum", 2),
+    "yhat": ("activation", 2),
+    "y": ("target", 3),
+    "J": ("cost", 3),
+}
+
+
+def test_the_pages_graph_gives_every_node_its_kind_layer_and_row(client):
+    graph = initial_state(client.get("/").get_data(as_text=True))["graph"]
+    nodes = {n["id"]: n for n in rows(graph, "nodes")}
+    assert {i: (n["kind"], n["layer"]) for i, n in nodes.items()} == WORKSHEET_PLACES
+    assert all(n["row"] == 0 for n in nodes.values())
+    assert nodes["yhat"]["label"] == "ŷ" and nodes["w2"]["param"] and not nodes["a1"]["param"]
+    # The kinds are declared beside the graph, and every kind it uses is one of them.
+    used = {n["kind"] for n in nodes.values()} | {e["kind"] for e in rows(graph, "edges")}
+    assert used <= {name for _, name in graph["kinds"]}
+    wide = initial_state(client.get("/?form=1&hidden=3").get_data(as_text=True))["graph"]
+    assert [n["row"] for n in rows(wide, "nodes") if n["kind"] == "sum"] == [0, 1, 2, 0]
+
+
+def test_the_pages_graph_gives_every_value_edge_the_weight_it_is_multiplied_by(client):
+    assert {e["id"]: e["partner"] for e in rows(initial_state(client.get("/").get_data(as_text=True))["graph"], "edges")} == {
+        "x-z1": "w1-z1", "w1-z1": "x-z1", "a1-z2": "w2-z2", "w2-z2": "a1-z2",
+        "z1-a1": None, "z2-yhat": None, "yhat-J": None, "y-J": None,
+    }  # fmt: skip
+    # A wider network: dz/da along a value edge is the weight its partner brings, number for number.
+    state = initial_state(client.get("/?form=1&hidden=3,2&bias=on&seed=4").get_data(as_text=True))
+    epoch = state["run"]["epochs"][0]
+    edges = {e["id"]: e for e in rows(state["graph"], "edges")}
+    values = [e for e in edges.values() if e["kind"] == "value"]
+    assert len(values) == 1 * 3 + 3 * 2 + 2 * 1  # x, then a₁ (3 wide) and a₂ (2 wide), into each z
+    for edge in values:
+        weight = edges[edge["partner"]]
+        assert weight["kind"] == "weight" and weight["target"] == edge["target"] and weight["partner"] == edge["id"]
+        assert epoch["local"][edge["id"]] == [epoch["values"][weight["source"]]]
 
 
 def test_wide_pages_stay_light_and_draw_the_graph_once(client):
@@ -47,7 +104,7 @@ def test_wide_pages_stay_light_and_draw_the_graph_once(client):
     assert edge_ids(state["graph"]) == [e.id for e in graph.edges]
     # Epoch 2's numbers are fetched when the page gets there.
     assert [e.get("detail", False) for e in state["run"]["epochs"]] == [True, False]
-    geometry = json.loads(re.search(r'id="graph-geometry">(.*?)</script>', html, re.S).group(1))
+    geometry = state["geometry"]
     drawn = set(re.findall(r'<g class="node [^"]*" data-node-id="([^"]+)"', html))
     assert set(geometry["wide"]["nodes"]) == set(geometry["tall"]["nodes"]) == drawn
 
@@ -64,8 +121,9 @@ def test_index_embeds_the_worksheet_run(client):
     first, second = state["run"]["epochs"][:2]
     assert first["cost"] == pytest.approx(EPOCHS[0]["cost"], abs=TOLERANCE)
     assert second["cost"] == pytest.approx(EPOCHS[1]["cost"], abs=TOLERANCE)
-    assert state["forwardOrder"] == ["z1", "a1", "z2", "yhat", "J"]
-    assert state["backwardOrder"] == ["J", "yhat", "z2", "w2", "a1", "z1", "w1"]
+    nodes = [n["id"] for n in rows(state["graph"], "nodes")]
+    assert [nodes[i] for i in state["graph"]["forward"]] == ["z1", "a1", "z2", "yhat", "J"]
+    assert [nodes[i] for i in state["graph"]["backward"]] == ["J", "yhat", "z2", "w2", "a1", "z1", "w1"]
     assert state["config"]["weights"] == [[[0.5]], [[0.8]]]
 
 

@@ -6,7 +6,8 @@ import { Equations, complete } from "./equations.js";
 import { buildSteps, phaseEnd, phaseEnds, phaseStart, revealedKeys } from "./steps.js";
 import { PageState, locationFor, readLocation } from "./state.js";
 import { RunStore } from "./store.js";
-import { View, expandGraph, linkHighlights } from "./view.js";
+import { View, linkHighlights } from "./view.js";
+import { expandGraph } from "./graph.js";
 import { CostChart } from "./chart.js";
 import { Landscape } from "./landscape.js";
 import { wireGradientCheck } from "./gradient-check.js";
@@ -15,26 +16,21 @@ import { Predictor } from "./predict.js";
 import { wireSettings } from "./settings.js";
 
 const initial = JSON.parse(document.getElementById("initial-state").textContent);
-const graph = expandGraph(initial.graph); // sent compact: a wide network has thousands of edges
+const graph = expandGraph(initial.graph);
 const labels = Object.fromEntries(graph.nodes.map((n) => [n.id, n.label]));
 const params = graph.nodes.filter((n) => n.param).map((n) => n.id);
 // Known before any pass: the data and the starting parameters.
-const alwaysKnown = graph.nodes.filter((n) => n.kind === "input" || n.kind === "target" || n.param).map((n) => `values.${n.id}`);
-const symbols = new Map(graph.edges.map((e) => [e.id, e.symbol]));
-const outEdges = new Map();
-for (const edge of graph.edges) {
-  if (!outEdges.has(edge.source)) outEdges.set(edge.source, []);
-  outEdges.get(edge.source).push(edge);
-}
+const dataKinds = [graph.kinds.INPUT, graph.kinds.TARGET];
+const alwaysKnown = graph.nodes.filter((n) => dataKinds.includes(n.kind) || n.param).map((n) => `values.${n.id}`);
 const scroller = document.querySelector(".graph-scroll");
 const reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
 const store = new RunStore(initial.config, initial.run, initial.limits.maxEpochs);
 const equations = new Equations(graph, initial.samples);
 equations.setSamples(store.samples);
-const steps = buildSteps(initial.forwardOrder, initial.backwardOrder);
+const steps = buildSteps(graph.forward, graph.backward);
 const ends = phaseEnds(steps);
 const main = document.querySelector("main");
-const view = new View(main, { labels, params, chains: initial.tables.chains, batchSize: initial.samples });
+const view = new View(main, { graph, geometry: initial.geometry, labels, params, chains: initial.tables.chains, batchSize: initial.samples });
 const announcer = document.getElementById("announcer");
 const runStatus = document.getElementById("run-status");
 const buttons = Object.fromEntries(
@@ -58,7 +54,7 @@ function epochData() {
 }
 
 function render() {
-  const revealed = revealedKeys(steps, state.cursor, graph.edges, alwaysKnown);
+  const revealed = revealedKeys(steps, state.cursor, graph.outOf, alwaysKnown);
   const active = state.cursor > 0 ? steps[state.cursor - 1] : null;
   view.render({
     epoch: epochData(),
@@ -185,7 +181,7 @@ function narrate(step) {
   }
   if (step.phase === "backward") {
     if (step.node === "J") return "Backward starts at J: dJ/dJ = 1";
-    const terms = outEdges.get(step.node).map((e) => `dJ/d${labels[e.target]} · ${symbols.get(e.id)}`);
+    const terms = graph.outOf.get(step.node).map((e) => `dJ/d${labels[e.target]} · ${e.symbol}`);
     const batch = params.includes(step.node) && initial.samples > 1;
     const formula = batch ? `Σ over the ${initial.samples} samples of ${terms.join(" + ")}` : terms.join(" + ");
     const numbers = equations.accumulation(step.node, epoch, state.row);

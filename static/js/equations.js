@@ -11,18 +11,10 @@ function at(value, row) {
 }
 
 export class Equations {
-  // graph: the API's graph; samples: the 0-based samples the detail holds; total: N, every sample.
+  // graph: as graph.js expands it; total: N, every sample.
   constructor(graph, total) {
+    this.graph = graph;
     this.total = total;
-    this.nodes = new Map(graph.nodes.map((n) => [n.id, n]));
-    this.into = new Map();
-    this.outOf = new Map();
-    for (const edge of graph.edges) {
-      if (!this.into.has(edge.target)) this.into.set(edge.target, []);
-      this.into.get(edge.target).push(edge);
-      if (!this.outOf.has(edge.source)) this.outOf.set(edge.source, []);
-      this.outOf.get(edge.source).push(edge);
-    }
     this.samples = [0];
   }
 
@@ -31,12 +23,12 @@ export class Equations {
   }
 
   label(id) {
-    const node = this.nodes.get(id);
+    const node = this.graph.node.get(id);
     return node ? node.label : id;
   }
 
   isParam(id) {
-    const node = this.nodes.get(id);
+    const node = this.graph.node.get(id);
     return Boolean(node && node.param);
   }
 
@@ -68,7 +60,7 @@ export class Equations {
 
   // Solution 4: dJ/dnode = Σ over its out-edges of dJ/dtarget · dtarget/dnode.
   accumulation(node, epoch, row) {
-    const edges = this.outOf.get(node) || [];
+    const edges = this.graph.outOf.get(node) || [];
     if (this.isParam(node)) {
       const [edge] = edges;
       const factorsOf = (r) => [at(epoch.grads[edge.target], r), epoch.local[edge.id][r]];
@@ -87,18 +79,17 @@ export class Equations {
   // A weighted sum with its numbers substituted, for the selected sample: "0.5 · 3 + 0.1 = 1.6".
   // Only short sums are written out; a wide layer's would not fit a line.
   worked(node, epoch, row) {
-    const into = this.into.get(node) || [];
-    const kind = this.nodes.get(node).kind;
-    if (kind !== "sum" || into.length > 9) return null;
+    const { kinds, into, edge: edges } = this.graph;
+    if (this.graph.node.get(node).kind !== kinds.SUM || into.get(node).length > 9) return null;
     const parts = [];
-    // A weight's edge comes right before the edge of the value it multiplies (the graph's order).
-    into.forEach((edge, i) => {
-      if (edge.kind === "weight") {
-        parts.push(Equations.product([epoch.values[edge.source], at(epoch.values[into[i + 1].source], row)]));
-      } else if (edge.kind === "bias") {
+    for (const edge of into.get(node)) {
+      if (edge.kind === kinds.WEIGHT) {
+        const value = edges.get(edge.partner).source; // the value this weight multiplies
+        parts.push(Equations.product([epoch.values[edge.source], at(epoch.values[value], row)]));
+      } else if (edge.kind === kinds.BIAS) {
         parts.push(formatFactor(epoch.values[edge.source]));
       }
-    });
+    }
     return `${parts.join(" + ")} = ${formatNumber(at(epoch.values[node], row))}`;
   }
 }

@@ -1,6 +1,7 @@
 // Downloads: the run as JSON (the API's own answer) and CSV, the shown epoch's tables as LaTeX (both
 // made by the server), the graph as a standalone SVG file and the chart as PNG (made here).
 
+import { aborted, postFile, superseding } from "./api.js";
 import { appUrl } from "./urls.js";
 
 // Properties an SVG file needs inline to look as it does on the page without the page's CSS.
@@ -17,19 +18,6 @@ function save(blob, name) {
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
-}
-
-async function post(name, body) {
-  const response = await fetch(appUrl(name), {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  if (!response.ok) {
-    const data = await response.json();
-    throw new Error(data.errors ? `${data.errors[0].field}: ${data.errors[0].message}` : data.error);
-  }
-  return response;
 }
 
 function graphSvg() {
@@ -49,17 +37,16 @@ function graphSvg() {
 export function wireExports(section, current, plotlyReady) {
   if (!section) return;
   const status = section.querySelector("#export-status");
+  const nextSignal = superseding(); // a second click cancels a file still being made
   const actions = {
-    async json({ config, epochs }) {
-      const response = await post("train", { ...config, epochs });
-      save(await response.blob(), "backprop-run.json");
+    async json({ config, epochs }, signal) {
+      save(await postFile(appUrl("train"), { ...config, epochs }, { signal }), "backprop-run.json");
     },
-    async csv({ config, epochs }) {
-      save(await (await post("export", { ...config, epochs, format: "csv" })).blob(), "backprop-run.csv");
+    async csv({ config, epochs }, signal) {
+      save(await postFile(appUrl("export"), { ...config, epochs, format: "csv" }, { signal }), "backprop-run.csv");
     },
-    async latex({ config, epochs, epoch }) {
-      const response = await post("export", { ...config, epochs, epoch, format: "latex" });
-      save(await response.blob(), `backprop-epoch-${epoch}.tex`);
+    async latex({ config, epochs, epoch }, signal) {
+      save(await postFile(appUrl("export"), { ...config, epochs, epoch, format: "latex" }, { signal }), `backprop-epoch-${epoch}.tex`);
     },
     async svg() {
       save(new Blob([graphSvg()], { type: "image/svg+xml" }), "backprop-graph.svg");
@@ -74,10 +61,10 @@ export function wireExports(section, current, plotlyReady) {
     if (!button) return;
     status.textContent = "Preparing the file…";
     try {
-      await actions[button.dataset.export](current());
+      await actions[button.dataset.export](current(), nextSignal());
       status.textContent = "Downloaded.";
     } catch (error) {
-      status.textContent = `The file could not be made: ${error.message}`;
+      if (!aborted(error)) status.textContent = `The file could not be made: ${error.message}`;
     }
   });
 }

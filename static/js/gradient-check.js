@@ -2,6 +2,7 @@
 // both computed by the server (POST /api/gradient-check), laid out in a table.
 
 import { formatNumber } from "./format.js";
+import { aborted, postJSON, superseding } from "./api.js";
 import { appUrl } from "./urls.js";
 
 // `current()` gives the run's settings and the epoch shown when the button is pressed.
@@ -10,17 +11,12 @@ export function wireGradientCheck(section, current) {
   const button = section.querySelector("#gradient-check-button");
   const status = section.querySelector("#gradient-check-status");
   const table = section.querySelector("#gradient-check-table");
+  const nextSignal = superseding(); // a second click cancels the first check
   button.addEventListener("click", async () => {
     const { config, epoch } = current();
     status.textContent = `Checking epoch ${epoch}…`;
     try {
-      const response = await fetch(appUrl("gradientCheck"), {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ ...config, epoch }),
-      });
-      const data = await response.json();
-      if (!response.ok) throw new Error(data.errors ? `${data.errors[0].field}: ${data.errors[0].message}` : data.error);
+      const data = await postJSON(appUrl("gradientCheck"), { ...config, epoch }, { signal: nextSignal() });
       const rows = data.params.map((p) => {
         const row = document.createElement("tr");
         row.dataset.nodeId = p.id;
@@ -36,7 +32,7 @@ export function wireGradientCheck(section, current) {
       const worst = Math.max(...data.params.map((p) => p.relative_error ?? 0));
       status.textContent = `Epoch ${data.epoch}: the largest relative difference is ${worst.toExponential(1)}.`;
     } catch (error) {
-      status.textContent = `The check could not run: ${error.message}`;
+      if (!aborted(error)) status.textContent = `The check could not run: ${error.message}`;
     }
   });
 }

@@ -4,6 +4,7 @@
 // reached, the shown epoch's point and its step direction.
 
 import { formatNumber } from "./format.js";
+import { aborted, postJSON, superseding } from "./api.js";
 import { appUrl } from "./urls.js";
 
 function colors() {
@@ -22,6 +23,7 @@ export class Landscape {
     this.surface = null;
     this.key = null;
     this.fetching = null;
+    this.nextSignal = superseding(); // a request for other axes or epochs cancels the one before
     this.shown = { epoch: 1, updated: 0, point: null, gradient: null };
     const pickers = ["landscape-u", "landscape-v"].map((id) => document.getElementById(id));
     this.pickers = pickers.every(Boolean) ? pickers : null;
@@ -60,18 +62,13 @@ export class Landscape {
     if (key !== this.key) {
       this.key = key;
       const body = { ...this.config, epochs: this.epochs, include_graph: false, ...(axes ? { axes } : {}) };
-      this.fetching = fetch(appUrl("landscape"), {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify(body),
-      }).then(async (response) => {
-        const data = await response.json();
-        if (!response.ok) throw new Error(data.errors ? data.errors[0].message : data.error);
-        return data;
-      });
+      this.fetching = postJSON(appUrl("landscape"), body, { signal: this.nextSignal() });
     }
     const fetching = this.fetching;
-    const [surface, Plotly] = await Promise.all([fetching, this.plotlyReady]);
+    const [surface, Plotly] = await Promise.all([fetching, this.plotlyReady]).catch((error) => {
+      if (!aborted(error)) throw error;
+      return [];
+    });
     if (fetching !== this.fetching) return; // a newer request is on its way
     this.surface = surface;
     return this.draw(Plotly);

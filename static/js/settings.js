@@ -1,6 +1,7 @@
 // The settings form: the server checks it (one set of rules for page and API) and the errors
 // appear beside their fields; only a valid form navigates to its permalink.
 
+import { aborted, getJSON, superseding } from "./api.js";
 import { appUrl } from "./urls.js";
 
 // A field's error message and its input, which names the message in aria-describedby.
@@ -58,18 +59,19 @@ function wirePresetPicker(form) {
 
 export function wireSettings(form) {
   wirePresetPicker(form);
+  const nextSignal = superseding(); // a second submit cancels the first check
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const query = new URLSearchParams(new FormData(form)).toString();
     try {
-      const response = await fetch(`${appUrl("check")}?${query}`);
-      const { errors } = await response.json();
+      const { errors } = await getJSON(`${appUrl("check")}?${query}`, { signal: nextSignal() });
       if (Object.keys(errors).length) {
         showErrors(form, errors);
         return;
       }
-    } catch {
-      // Offline checks failed: let the server page report any error itself.
+    } catch (error) {
+      if (aborted(error)) return; // a newer submit is being checked
+      // The check failed: let the server's page report any error itself.
     }
     window.location.assign(`${form.action}?${query}`);
   });

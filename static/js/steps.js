@@ -16,14 +16,15 @@ export function phaseEnds(steps) {
 }
 
 // Keys ("values.z1", "grads.w1", "local.w1-z1", "after.w1") revealed once `cursor` steps are done.
-export function revealedKeys(steps, cursor, edges, alwaysKnown) {
+// outOf: each node's out-edges (graph.js).
+export function revealedKeys(steps, cursor, outOf, alwaysKnown) {
   const keys = new Set(alwaysKnown);
   for (const step of steps.slice(0, cursor)) {
     if (step.phase === "forward") keys.add(`values.${step.node}`);
     if (step.phase === "backward") {
       keys.add(`grads.${step.node}`);
       // dJ/dnode = Σ dJ/dtarget · dtarget/dnode: the local derivatives on the node's out-edges.
-      for (const edge of edges) if (edge.source === step.node) keys.add(`local.${edge.id}`);
+      for (const edge of outOf.get(step.node)) keys.add(`local.${edge.id}`);
     }
     if (step.phase === "update") keys.add("after");
   }

@@ -4,6 +4,7 @@
 // the start: the server's work per click stays that click's epochs. Every request takes the
 // caller's AbortSignal, so an action that was cancelled never writes into the store.
 
+import { postJSON } from "./api.js";
 import { appUrl } from "./urls.js";
 
 // At most this many parameter values are kept for the weight chart and for continuing from.
@@ -70,21 +71,6 @@ export class RunStore {
     return this.status.divergedAt !== null && this.status.divergedAt !== undefined;
   }
 
-  async post(extra, signal) {
-    const response = await fetch(appUrl("train"), {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ ...this.config, ...extra, include_graph: false }),
-      signal,
-    });
-    const data = await response.json();
-    if (!response.ok) {
-      const first = data.errors && data.errors[0];
-      throw new Error(first ? `${first.field}: ${first.message}` : data.error);
-    }
-    return data;
-  }
-
   // The latest epoch before `epoch` whose θ is known (0: the run's start, from the config).
   startBefore(epoch) {
     let best = 0;
@@ -103,7 +89,7 @@ export class RunStore {
     const from = this.startBefore(Math.min(needDetail ? detailed : end, this.available));
     const body = { epochs: end, detail_epochs: needDetail ? [detailed] : [], detail_samples: this.samples };
     if (from > 0) Object.assign(body, { from_epoch: from, params: this.thetas.get(from) });
-    const run = await this.post(body, signal);
+    const run = await postJSON(appUrl("train"), { ...this.config, ...body, include_graph: false }, { signal });
     if (signal && signal.aborted) return;
     this.absorb(run);
   }

@@ -3,6 +3,7 @@
 
 import { formatNumber } from "./format.js";
 import { complete } from "./equations.js";
+import { drawnEdges } from "./geometry.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const NARROW = "(max-width: 600px)";
@@ -21,72 +22,6 @@ export function numberFor(key, epoch, row, learningRate) {
   const value = table ? table[key.slice(dot + 1)] : undefined;
   if (value === undefined) return null;
   return Array.isArray(value) ? value[row] : value;
-}
-
-// A local derivative's name: ∂, so it never reads as a node's gradient dJ/d(node). The edge into J
-// is the loss's own derivative, and says so (its number equals dJ/dŷ, but it does not come from it).
-export function localSymbol(sourceLabel, targetLabel, kind) {
-  const symbol = `∂${targetLabel}/∂${sourceLabel}`;
-  return kind === "cost" ? `${symbol} (from the loss)` : symbol;
-}
-
-let pageGraph = null;
-
-// The page's graph arrives compact (a wide network has thousands of edges): nodes as
-// [id, label, kind, is a parameter], edges as [source, target, kind] by index.
-export function expandGraph(compact) {
-  const nodes = compact.nodes.map(([id, label, kind, param]) => ({ id, label, kind, param: Boolean(param) }));
-  const edges = compact.edges.map(([s, t, k]) => {
-    const source = nodes[s];
-    const target = nodes[t];
-    const kind = compact.edgeKinds[k];
-    const symbol = localSymbol(source.label, target.label, kind);
-    return { id: `${source.id}-${target.id}`, source: source.id, target: target.id, kind, symbol };
-  });
-  pageGraph = { nodes, edges };
-  return pageGraph;
-}
-
-// Coordinates to 0.1 px, as webapp/presentation/layout.py writes them.
-const n = (v) => String(Math.round(v * 10) / 10);
-
-// The edge rules of layout.py's `_wide_edge` and `_tall_edge`: a path, where its label sits, and
-// whether the label is always in view.
-export function edgeShape(orientation, s, t, fromBand, roomy, [W, H]) {
-  if (orientation === "wide") {
-    if (fromBand && Math.abs(s.x - t.x) < W) {
-      const [x1, y1] = [s.x, s.y + H / 2];
-      const x2 = Math.abs(s.x - t.x) < 1 ? s.x : t.x + (s.x - t.x) / 3;
-      const y2 = t.y - H / 2;
-      return { d: `M${n(x1)},${n(y1)} L${n(x2)},${n(y2)}`, label: [x1 + 8, y1 + 16, "start"], always: x1 === x2 };
-    }
-    let [x1, y1] = [s.x + W / 2, s.y];
-    const [x2, y2] = [t.x - W / 2, t.y];
-    if (fromBand) [x1, y1] = [s.x, s.y + H / 2];
-    const bend = (x2 - x1) / 2;
-    return {
-      d: `M${n(x1)},${n(y1)} C${n(x1 + bend)},${n(y1)} ${n(x2 - bend)},${n(y2)} ${n(x2)},${n(y2)}`,
-      label: [(x1 + x2) / 2, Math.min(y1, y2) - H / 2 - 18, "middle"],
-      always: y1 === y2 && roomy,
-    };
-  }
-  if (fromBand) {
-    const [x1, y1] = [s.x + W / 2, s.y];
-    const [x2, y2] = [t.x - W / 2, t.y + (s.y - t.y) / 3];
-    return {
-      d: `M${n(x1)},${n(y1)} L${n(x2)},${n(y2)}`,
-      label: [x1, Math.min(s.y, t.y) - H / 2 - 18, "end"],
-      always: Math.abs(y1 - y2) < 1 && roomy,
-    };
-  }
-  const [x1, y1] = [s.x, s.y + H / 2];
-  const [x2, y2] = [t.x, t.y - H / 2];
-  const bend = (y2 - y1) / 2;
-  return {
-    d: `M${n(x1)},${n(y1)} C${n(x1)},${n(y1 + bend)} ${n(x2)},${n(y2 - bend)} ${n(x2)},${n(y2)}`,
-    label: [(x1 + x2) / 2 - 8, (y1 + y2) / 2 - 4, "end"],
-    always: x1 === x2 && roomy,
-  };
 }
 
 function svgElement(name, attributes = {}) {
@@ -152,14 +87,16 @@ function camel(name) {
 }
 
 export class View {
-  constructor(root, { labels, params, chains, batchSize }) {
+  // graph: as graph.js expands it; geometry: the boxes' places in both drawings (layout.py).
+  constructor(root, { graph, geometry, labels, params, chains, batchSize }) {
     this.root = root;
+    this.graph = graph;
+    this.geometry = geometry;
     this.labels = labels;
     this.params = new Set(params);
     this.chains = new Map(chains.map((c) => [c.param, c.edges]));
     this.batchSize = batchSize;
     this.svg = root.querySelector("svg.graph");
-    this.geometry = JSON.parse(document.getElementById("graph-geometry").textContent);
     this.nodes = [...this.svg.querySelectorAll(".node")].map((el) => [el.dataset.nodeId, el]);
     this.nodeParts = new Map(
       this.nodes.map(([id, el]) => [
@@ -202,33 +139,21 @@ export class View {
       el.setAttribute("transform", `translate(${places[id][0]},${places[id][1]})`);
       for (const text of el.querySelectorAll(".node-value, .node-grad")) text.dataset.fit = this.geometry.box[0] - 8;
     }
-    const at = (id) => ({ x: places[id][0], y: places[id][1] });
-    const kindOf = new Map(pageGraph.nodes.map((node) => [node.id, node.kind]));
     const fragment = document.createDocumentFragment();
-    this.edges = [];
     this.edgeInfo = new Map();
-    pageGraph.edges.forEach((edge, i) => {
-      if (!(edge.source in places) || !(edge.target in places)) return; // a weight riding on its value edge
-      // A value edge carries the weight of the edge before it (w·a: the weight's edge comes first).
-      const carried = edge.kind === "value" ? pageGraph.edges[i - 1].source : null;
-      const weight = edge.kind === "weight" ? edge.source : carried && !(carried in places) ? carried : null;
-      const labelled = !["input", "target"].includes(kindOf.get(edge.source));
-      const shape = edgeShape(orientation, at(edge.source), at(edge.target), places[edge.source][2], drawing.roomy, this.geometry.box);
-      const always = labelled && shape.always;
+    for (const { edge, weight, d, label: [x, y, anchor], always } of drawnEdges(this.graph, orientation, drawing, this.geometry.box)) {
       const group = svgElement("g", { class: `edge edge-${edge.kind}${always ? " label-always" : ""}`, "data-edge-id": edge.id });
-      group.append(svgElement("path", { class: "edge-hit", d: shape.d }), svgElement("path", { class: "edge-line", d: shape.d }));
+      group.append(svgElement("path", { class: "edge-hit", d }), svgElement("path", { class: "edge-line", d }));
       let label = null;
       if (always) {
-        const [x, y, anchor] = shape.label;
         const symbol = svgElement("text", { class: "edge-symbol", x, y, "text-anchor": anchor });
         symbol.textContent = edge.symbol;
         label = svgElement("text", { class: "edge-local", x, y: y + 15, "text-anchor": anchor, "data-fit": drawing.labelWidth });
         group.append(symbol, label);
       }
       fragment.append(group);
-      this.edges.push([edge.id, group]);
       this.edgeInfo.set(edge.id, { edge, group, label, weight });
-    });
+    }
     this.svg.querySelector(".edges").replaceChildren(fragment);
     this.styledEpoch = undefined;
     this.unpin();

@@ -3,7 +3,7 @@ following the shown epoch, and a click starting a run from the point clicked."""
 
 import re
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 
 from tests.e2e import CHART_TIMEOUT_MS, open_app
 
@@ -84,3 +84,25 @@ def test_every_export_downloads_and_parses(page: Page, tmp_path):
     svg = ElementTree.fromstring(files["Graph as SVG"].read_text())
     assert svg.tag.endswith("svg") and len(svg.findall(".//{http://www.w3.org/2000/svg}rect")) >= 9
     assert files["Chart as PNG"].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_second_check_cancels_the_first(page: Page):
+    """A click that supersedes a request still on its way aborts it; only the newer answer is shown."""
+    open_app(page, "?animate=0")
+    button = page.get_by_role("button", name="Check the shown epoch's gradients")
+    held = []
+
+    def hold_the_first(route: Route) -> None:
+        if held:
+            route.continue_()
+        else:
+            held.append(route)  # never answered: only the second click can end it, by cancelling it
+
+    page.route("**/api/gradient-check", hold_the_first)
+    with page.expect_request("**/api/gradient-check"):
+        button.click()
+    with page.expect_event("requestfailed") as failed:
+        button.click()
+    assert failed.value.url.endswith("/api/gradient-check") and held
+    expect(page.locator("#gradient-check-status")).to_contain_text("Epoch 1: the largest relative difference is")
+    expect(page.locator("#gradient-check-table tbody tr")).to_have_count(2)

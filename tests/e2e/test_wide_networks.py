@@ -1,45 +1,97 @@
-"""Wide networks in a browser: one graph drawn by the page as layout.py says, weights visible on their
-edges, a tapped edge's numbers pinned, readable text, quick steps."""
+"""Wide networks in a browser: every edge drawn between the boxes it joins, whatever the order of the
+graph's edges; weights visible on their edges, a tapped edge's numbers pinned, readable text."""
 
+import json
+import random
 import re
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, Route, expect
 
 from tests.e2e import open_app
-from webapp.presentation.layout import layout
 from webapp.request.resolve import resolve
 
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 # Hidden layers 3 and 2, with biases: band nodes, curved and straight edges, weights on edges.
 SMALL_WIDE = "?form=1&hidden=3,2&bias=on&seed=2&animate=0"
+STATE = '<script type="application/json" id="initial-state">'
 
 
 def press(page: Page, name: str) -> None:
     page.locator(".controls").get_by_role("button", name=name, exact=True).click()
 
 
-def drawn_paths(page: Page) -> dict[str, str]:
+def drawn_edges(page: Page) -> dict[str, dict]:
+    """Each drawn edge: its path, its classes, and the centres of the boxes it joins (as the page moved them)."""
     return page.locator("#graph .edge").evaluate_all(
-        "els => Object.fromEntries(els.map(e => [e.dataset.edgeId, e.querySelector('.edge-line').getAttribute('d')]))"
+        """els => Object.fromEntries(els.map((e) => [e.dataset.edgeId, {
+          d: e.querySelector('.edge-line').getAttribute('d'), classes: e.getAttribute('class'),
+          style: e.getAttribute('style')}]))"""
     )
 
 
+def boxes(page: Page) -> dict[str, tuple[float, float, float, float]]:
+    """Each drawn node's box on the drawing: centre x, y, width, height."""
+    return page.locator("#graph .node").evaluate_all(
+        """els => Object.fromEntries(els.map((g) => {
+          const m = g.transform.baseVal.consolidate().matrix, r = g.querySelector('rect');
+          return [g.dataset.nodeId, [m.e, m.f, r.width.baseVal.value, r.height.baseVal.value]];
+        }))"""
+    )
+
+
+def on_border(point: tuple[float, float], box: tuple[float, float, float, float]) -> bool:
+    (px, py), (x, y, w, h) = point, box
+    inside = abs(px - x) <= w / 2 + 0.11 and abs(py - y) <= h / 2 + 0.11
+    return inside and (abs(abs(px - x) - w / 2) <= 0.11 or abs(abs(py - y) - h / 2) <= 0.11)
+
+
 @pytest.mark.parametrize(("width", "orientation"), [(1280, "wide"), (390, "tall")])
-def test_the_page_draws_every_edge_as_layout_py_does(page: Page, width: int, orientation: str):
+def test_the_page_draws_every_edge_between_the_boxes_it_joins(page: Page, width: int, orientation: str):
     page.set_viewport_size({"width": width, "height": 800})
     open_app(page, SMALL_WIDE)
     expect(page.locator(f"#graph.graph-{orientation}")).to_be_visible()
-    resolved = resolve({"layers": [1, 3, 2, 1], "bias": True, "seed": 2})
-    expected = {e["id"]: e for e in layout(resolved.graph, orientation)["edges"]}
-    drawn = drawn_paths(page)
-    assert drawn.keys() == expected.keys()
-    for edge_id, d in drawn.items():
-        ours, theirs = NUMBER.findall(d), NUMBER.findall(expected[edge_id]["path"])
-        assert len(ours) == len(theirs), edge_id
-        assert all(abs(float(a) - float(b)) <= 0.11 for a, b in zip(ours, theirs, strict=True)), edge_id
-    always = set(page.locator("#graph .edge.label-always").evaluate_all("els => els.map(e => e.dataset.edgeId)"))
-    assert always == {i for i, e in expected.items() if e["always"] and e["labelled"]}
+    graph = resolve({"layers": [1, 3, 2, 1], "bias": True, "seed": 2}).graph
+    placed = boxes(page)
+    drawn = drawn_edges(page)
+    # Every edge between two drawn boxes, and no other: a weight not drawn rides on its value edge.
+    assert drawn.keys() == {e.id for e in graph.edges if e.source in placed and e.target in placed}
+    for edge_id, shape in drawn.items():
+        edge = graph.edge[edge_id]
+        numbers = [float(v) for v in NUMBER.findall(shape["d"])]
+        assert on_border((numbers[0], numbers[1]), placed[edge.source]), edge_id
+        assert on_border((numbers[-2], numbers[-1]), placed[edge.target]), edge_id
+
+
+def test_the_drawing_does_not_depend_on_the_order_of_the_edges(page: Page):
+    """The page's graph sent with its edges shuffled (partners renumbered) draws the same edges, each
+    with its own weight: nothing relies on a weight's edge coming right before its value edge."""
+    open_app(page, SMALL_WIDE)
+    press(page, "Forward")
+    before = drawn_edges(page)
+
+    def shuffled(route: Route) -> None:
+        response = route.fetch()
+        head, rest = response.text().split(STATE, 1)
+        state_text, tail = rest.split("</script>", 1)
+        state = json.loads(state_text)
+        fields, edges = state["graph"]["edgeFields"], state["graph"]["edges"]
+        order = list(range(len(edges)))
+        random.Random(5).shuffle(order)
+        place = {old: new for new, old in enumerate(order)}
+        partner = fields.index("partner")
+        state["graph"]["edges"] = [
+            [place[v] if i == partner and v is not None else v for i, v in enumerate(edges[old])] for old in order
+        ]
+        assert state["graph"]["edges"] != edges
+        route.fulfill(response=response, body=head + STATE + json.dumps(state) + "</script>" + tail)
+
+    page.route(re.compile(r".*/\?form=1&hidden=3,2.*"), shuffled)
+    open_app(page, SMALL_WIDE)
+    press(page, "Forward")
+    assert drawn_edges(page) == before
+    classes = [e["classes"] for e in before.values()]
+    assert any("weight-negative" in c for c in classes) and any("weight-positive" in c for c in classes)
 
 
 def weights_and_edges(page: Page) -> list[dict]:

@@ -8,7 +8,8 @@ Naming: a layer one neuron wide uses the worksheet's names (`x`, `z1`, `a1`, `z2
 `yhat_2`, `b1_2`, `y_2`. A weight takes the indices of the neuron it feeds and the neuron it comes
 from, as in the matrix `weights[l - 1][j - 1][i - 1]`: `w2_1_2` feeds z2 (neuron 1) from a1_2, and
 keeps the bare name `w2` when its matrix is 1 × 1. The output layer's activation is `yhat`, the
-cost `J`; an edge's id is `source-target`.
+cost `J`; an edge's id is `source-target`. Nothing outside this module reads an id: the page and the
+API get each node's kind, layer and index, and each edge's source, target and partner, as fields.
 
 Each node kind and edge kind below declares, side by side, its formula as TeX and the numpy
 function that reads its numbers from a recorded pass (`training.Pass`), the way micrograd keeps
@@ -19,6 +20,7 @@ layer, whose columns follow `Graph.block_ids`.
 import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from enum import StrEnum
 
 import numpy as np
 
@@ -28,15 +30,32 @@ from webapp.engine.network import Network
 from webapp.engine.training import Pass
 
 SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-PARAM_ID = re.compile(r"[wb][1-9]\d*(_[1-9]\d*){0,2}")
+# A weight's id: `w2` (a 1 × 1 matrix) or `w2_1_3` (row 1, column 3); a bias's: `b1` or `b1_2` (row 2).
+PARAM_ID = re.compile(
+    r"w(?P<w>[1-9]\d*)(?:_(?P<row>[1-9]\d*)_(?P<col>[1-9]\d*))?|b(?P<b>[1-9]\d*)(?:_(?P<brow>[1-9]\d*))?"
+)
 # More terms than this in a weighted sum are written with an ellipsis.
 MAX_SUM_TERMS = 3
+
+
+class Kind(StrEnum):
+    """The one spelling of each kind of node and edge. A node is any kind but VALUE; an edge is WEIGHT
+    (w → z), VALUE (x or a → z), BIAS (b → z), ACTIVATION (z → a), COST (ŷ → J) or TARGET (y → J)."""
+
+    INPUT = "input"
+    TARGET = "target"
+    WEIGHT = "weight"
+    BIAS = "bias"
+    SUM = "sum"
+    ACTIVATION = "activation"
+    COST = "cost"
+    VALUE = "value"
 
 
 @dataclass(frozen=True)
 class Node:
     id: str
-    kind: str  # input, target, weight, bias, sum, activation, cost
+    kind: Kind
     layer: int  # 0 for inputs, 1 … depth for a layer's z, a, weights and biases, depth + 1 for y and J
     index: int  # the neuron (0-based); for a weight, its position in the matrix, row by row
     label: str  # the name as text, with subscripts: z₁, w₂,₁,₂, ŷ
@@ -50,10 +69,11 @@ class Edge:
     id: str
     source: str
     target: str
-    kind: str  # weight (w → z), value (a → z), bias (b → z), activation (z → a), cost (ŷ → J), target (y → J)
+    kind: Kind
     layer: int
     symbol: str  # the local derivative's name as text: dz₁/dw₁
     tex: str  # … and as TeX
+    partner: str | None  # the other factor of a product w·a: a weight edge's value edge, and the reverse
 
 
 def _index_suffix(index: int, width: int) -> str:
@@ -68,6 +88,10 @@ def _split(node_id: str) -> tuple[str, str, list[str]]:
     else:
         tex, text, layer = base[0], base[0], base[1:]
     return tex, text, [i for i in [layer, *rest.split("_")] if i]
+
+
+def _edge_id(source: str, target: str) -> str:
+    return f"{source}-{target}"
 
 
 def label_of(node_id: str) -> str:
@@ -85,6 +109,17 @@ def is_param_id(text: str) -> bool:
     return PARAM_ID.fullmatch(text) is not None
 
 
+def param_place(text: str) -> tuple[Kind, int, int, int] | None:
+    """A parameter id's (kind, 0-based layer, row, column), in any network, as `Graph.param_block`
+    gives them; None if `text` is no parameter's id."""
+    match = PARAM_ID.fullmatch(text)
+    if not match:
+        return None
+    if match["w"]:
+        return Kind.WEIGHT, int(match["w"]) - 1, int(match["row"] or 1) - 1, int(match["col"] or 1) - 1
+    return Kind.BIAS, int(match["b"]) - 1, int(match["brow"] or 1) - 1, 0
+
+
 def _d(top: str, bottom: str) -> str:
     return rf"\frac{{d{top}}}{{d{bottom}}}"
 
@@ -100,16 +135,16 @@ class NodeKind:
 
 
 def _sum_formula(graph: "Graph", node: Node) -> str:
-    terms = [(graph.tex(e.source), graph.tex(graph.partner(e).source)) for e in graph.into(node.id, "weight")]
+    terms = [(graph.tex(e.source), graph.tex(graph.partner(e).source)) for e in graph.into(node.id, Kind.WEIGHT)]
     products = [f"{w} {a}" for w, a in terms]
     if len(products) > MAX_SUM_TERMS:
         products = [products[0], r"\dots", products[-1]]
-    bias = [graph.tex(e.source) for e in graph.into(node.id, "bias")]
+    bias = [graph.tex(e.source) for e in graph.into(node.id, Kind.BIAS)]
     return f"{node.tex} = " + " + ".join(products + bias)
 
 
 def _activation_formula(graph: "Graph", node: Node) -> str:
-    (edge,) = graph.into(node.id, "activation")
+    (edge,) = graph.into(node.id, Kind.ACTIVATION)
     activation = ACTIVATIONS[graph.network.activations[node.layer - 1]]
     return f"{node.tex} = " + activation.tex.replace("{z}", graph.tex(edge.source))
 
@@ -123,14 +158,14 @@ def _no_formula(graph: "Graph", node: Node) -> None:
 
 
 NODE_KINDS: dict[str, NodeKind] = {
-    "input": NodeKind(_no_formula, lambda p, k: p.x, None),
-    "target": NodeKind(_no_formula, lambda p, k: p.y, None),
-    "sum": NodeKind(_sum_formula, lambda p, k: p.z[k], lambda p, k: p.grad_z[k]),
-    "activation": NodeKind(_activation_formula, lambda p, k: p.a[k], lambda p, k: p.grad_a[k]),
+    Kind.INPUT: NodeKind(_no_formula, lambda p, k: p.x, None),
+    Kind.TARGET: NodeKind(_no_formula, lambda p, k: p.y, None),
+    Kind.SUM: NodeKind(_sum_formula, lambda p, k: p.z[k], lambda p, k: p.grad_z[k]),
+    Kind.ACTIVATION: NodeKind(_activation_formula, lambda p, k: p.a[k], lambda p, k: p.grad_a[k]),
     # A parameter's and J's numbers are one per batch: read from θ, dJ/dθ and the cost directly.
-    "weight": NodeKind(_no_formula, None, None),
-    "bias": NodeKind(_no_formula, None, None),
-    "cost": NodeKind(_cost_formula, None, None),
+    Kind.WEIGHT: NodeKind(_no_formula, None, None),
+    Kind.BIAS: NodeKind(_no_formula, None, None),
+    Kind.COST: NodeKind(_cost_formula, None, None),
 }
 
 
@@ -139,7 +174,7 @@ def param_terms(p: Pass, kind: str, k: int) -> np.ndarray:
 
     dJ/dw_ji = Σ over samples of dJ/dz_j · a_i: the terms whose sum the batch gradient is.
     """
-    if kind == "weight":
+    if kind == Kind.WEIGHT:
         return p.grad_z[k][:, :, None] * p.inputs_of(k)[:, None, :]
     return p.grad_z[k]
 
@@ -186,8 +221,8 @@ def _activation_function(graph: "Graph", edge: Edge) -> str:
 def _loss_tex(template: str, graph: "Graph", yhat: str) -> str:
     """A per-sample loss formula for the output `yhat`, with its own target and logit."""
     node = graph.node[yhat]
-    y = graph.ids("target", graph.network.depth + 1)[node.index]
-    z = graph.ids("sum", node.layer)[node.index]
+    y = graph.ids(Kind.TARGET, graph.network.depth + 1)[node.index]
+    z = graph.ids(Kind.SUM, node.layer)[node.index]
     names = {"yhat": graph.tex(yhat), "y": graph.tex(y), "z": graph.tex(z)}
     # One pass: a name put in (\hat{y}) must not be taken for a placeholder ({y}) in turn.
     return re.sub(r"\{(yhat|y|z)\}", lambda m: names[m.group(1)], template)
@@ -199,7 +234,7 @@ def _cost_function(graph: "Graph", edge: Edge) -> str:
 
 def _output_of(graph: "Graph", target_id: str) -> str:
     """The output ŷ that a target y is compared with."""
-    return graph.ids("activation", graph.network.depth)[graph.node[target_id].index]
+    return graph.ids(Kind.ACTIVATION, graph.network.depth)[graph.node[target_id].index]
 
 
 def _target_function(graph: "Graph", edge: Edge) -> str:
@@ -230,10 +265,10 @@ def _target_local(p: Pass, k: int) -> np.ndarray:
 
 
 EDGE_KINDS: dict[str, EdgeKind] = {
-    "weight": EdgeKind(_weight_function, lambda g, e: f"{e.tex} = {g.tex(g.partner(e).source)}", _weight_local),
-    "value": EdgeKind(_value_function, lambda g, e: f"{e.tex} = {g.tex(g.partner(e).source)}", _value_local),
-    "bias": EdgeKind(_bias_function, lambda g, e: f"{e.tex} = 1", lambda p, k: np.ones_like(p.z[k])),
-    "activation": EdgeKind(
+    Kind.WEIGHT: EdgeKind(_weight_function, lambda g, e: f"{e.tex} = {g.tex(g.partner(e).source)}", _weight_local),
+    Kind.VALUE: EdgeKind(_value_function, lambda g, e: f"{e.tex} = {g.tex(g.partner(e).source)}", _value_local),
+    Kind.BIAS: EdgeKind(_bias_function, lambda g, e: f"{e.tex} = 1", lambda p, k: np.ones_like(p.z[k])),
+    Kind.ACTIVATION: EdgeKind(
         _activation_function,
         lambda g, e: (
             f"{e.tex} = "
@@ -241,12 +276,12 @@ EDGE_KINDS: dict[str, EdgeKind] = {
         ),
         lambda p, k: ACTIVATIONS[p.network.activations[k]].derivative(p.z[k]),
     ),
-    "cost": EdgeKind(
+    Kind.COST: EdgeKind(
         _cost_function,
         lambda g, e: f"{e.tex} = " + _loss_tex(LOSSES[g.network.loss].grad_tex, g, e.source),
         lambda p, k: p.grad_a[-1],
     ),
-    "target": EdgeKind(_target_function, _target_derivative, _target_local),
+    Kind.TARGET: EdgeKind(_target_function, _target_derivative, _target_local),
 }
 
 
@@ -262,30 +297,37 @@ class Graph:
         self._blocks: dict[tuple[str, int], list[str]] = {}
         self._into: dict[str, list[Edge]] = {}
         self._out_of: dict[str, list[Edge]] = {}
-        self._position: dict[str, int] = {}
         self._build()
         blocks = {(b.kind, b.layer): b for b in network.blocks()}
         # Where each parameter sits in θ: its block's offset plus its place in the block, row by row.
         self.param_position: dict[str, int] = {}
         for (kind, layer), ids in self._blocks.items():
-            if kind in ("weight", "bias"):
+            if kind in (Kind.WEIGHT, Kind.BIAS):
                 for place, pid in enumerate(ids):
                     self.param_position[pid] = blocks[(kind, layer)].offset + place
         self.params: list[str] = sorted(self.param_position, key=self.param_position.__getitem__)
 
-    def _add_node(self, node_id: str, kind: str, layer: int, index: int) -> None:
-        per_sample = kind in ("input", "target", "sum", "activation")
+    def _add_node(self, node_id: str, kind: Kind, layer: int, index: int) -> None:
+        per_sample = kind in (Kind.INPUT, Kind.TARGET, Kind.SUM, Kind.ACTIVATION)
         node = Node(
-            node_id, kind, layer, index, label_of(node_id), tex_of(node_id), per_sample, kind in ("weight", "bias")
+            node_id,
+            kind,
+            layer,
+            index,
+            label_of(node_id),
+            tex_of(node_id),
+            per_sample,
+            kind in (Kind.WEIGHT, Kind.BIAS),
         )
         self.nodes.append(node)
         self.node[node_id] = node
         self._blocks.setdefault((kind, layer), []).append(node_id)
 
-    def _add_edge(self, source: str, target: str, kind: str, layer: int) -> None:
+    def _add_edge(self, source: str, target: str, kind: Kind, layer: int, partner: str | None = None) -> None:
         symbol = f"d{label_of(target) if target != 'J' else 'J'}/d{label_of(source)}"
-        edge = Edge(f"{source}-{target}", source, target, kind, layer, symbol, _d(tex_of(target), tex_of(source)))
-        self._position[edge.id] = len(self.edges)
+        edge = Edge(
+            _edge_id(source, target), source, target, kind, layer, symbol, _d(tex_of(target), tex_of(source)), partner
+        )
         self.edges.append(edge)
         self.edge[edge.id] = edge
         self._blocks.setdefault((f"edge:{kind}", layer), []).append(edge.id)
@@ -296,7 +338,7 @@ class Graph:
         layers, depth = self.network.layers, self.network.depth
         inputs = [f"x{_index_suffix(i, layers[0])}" for i in range(layers[0])]
         for i, node_id in enumerate(inputs):
-            self._add_node(node_id, "input", 0, i)
+            self._add_node(node_id, Kind.INPUT, 0, i)
         for lay in range(1, depth + 1):
             rows, cols = layers[lay], layers[lay - 1]
             out = [
@@ -307,27 +349,27 @@ class Graph:
                 z_id = f"z{lay}{_index_suffix(j, rows)}"
                 weights = [f"w{lay}" if rows * cols == 1 else f"w{lay}_{j + 1}_{i + 1}" for i in range(cols)]
                 for i, w_id in enumerate(weights):
-                    self._add_node(w_id, "weight", lay, j * cols + i)
+                    self._add_node(w_id, Kind.WEIGHT, lay, j * cols + i)
                 bias = f"b{lay}{_index_suffix(j, rows)}" if self.network.bias else None
                 if bias:
-                    self._add_node(bias, "bias", lay, j)
-                self._add_node(z_id, "sum", lay, j)
+                    self._add_node(bias, Kind.BIAS, lay, j)
+                self._add_node(z_id, Kind.SUM, lay, j)
                 for w_id, source in zip(weights, inputs, strict=True):
-                    self._add_edge(w_id, z_id, "weight", lay)
-                    self._add_edge(source, z_id, "value", lay)
+                    self._add_edge(w_id, z_id, Kind.WEIGHT, lay, partner=_edge_id(source, z_id))
+                    self._add_edge(source, z_id, Kind.VALUE, lay, partner=_edge_id(w_id, z_id))
                 if bias:
-                    self._add_edge(bias, z_id, "bias", lay)
+                    self._add_edge(bias, z_id, Kind.BIAS, lay)
             for j, a_id in enumerate(out):
-                self._add_node(a_id, "activation", lay, j)
-                self._add_edge(self._blocks[("sum", lay)][j], a_id, "activation", lay)
+                self._add_node(a_id, Kind.ACTIVATION, lay, j)
+                self._add_edge(self._blocks[(Kind.SUM, lay)][j], a_id, Kind.ACTIVATION, lay)
             inputs = out
         targets = [f"y{_index_suffix(k, layers[-1])}" for k in range(layers[-1])]
         for k, y_id in enumerate(targets):
-            self._add_node(y_id, "target", depth + 1, k)
-        self._add_node("J", "cost", depth + 1, 0)
+            self._add_node(y_id, Kind.TARGET, depth + 1, k)
+        self._add_node("J", Kind.COST, depth + 1, 0)
         for yhat_id, y_id in zip(inputs, targets, strict=True):
-            self._add_edge(yhat_id, "J", "cost", depth + 1)
-            self._add_edge(y_id, "J", "target", depth + 1)
+            self._add_edge(yhat_id, "J", Kind.COST, depth + 1)
+            self._add_edge(y_id, "J", Kind.TARGET, depth + 1)
 
     # --- Lookups --------------------------------------------------------------------------------
 
@@ -357,28 +399,27 @@ class Graph:
 
     def partner(self, edge: Edge) -> Edge:
         """The other factor of a product w·a: a weight edge's value edge, and the reverse."""
-        position = self._position[edge.id]
-        return self.edges[position + 1] if edge.kind == "weight" else self.edges[position - 1]
+        return self.edge[edge.partner]
 
     def carried_weight(self, edge: Edge) -> str | None:
         """The weight whose product with the edge's source feeds its target (value edges only)."""
-        return self.partner(edge).source if edge.kind == "value" else None
+        return self.partner(edge).source if edge.kind == Kind.VALUE else None
 
     def forward_order(self) -> list[str]:
         """The nodes the forward pass computes, layer by layer, ending at J."""
-        return [n.id for n in self.nodes if n.kind in ("sum", "activation", "cost")]
+        return [n.id for n in self.nodes if n.kind in (Kind.SUM, Kind.ACTIVATION, Kind.COST)]
 
     def backward_order(self) -> list[str]:
         """The nodes whose gradient the backward pass computes, from J back to the first weights."""
-        return [n.id for n in reversed(self.nodes) if n.kind not in ("input", "target")]
+        return [n.id for n in reversed(self.nodes) if n.kind not in (Kind.INPUT, Kind.TARGET)]
 
     def param_block(self, node_id: str) -> tuple[str, int, int, int]:
         """A parameter's (kind, 0-based layer, row, column) in the API's nested weights or biases."""
         node = self.node[node_id]
-        if node.kind == "bias":
-            return "bias", node.layer - 1, node.index, 0
+        if node.kind == Kind.BIAS:
+            return Kind.BIAS, node.layer - 1, node.index, 0
         cols = self.network.layers[node.layer - 1]
-        return "weight", node.layer - 1, node.index // cols, node.index % cols
+        return Kind.WEIGHT, node.layer - 1, node.index // cols, node.index % cols
 
     # --- As data --------------------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ from functools import cache
 
 from webapp import service
 from webapp.engine.activations import ACTIVATIONS
-from webapp.engine.graph import Graph, is_param_id, label_of
+from webapp.engine.graph import Graph, Kind, is_param_id, label_of
 from webapp.engine.losses import LOSSES
 from webapp.presentation.charts import figure_json, weight_trace_template
 from webapp.presentation.layout import NODE_HEIGHT, NODE_WIDTH, layout
@@ -86,24 +86,31 @@ def _preset_config(name: str) -> dict:
     return {k: v for k, v in resolve({"preset": name}).config().items() if k != "epochs"}
 
 
-EDGE_KINDS = ("value", "weight", "bias", "activation", "cost", "target")
-
-
 def client_graph(graph: Graph) -> dict:
-    """The graph as the page's script needs it, compact (a wide network has thousands of edges):
-    nodes as [id, label, kind, is a parameter], edges as [source, target, kind] by index.
-    view.js's `expandGraph` turns it back into objects."""
-    index = {n.id: i for i, n in enumerate(graph.nodes)}
+    """The graph as the page's script reads it (graph.js's `expandGraph`): each node's and edge's fields
+    as rows under one list of names, and `kinds`, the kind names (Kind) as [NAME, name], which the
+    script compares by instead of keeping a copy. Compact, as a wide network has thousands of edges:
+    a kind is its place in `kinds`, a node (an edge's source and target, the passes' nodes) its place
+    in the nodes, an edge's partner its place in the edges. TeX is left out: the server writes the
+    page's equations."""
+    node = {n.id: i for i, n in enumerate(graph.nodes)}
+    edge = {e.id: i for i, e in enumerate(graph.edges)}
+    kind = {k: i for i, k in enumerate(Kind)}
     return {
-        "nodes": [[n.id, n.label, n.kind, int(n.param)] for n in graph.nodes],
-        "edges": [[index[e.source], index[e.target], EDGE_KINDS.index(e.kind)] for e in graph.edges],
-        "edgeKinds": EDGE_KINDS,
+        "kinds": [[k.name, k.value] for k in Kind],
+        "nodeFields": ["id", "kind", "layer", "row", "label", "param"],
+        "nodes": [[n.id, kind[n.kind], n.layer, n.index, n.label, int(n.param)] for n in graph.nodes],
+        "edgeFields": ["id", "source", "target", "kind", "partner"],
+        "edges": [[e.id, node[e.source], node[e.target], kind[e.kind], edge.get(e.partner)] for e in graph.edges],
+        # The nodes each pass computes, in order.
+        "forward": [node[i] for i in graph.forward_order()],
+        "backward": [node[i] for i in graph.backward_order()],
     }
 
 
 def graph_geometry(graph: Graph, wide: dict) -> dict:
-    """Where the browser draws each box in either drawing; it draws the edges between them."""
-    tall = layout(graph, "tall", edges=False)
+    """Where the browser draws each box in either drawing; it draws the edges between them (geometry.js)."""
+    tall = layout(graph, "tall")
     return {
         "box": [NODE_WIDTH, NODE_HEIGHT],
         **{
@@ -119,12 +126,6 @@ def graph_geometry(graph: Graph, wide: dict) -> dict:
     }
 
 
-def _script_json(data) -> str:
-    """JSON for a <script type="application/json">: UTF-8 as is (labels are subscripted), `<` escaped."""
-    text = json.dumps(data, allow_nan=False, separators=(",", ":"), ensure_ascii=False)
-    return text.replace("<", "\\u003c")
-
-
 def check(query: Mapping[str, list[str]]) -> dict[str, str]:
     """Inline errors for a settings query, keyed by form field; empty when it is valid."""
     return _resolve_query(query)[2]
@@ -138,7 +139,7 @@ def start_values(graph: Graph, run: dict) -> dict[str, str]:
     values = run["epochs"][0]["values"]
     shown = {}
     for node in graph.nodes:
-        if (node.kind in ("input", "target") or node.param) and values.get(node.id) is not None:
+        if (node.kind in (Kind.INPUT, Kind.TARGET) or node.param) and values.get(node.id) is not None:
             value = values[node.id]
             value = value[0] if isinstance(value, list) else value
             if value is not None:
@@ -171,7 +172,7 @@ def page_state(query: Mapping[str, list[str]]) -> dict:
     if not errors and (unreachable := unreachable_targets(config)):
         output_field = f"act-{len(config['activations']) - 1}"
         notes[output_field] = f"{notes[output_field]} {unreachable}" if output_field in notes else unreachable
-    wide = layout(graph, "wide", edges=False)
+    wide = layout(graph, "wide")
     if len(config["x"]) == 1:
         # With one sample a parameter's only gradient term is its gradient: the page needs no copy.
         for epoch in run["epochs"]:
@@ -180,8 +181,7 @@ def page_state(query: Mapping[str, list[str]]) -> dict:
         "config": {k: v for k, v in config.items() if k != "epochs"},
         "run": run,
         "graph": client_graph(graph),
-        "forwardOrder": graph.forward_order(),
-        "backwardOrder": graph.backward_order(),
+        "geometry": graph_geometry(graph, wide),
         "tables": {"chains": explained["chains"], "accumulation": explained["accumulation"]},
         "animate": options["animate"],
         "weightTrace": weight_trace_template(),
@@ -193,8 +193,8 @@ def page_state(query: Mapping[str, list[str]]) -> dict:
     }
     return {
         "graph": graph,
+        "functions": [graph.node[i] for i in graph.forward_order()],
         "layouts": [wide],
-        "geometry_json": _script_json(graph_geometry(graph, wide)),
         "tables": explained,
         "form": values,
         "errors": errors,
@@ -207,6 +207,6 @@ def page_state(query: Mapping[str, list[str]]) -> dict:
         "losses": {name: loss.title for name, loss in LOSSES.items()},
         "max_epochs": client["limits"]["maxEpochs"],
         "start_values": start_values(graph, run),
-        "client_json": _script_json(client),
-        "figure_json": figure_json(),
+        "client": client,
+        "figure": json.loads(figure_json()),
     }

@@ -5,7 +5,7 @@ A key such as `values.z1`, `grads.w1`, `local.w1-z1` or `after.w1` names a numbe
 epoch; the page fills it in when the animation reaches it, and writes out each equation's arithmetic.
 """
 
-from webapp.engine.graph import Graph
+from webapp.engine.graph import Graph, Kind
 
 # Wide networks have thousands of edges: the tables list this many rows, the graph has the rest.
 MAX_ROWS = 24
@@ -21,7 +21,7 @@ def local_rows(graph: Graph) -> list[dict]:
     """Solution 3: every local derivative the backward pass multiplies by, in backward order."""
     rows = []
     for edge in reversed(graph.edges):
-        if graph.node[edge.source].kind in ("input", "target"):
+        if graph.node[edge.source].kind in (Kind.INPUT, Kind.TARGET):
             continue  # nothing flows back into the data
         rows.append(
             {
@@ -45,7 +45,9 @@ def chain_rows(graph: Graph) -> list[dict]:
         (edge,) = graph.out_of(pid)
         path = [edge]
         while path[-1].target != "J":
-            path.append(next(e for e in graph.out_of(path[-1].target) if e.kind in ("value", "activation", "cost")))
+            path.append(
+                next(e for e in graph.out_of(path[-1].target) if e.kind in (Kind.VALUE, Kind.ACTIVATION, Kind.COST))
+            )
         path.reverse()
         factors = r" \cdot ".join(e.tex for e in path)
         rows.append(

@@ -3,14 +3,13 @@ and starting parameters made. The API, the page and the settings form all go thr
 """
 
 import json
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 from pydantic import ValidationError
 
-from webapp.engine.graph import Graph
+from webapp.engine.graph import Graph, param_place
 from webapp.engine.network import Network, Params, init_params
 from webapp.request import limits
 from webapp.request.presets import DEFAULT_PRESET, PRESETS
@@ -138,26 +137,13 @@ def merged(body: dict) -> dict:
     return {key: value for key, value in {**base, **body}.items() if key != "preset"}
 
 
-# A parameter's id names its place: `w2` (a 1 × 1 matrix), `w2_1_3` (row 1, column 3), `b1`, `b1_2`.
-PARAM_PLACE = re.compile(r"([wb])(\d+)(?:_(\d+))?(?:_(\d+))?")
-
-
-def _place(pid: str) -> tuple[str, int, int, int] | None:
-    """An id's (kind, 0-based layer, row, column), as `Graph.param_block` gives them."""
-    match = PARAM_PLACE.fullmatch(pid)
-    if not match:
-        return None
-    kind, layer, row, col = match.groups()
-    return ("weight" if kind == "w" else "bias", int(layer) - 1, int(row or 1) - 1, int(col or 1) - 1)
-
-
 def kept_params(params: dict[str, float], graph: Graph) -> dict[str, float]:
     """Values given by id, moved to this network's ids where the id's place (layer, row, column) still
     exists: widening a layer turns `w1` into `w1_1_1` and keeps its value. Exact ids win."""
     places = {graph.param_block(pid): pid for pid in graph.params}
     kept = {}
     for pid, value in params.items():
-        if pid not in graph.param_position and (place := _place(pid)) in places:
+        if pid not in graph.param_position and (place := param_place(pid)) in places:
             kept.setdefault(places[place], value)
     kept.update({pid: value for pid, value in params.items() if pid in graph.param_position})
     return kept

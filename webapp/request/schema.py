@@ -236,6 +236,7 @@ class Edge(BaseModel):
     symbol: str = Field(description="The local derivative d(target)/d(source), as text.")
     tex: str = Field(description="The same as TeX.")
     derivative: str = Field(description="TeX: the local derivative's formula.")
+    partner: str | None = Field(description="The other edge of a product w·a: a weight edge's value edge, and back.")
 
 
 class Graph(BaseModel):

@@ -21,4 +21,5 @@ class StrictJSONProvider(DefaultJSONProvider):
 
     def dumps(self, obj, **kwargs):
         kwargs["allow_nan"] = False
+        kwargs.setdefault("separators", (",", ":"))  # compact in a page (tojson) as in a response
         return super().dumps(obj, **kwargs)

@@ -1,0 +1,66 @@
+// The edges of the graph's drawing, without a DOM: which edges join the boxes the server placed
+// (webapp/presentation/layout.py), each one's path, where its label sits, and the weight it shows.
+
+// Coordinates to 0.1 px: short, since a wide graph has a thousand paths.
+const n = (v) => String(Math.round(v * 10) / 10);
+
+// One edge from box centre s to box centre t, boxes [W, H]: a path, its label's [x, y, anchor], and
+// whether the label is always in view. Wide: left to right, from the band above down into the node.
+// Tall: top to bottom, from the band on the left across into the node.
+export function edgeShape(orientation, s, t, fromBand, roomy, [W, H]) {
+  if (orientation === "wide") {
+    if (fromBand && Math.abs(s.x - t.x) < W) {
+      const [x1, y1] = [s.x, s.y + H / 2];
+      const x2 = Math.abs(s.x - t.x) < 1 ? s.x : t.x + (s.x - t.x) / 3;
+      const y2 = t.y - H / 2;
+      return { d: `M${n(x1)},${n(y1)} L${n(x2)},${n(y2)}`, label: [x1 + 8, y1 + 16, "start"], always: x1 === x2 };
+    }
+    let [x1, y1] = [s.x + W / 2, s.y];
+    const [x2, y2] = [t.x - W / 2, t.y];
+    if (fromBand) [x1, y1] = [s.x, s.y + H / 2]; // a target y above J, further right
+    const bend = (x2 - x1) / 2;
+    return {
+      d: `M${n(x1)},${n(y1)} C${n(x1 + bend)},${n(y1)} ${n(x2 - bend)},${n(y2)} ${n(x2)},${n(y2)}`,
+      // Above the boxes' top edge, so a label never sits on a box whatever its width.
+      label: [(x1 + x2) / 2, Math.min(y1, y2) - H / 2 - 18, "middle"],
+      always: y1 === y2 && roomy,
+    };
+  }
+  if (fromBand) {
+    const [x1, y1] = [s.x + W / 2, s.y];
+    const [x2, y2] = [t.x - W / 2, t.y + (s.y - t.y) / 3];
+    return {
+      d: `M${n(x1)},${n(y1)} L${n(x2)},${n(y2)}`,
+      // Above the band's box, ending at its edge: labels between stages sit further right.
+      label: [x1, Math.min(s.y, t.y) - H / 2 - 18, "end"],
+      always: Math.abs(y1 - y2) < 1 && roomy,
+    };
+  }
+  const [x1, y1] = [s.x, s.y + H / 2];
+  const [x2, y2] = [t.x, t.y - H / 2];
+  const bend = (y2 - y1) / 2;
+  return {
+    d: `M${n(x1)},${n(y1)} C${n(x1)},${n(y1 + bend)} ${n(x2)},${n(y2 - bend)} ${n(x2)},${n(y2)}`,
+    // Left of a straight edge, towards the band, where nothing else is drawn between two stages.
+    label: [(x1 + x2) / 2 - 8, (y1 + y2) / 2 - 4, "end"],
+    always: x1 === x2 && roomy,
+  };
+}
+
+// Every edge drawn between two placed boxes of `drawing` ({nodes: {id: [x, y, in the band]}, roomy}),
+// in `graph`'s order: a weight not drawn as a box rides on its value edge (the edge's partner).
+// `labelled`: a local derivative belongs on it (not on an edge from the data x or y).
+export function drawnEdges(graph, orientation, drawing, box) {
+  const { kinds } = graph;
+  const places = drawing.nodes;
+  const at = (id) => ({ x: places[id][0], y: places[id][1] });
+  return graph.edges
+    .filter((edge) => edge.source in places && edge.target in places)
+    .map((edge) => {
+      const carried = edge.kind === kinds.VALUE ? graph.edge.get(edge.partner).source : null;
+      const weight = edge.kind === kinds.WEIGHT ? edge.source : carried in places ? null : carried;
+      const labelled = ![kinds.INPUT, kinds.TARGET].includes(graph.node.get(edge.source).kind);
+      const shape = edgeShape(orientation, at(edge.source), at(edge.target), Boolean(places[edge.source][2]), drawing.roomy, box);
+      return { edge, weight, labelled, ...shape, always: labelled && shape.always };
+    });
+}

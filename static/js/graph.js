@@ -1,0 +1,41 @@
+// The page's graph as objects with lookups. The server sends each node's and edge's fields as rows
+// under one list of field names (page.py's `client_graph`: a wide network has thousands of edges),
+// with `kinds`, the kind names webapp/engine/graph.py declares (Kind): scripts compare kinds by
+// `graph.kinds.WEIGHT` and the like, never by a copy of the names, and walk edges by their fields
+// (source, target, partner: the other edge of a product w·a), never by an id's parts or edge order.
+
+const objects = (fields, rows) => rows.map((row) => Object.fromEntries(fields.map((field, i) => [field, row[i]])));
+
+// A local derivative's name: ∂, so it never reads as a node's gradient dJ/d(node). The edge into J
+// is the loss's own derivative, and says so (its number equals dJ/dŷ, but it does not come from it).
+function localSymbol(source, target, kind, kinds) {
+  const symbol = `∂${target.label}/∂${source.label}`;
+  return kind === kinds.COST ? `${symbol} (from the loss)` : symbol;
+}
+
+export function expandGraph(data) {
+  // Sent as places: a kind in `kinds` ([NAME, name] pairs), source and target in the nodes, partner in the edges.
+  const kinds = data.kinds.map(([, name]) => name);
+  const nodes = objects(data.nodeFields, data.nodes).map((node) => ({ ...node, kind: kinds[node.kind], param: Boolean(node.param) }));
+  const constants = Object.fromEntries(data.kinds);
+  const sent = objects(data.edgeFields, data.edges);
+  const edges = sent.map(({ source, target, partner, kind, ...edge }) => ({
+    ...edge,
+    kind: kinds[kind],
+    source: nodes[source].id,
+    target: nodes[target].id,
+    partner: partner === null ? null : sent[partner].id,
+    symbol: localSymbol(nodes[source], nodes[target], kinds[kind], constants),
+  }));
+  const into = new Map(nodes.map((node) => [node.id, []]));
+  const outOf = new Map(nodes.map((node) => [node.id, []]));
+  for (const edge of edges) {
+    into.get(edge.target).push(edge);
+    outOf.get(edge.source).push(edge);
+  }
+  const node = new Map(nodes.map((n) => [n.id, n]));
+  const edge = new Map(edges.map((e) => [e.id, e]));
+  // The nodes the forward pass computes, in order, and those whose gradient the backward pass computes.
+  const [forward, backward] = [data.forward, data.backward].map((places) => places.map((i) => nodes[i].id));
+  return { kinds: constants, nodes, edges, node, edge, into, outOf, forward, backward };
+}
