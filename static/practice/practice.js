@@ -7,7 +7,8 @@
 //   {subject: "SPLICE.reportScoreAndState", score, state: {variant, answers}}      SPLICE's protocol
 
 import { postJSON } from "../js/api.js";
-import { View, expandGraph } from "../js/view.js";
+import { expandGraph } from "../js/graph.js";
+import { View } from "../js/view.js";
 import { equationsFor, solutionText } from "./solutions.js";
 
 const root = document.getElementById("practice");
@@ -29,8 +30,7 @@ function stored(use) {
 }
 
 const labels = Object.fromEntries(data.graph.nodes.map((node) => [node.id, node.label]));
-expandGraph(data.drawing);
-new View(root, { labels, params: data.graph.nodes.filter((n) => n.param).map((n) => n.id), chains: [], batchSize: data.total });
+new View(root, { graph: expandGraph(data.drawing), geometry: data.geometry, labels, params: data.graph.nodes.filter((n) => n.param).map((n) => n.id), chains: [], batchSize: data.total });
 const svg = root.querySelector("svg.graph");
 const narrow = matchMedia("(max-width: 1099px)");
 const equations = equationsFor(data);

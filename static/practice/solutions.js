@@ -3,9 +3,10 @@
 // update, of `node`, in `epoch` 0 (the update's) or 1 (the forward pass after it). Pure: no DOM.
 
 import { Equations, complete } from "../js/equations.js";
+import { expandGraph } from "../js/graph.js";
 
 export function equationsFor(data) {
-  const equations = new Equations(data.graph, data.total);
+  const equations = new Equations(expandGraph(data.drawing), data.total);
   equations.setSamples(data.samples);
   return equations;
 }

@@ -6,7 +6,6 @@ from functools import lru_cache
 from itertools import islice
 
 from flask import Blueprint, jsonify, render_template, request
-from jinja2.utils import htmlsafe_json_dumps
 from werkzeug.exceptions import UnsupportedMediaType
 
 from webapp import service
@@ -73,10 +72,10 @@ def practice_page():
         ex, check, resolved, run = _exercise(sheet, name, body, variant)
     except (sheets.WorksheetError, RequestError) as exc:
         return _listing([f"{e['field']}: {e['message']}" for e in exc.errors] if isinstance(exc, RequestError) else [str(exc)], 400)  # fmt: skip
-    wide = layout(resolved.graph, "wide", edges=False)
+    wide = layout(resolved.graph, "wide")
     data = {"graph": resolved.graph.to_json(), "epochs": run["epochs"][:2], "learningRate": resolved.request.learning_rate,
             "samples": run["detail_samples"], "total": len(resolved.request.x), "check": check,
-            "drawing": page.client_graph(resolved.graph)}  # fmt: skip
+            "drawing": page.client_graph(resolved.graph), "geometry": page.graph_geometry(resolved.graph, wide)}  # fmt: skip
     # A course page may frame the practice set like /embed (webapp.web.security); the check it calls is
     # under /api, which any origin may call, a sandboxed frame's included.
     return render_template(
@@ -91,7 +90,6 @@ def practice_page():
         graph=resolved.graph,
         layout=wide,
         start_values=page.start_values(resolved.graph, run),
-        geometry_json=htmlsafe_json_dumps(page.graph_geometry(resolved.graph, wide)),  # as tojson writes it
     )
 
 
