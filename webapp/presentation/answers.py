@@ -25,7 +25,7 @@ _MESSAGES = {
     "unanswered": "No answer yet: type a number.",
     "unreadable": "Write a number, such as −0.64, 1.5 or 2.5×10⁻⁶.",
     "right": "Right.",
-    "more_digits": f"Close: give at least {MIN_SIGNIFICANT_DIGITS} significant digits.",
+    "more_digits": f"Close. Give at least {MIN_SIGNIFICANT_DIGITS} significant digits.",
     "wrong_sign": "Not quite: the size is right, check the sign.",
     "wrong": "Not quite.",
 }
