@@ -23,24 +23,22 @@ export function numberFor(key, epoch, row, learningRate) {
   return Array.isArray(value) ? value[row] : value;
 }
 
-// A local derivative's name: ∂, so it never reads as a node's gradient dJ/d(node). The edge into J
-// is the loss's own derivative, and says so (its number equals dJ/dŷ, but it does not come from it).
-export function localSymbol(sourceLabel, targetLabel, kind) {
-  const symbol = `∂${targetLabel}/∂${sourceLabel}`;
-  return kind === "cost" ? `${symbol} (from the loss)` : symbol;
-}
-
 let pageGraph = null;
 
 // The page's graph arrives compact (a wide network has thousands of edges): nodes as
-// [id, label, kind, is a parameter], edges as [source, target, kind] by index.
+// [id, label, kind, is a parameter], edges as [source, target, kind] by index. Each derivative is
+// named by the server's pattern `partial`: a node's gradient ∂J/∂z₁, an edge's local derivative. The
+// edge into J is the loss's own derivative, and says so (its number equals ∂J/∂ŷ, not from it).
 export function expandGraph(compact) {
-  const nodes = compact.nodes.map(([id, label, kind, param]) => ({ id, label, kind, param: Boolean(param) }));
+  const partial = (top, bottom) => compact.partial.replace("{top}", top).replace("{bottom}", bottom);
+  const cost = compact.nodes.find((n) => n[2] === "cost")[1];
+  const nodes = compact.nodes.map(([id, label, kind, param]) => ({ id, label, kind, param: Boolean(param), gradient: partial(cost, label) }));
   const edges = compact.edges.map(([s, t, k]) => {
     const source = nodes[s];
     const target = nodes[t];
     const kind = compact.edgeKinds[k];
-    const symbol = localSymbol(source.label, target.label, kind);
+    const local = partial(target.label, source.label);
+    const symbol = kind === "cost" ? `${local} (from the loss)` : local;
     return { id: `${source.id}-${target.id}`, source: source.id, target: target.id, kind, symbol };
   });
   pageGraph = { nodes, edges };
@@ -152,9 +150,10 @@ function camel(name) {
 }
 
 export class View {
-  constructor(root, { labels, params, chains, batchSize }) {
+  constructor(root, { labels, gradients, params, chains, batchSize }) {
     this.root = root;
     this.labels = labels;
+    this.gradients = gradients;
     this.params = new Set(params);
     this.chains = new Map(chains.map((c) => [c.param, c.edges]));
     this.batchSize = batchSize;
@@ -285,7 +284,7 @@ export class View {
       if (updated) full.push(`after the update ${text(`after.${id}`, formatNumber)}`);
       if (gradText !== null) {
         const over = total ? `, the total over all ${this.batchSize} samples` : "";
-        full.push(`gradient dJ/d${label} ${text(`grads.${id}`, formatNumber)}${over}`);
+        full.push(`gradient ${this.gradients[id]} ${text(`grads.${id}`, formatNumber)}${over}`);
       }
       const spoken = [label, ...full].join(", ");
       setAttribute(el, "aria-label", spoken);
@@ -401,8 +400,8 @@ export class View {
       [
         ".edge-pin-grad",
         weight
-          ? `dJ/d${this.labels[weight]} = ${number(`grads.${weight}`)}`
-          : `dJ/d${this.labels[edge.target]} = ${number(`grads.${edge.target}`)} (flows back along it)`,
+          ? `${this.gradients[weight]} = ${number(`grads.${weight}`)}`
+          : `${this.gradients[edge.target]} = ${number(`grads.${edge.target}`)} (flows back along it)`,
       ],
     ];
     pin.removeAttribute("hidden");

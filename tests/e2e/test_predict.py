@@ -71,4 +71,5 @@ def test_the_server_judges_each_answer_and_says_why(page: Page):
     expect(form.locator("label")).to_have_text("Predict ∂J/∂ŷ =")
     check(form, "0.8", "Not quite: the size is right, check the sign.")
     check(form, "−0,80", "Right!")
-    expect(form.locator(".predict-score")).to_have_text("Predictions right: 1 of 7")
+    # Counted once each, at the first readable answer: both first answers were wrong.
+    expect(form.locator(".predict-score")).to_have_text("Predictions right: 0 of 7")

@@ -44,6 +44,15 @@ class Node:
     per_sample: bool  # one number per sample (x, y, z, a), or one for the batch (parameters, J)
     param: bool  # a weight or a bias: trained, and part of θ
 
+    @property
+    def gradient(self) -> str:
+        """The name of the cost's derivative by this node, ∂J/∂z₁ (gradient_tex: as TeX)."""
+        return partial("J", self.label)
+
+    @property
+    def gradient_tex(self) -> str:
+        return partial_tex("J", self.tex)
+
 
 @dataclass(frozen=True)
 class Edge:
@@ -52,7 +61,7 @@ class Edge:
     target: str
     kind: str  # weight (w → z), value (a → z), bias (b → z), activation (z → a), cost (ŷ → J), target (y → J)
     layer: int
-    symbol: str  # the local derivative's name as text: dz₁/dw₁
+    symbol: str  # the local derivative's name as text: ∂z₁/∂w₁
     tex: str  # … and as TeX
 
 
@@ -85,8 +94,13 @@ def is_param_id(text: str) -> bool:
     return PARAM_ID.fullmatch(text) is not None
 
 
-def _d(top: str, bottom: str) -> str:
-    return rf"\frac{{d{top}}}{{d{bottom}}}"
+def partial(top: str, bottom: str) -> str:
+    """A derivative's name as text, ∂z₂/∂a₁: ∂ for every derivative (webapp.presentation.notation says why)."""
+    return f"∂{top}/∂{bottom}"
+
+
+def partial_tex(top: str, bottom: str) -> str:
+    return rf"\frac{{\partial {top}}}{{\partial {bottom}}}"
 
 
 # --- Node kinds: the forward formula, and the numbers of a layer's nodes in a recorded pass ------
@@ -283,8 +297,8 @@ class Graph:
         self._blocks.setdefault((kind, layer), []).append(node_id)
 
     def _add_edge(self, source: str, target: str, kind: str, layer: int) -> None:
-        symbol = f"d{label_of(target) if target != 'J' else 'J'}/d{label_of(source)}"
-        edge = Edge(f"{source}-{target}", source, target, kind, layer, symbol, _d(tex_of(target), tex_of(source)))
+        symbol, tex = partial(label_of(target), label_of(source)), partial_tex(tex_of(target), tex_of(source))
+        edge = Edge(f"{source}-{target}", source, target, kind, layer, symbol, tex)
         self._position[edge.id] = len(self.edges)
         self.edges.append(edge)
         self.edge[edge.id] = edge

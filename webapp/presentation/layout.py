@@ -41,10 +41,9 @@ class NodeBox:
 
 
 def local_symbol(symbol: str, kind: str) -> str:
-    """A local derivative's name with ∂, so it never reads as a node's gradient dJ/d(node): `∂z₂/∂a₁`.
-    The edge into J is the loss's own derivative, said so: the same number as dJ/dŷ, but not a circle."""
-    partial = "∂" + symbol[1:].replace("/d", "/∂", 1)
-    return f"{partial} (from the loss)" if kind == "cost" else partial
+    """A local derivative's name, `∂z₂/∂a₁`. The edge into J is the loss's own derivative, said so:
+    the same number as ∂J/∂ŷ, but not a circle."""
+    return f"{symbol} (from the loss)" if kind == "cost" else symbol
 
 
 @dataclass

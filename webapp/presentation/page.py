@@ -6,7 +6,7 @@ from functools import cache
 
 from webapp import service
 from webapp.engine.activations import ACTIVATIONS
-from webapp.engine.graph import Graph, is_param_id, label_of
+from webapp.engine.graph import Graph, is_param_id, label_of, partial
 from webapp.engine.losses import LOSSES
 from webapp.presentation.charts import figure_json, weight_trace_template
 from webapp.presentation.layout import NODE_HEIGHT, NODE_WIDTH, layout
@@ -91,12 +91,14 @@ EDGE_KINDS = ("value", "weight", "bias", "activation", "cost", "target")
 
 def client_graph(graph: Graph) -> dict:
     """The graph as the page's script needs it, compact (a wide network has thousands of edges):
-    nodes as [id, label, kind, is a parameter], edges as [source, target, kind] by index.
+    nodes as [id, label, kind, is a parameter], edges as [source, target, kind] by index. Derivatives
+    are named by the pattern `partial` with labels filled in (not thousands of names spelt out).
     view.js's `expandGraph` turns it back into objects."""
     index = {n.id: i for i, n in enumerate(graph.nodes)}
     return {
         "nodes": [[n.id, n.label, n.kind, int(n.param)] for n in graph.nodes],
         "edges": [[index[e.source], index[e.target], EDGE_KINDS.index(e.kind)] for e in graph.edges],
+        "partial": partial("{top}", "{bottom}"),
         "edgeKinds": EDGE_KINDS,
     }
 

@@ -48,24 +48,22 @@ def chain_rows(graph: Graph) -> list[dict]:
             path.append(next(e for e in graph.out_of(path[-1].target) if e.kind in ("value", "activation", "cost")))
         path.reverse()
         factors = r" \cdot ".join(e.tex for e in path)
-        rows.append(
-            {"param": pid, "tex": rf"\frac{{dJ}}{{d{graph.tex(pid)}}} = {factors}", "edges": [e.id for e in path]}
-        )
+        rows.append({"param": pid, "tex": f"{graph.node[pid].gradient_tex} = {factors}", "edges": [e.id for e in path]})
     return rows
 
 
 def accumulation_rows(graph: Graph) -> list[dict]:
-    """Solution 4 step by step: dJ/dnode = Σ over its out-edges of dJ/dtarget · dtarget/dnode."""
+    """Solution 4 step by step: ∂J/∂node = Σ over its out-edges of ∂J/∂target · ∂target/∂node."""
     rows = []
     for node in graph.backward_order():
         if node == "J":
             continue
         edges = graph.out_of(node)
-        formula = " + ".join(rf"\frac{{dJ}}{{d{graph.tex(e.target)}}} \cdot {e.tex}" for e in edges)
+        formula = " + ".join(rf"{graph.node[e.target].gradient_tex} \cdot {e.tex}" for e in edges)
         rows.append(
             {
                 "node": node,
-                "tex": rf"\frac{{dJ}}{{d{graph.tex(node)}}} = {formula}",
+                "tex": f"{graph.node[node].gradient_tex} = {formula}",
                 "terms": [{"grad": e.target, "edge": e.id} for e in edges],
             }
         )
@@ -75,11 +73,11 @@ def accumulation_rows(graph: Graph) -> list[dict]:
 
 
 def update_rows(graph: Graph) -> list[dict]:
-    """Gradient descent, one parameter a row: p ≔ p − α·dJ/dp."""
+    """Gradient descent, one parameter a row: p ≔ p − α·∂J/∂p."""
     rows = []
     for pid in graph.params[:MAX_ROWS]:
         t = graph.tex(pid)
-        rows.append({"param": pid, "tex": rf"{t} \coloneqq {t} - \alpha \frac{{dJ}}{{d{t}}}"})
+        rows.append({"param": pid, "tex": rf"{t} \coloneqq {t} - \alpha {graph.node[pid].gradient_tex}"})
     return rows
 
 
