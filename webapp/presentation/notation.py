@@ -1,10 +1,20 @@
-"""How the site writes numbers, in one place (its JavaScript twin, `static/js/format.js`, is tested
-against the same table of cases).
+"""How the site writes numbers and names derivatives, in one place (its JavaScript twin,
+`static/js/format.js`, is tested against the same table of cases, tests/data/number_format.json).
 
-Up to 10 significant digits (4 on the graph), trailing zeros trimmed, so the worksheet's figures read
-exactly (0.692, not 0.6920000000000001); the true minus sign; a power of ten written ×10⁻⁷ where a
-plain decimal would be too long.
+Every derivative is written with ∂, on every surface: ∂J/∂w₁, ∂z₂/∂a₁. J depends on every weight at
+once, so each of its derivatives is a partial one, and so is each edge's local derivative (its target
+depends on all its sources); the worksheet's d is the one-path special case. The names are built by
+`webapp.engine.graph.partial` and `partial_tex` (the engine may not import presentation): an edge's
+`symbol` and `tex`, a node's `gradient` and `gradient_tex`; the page's script fills in the same pattern.
+
+Up to 10 significant digits (4 on the graph), rounded from the float's exact value with halves away
+from zero (the school rule, and JavaScript's toPrecision), trailing zeros trimmed, so the worksheet's
+figures read exactly (0.692, not 0.6920000000000001); the true minus sign; a power of ten written
+×10⁻⁷ where a plain decimal would be too long: from 10⁻⁷ down or 10^digits up (the rounded number's
+power), and on the graph also below 10⁻³.
 """
+
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 DIGITS = 10
 COMPACT_DIGITS = 4
@@ -24,11 +34,12 @@ def number(value: float | None, compact: bool = False) -> str:
     if value == 0:
         return "0"
     digits = COMPACT_DIGITS if compact else DIGITS
-    mantissa, _, exponent = f"{value:.{digits - 1}e}".partition("e")
+    with localcontext(rounding=ROUND_HALF_UP):
+        mantissa, _, exponent = format(Decimal(value), f".{digits - 1}e").partition("e")
     power = int(exponent)
     plain = -6 <= power < digits and not (compact and abs(value) < COMPACT_SMALLEST_PLAIN)
     text = (
-        _trim(f"{value:.{digits - 1 - power}f}")
+        _trim(format(Decimal(mantissa).scaleb(power), "f"))
         if plain
         else f"{_trim(mantissa)}×10{str(power).translate(SUPERSCRIPTS)}"
     )
