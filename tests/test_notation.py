@@ -26,6 +26,29 @@ def test_a_negative_factor_is_put_in_parentheses(value, text):
     assert notation.factor(value) == text
 
 
+@pytest.mark.parametrize(
+    ("value", "tex"),
+    [(None, "?"), (-0.8, "-0.8"), (-1.2e-7, r"-1.2 \times 10^{-7}"), (6.02214076e23, r"6.02214076 \times 10^{23}")],
+)
+def test_latex_gets_the_same_number_without_unicode(value, tex):
+    assert notation.number_tex(value) == tex
+
+
+def test_messages_write_numbers_as_the_page_does(client):
+    dead = client.post("/api/train", json={"params": {"w1": -300000}}).get_json()
+    assert "a₁ (z₁ at most −9×10⁵)" in dead["message"]
+    diverged = client.post("/api/train", json={"preset": "diverging"}).get_json()
+    assert "(about 1.798×10³⁰⁸)" in diverged["message"]
+    for message in (dead["message"], diverged["message"]):
+        assert not re.search(r"\de[+-]?\d|·10", message), message
+
+
+def test_the_graph_drawn_by_the_server_writes_numbers_as_the_script_does(client):
+    # Compact, as view.js writes a node's value: the drawing must not change when the script starts.
+    html = client.get("/?form=1&w1=0.123456789").get_data(as_text=True)
+    assert re.search(r'data-node-id="w1".*?class="node-value"[^>]*>= 0\.1235<', html, re.S)
+
+
 def test_the_pattern_finds_a_d_derivative():
     for text in ("dJ/dz₁ = 1", "dz₂/da₁", r"\frac{dJ}{dw_{1}}", "<mi>d</mi><mi>J</mi>", "d(target)/d(source)"):
         assert D_DERIVATIVE.search(text), text

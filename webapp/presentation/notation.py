@@ -21,6 +21,7 @@ COMPACT_DIGITS = 4
 # On the graph, below this size a plain decimal would spend its few characters on zeros.
 COMPACT_SMALLEST_PLAIN = 1e-3
 SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+PLAIN = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹−", "-0123456789-")
 
 
 def _trim(text: str) -> str:
@@ -44,6 +45,12 @@ def number(value: float | None, compact: bool = False) -> str:
         else f"{_trim(mantissa)}×10{str(power).translate(SUPERSCRIPTS)}"
     )
     return text.replace("-", "−")
+
+
+def number_tex(value: float | None, compact: bool = False) -> str:
+    """The same number as TeX, for LaTeX without Unicode: -1.2 \\times 10^{-7}."""
+    mantissa, times, power = number(value, compact).translate(PLAIN).partition("×10")
+    return rf"{mantissa} \times 10^{{{power}}}" if times else mantissa
 
 
 def factor(value: float, compact: bool = False) -> str:

@@ -10,6 +10,7 @@ from webapp.engine.graph import Graph, is_param_id, label_of, partial
 from webapp.engine.losses import LOSSES
 from webapp.presentation.charts import figure_json, weight_trace_template
 from webapp.presentation.layout import NODE_HEIGHT, NODE_WIDTH, layout
+from webapp.presentation.notation import number
 from webapp.presentation.tables import tables
 from webapp.request import form, limits
 from webapp.request.presets import DEFAULT_PRESET, PRESETS
@@ -65,9 +66,7 @@ def unreachable_targets(config: dict) -> str | None:
         return None
     if not outside:
         return None
-    shown = ", ".join(form.format_number(v).replace("-", "−") for v in outside[:4]) + (
-        ", …" if len(outside) > 4 else ""
-    )
+    shown = ", ".join(number(v) for v in outside[:4]) + (", …" if len(outside) > 4 else "")
     return (
         f"A {ACTIVATIONS[output].title} output gives {reach}, so it never reaches y = {shown}; the cost cannot reach 0."
     )
@@ -144,7 +143,7 @@ def start_values(graph: Graph, run: dict) -> dict[str, str]:
             value = values[node.id]
             value = value[0] if isinstance(value, list) else value
             if value is not None:
-                shown[node.id] = "= " + form.format_number(value).replace("-", "−")
+                shown[node.id] = "= " + number(value, compact=True)
     return shown
 
 
