@@ -45,8 +45,9 @@ def test_messages_write_numbers_as_the_page_does(client):
 
 def test_the_graph_drawn_by_the_server_writes_numbers_as_the_script_does(client):
     # Compact, as view.js writes a node's value: the drawing must not change when the script starts.
-    html = client.get("/?form=1&w1=0.123456789").get_data(as_text=True)
+    html = client.get("/?form=1&w1=0.123456789&lr=1e-7").get_data(as_text=True)
     assert re.search(r'data-node-id="w1".*?class="node-value"[^>]*>= 0\.1235<', html, re.S)
+    assert '<span data-fill="lr">1×10⁻⁷</span>' in html
 
 
 def test_the_pattern_finds_a_d_derivative():
