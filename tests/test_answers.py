@@ -195,7 +195,7 @@ def test_the_key_of_a_tiny_final_cost_is_accepted(client):
 # --- POST /api/answers/check -------------------------------------------------------------------
 
 
-@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)  # a busy machine: no timing bound
 @given(shown_values)
 def test_the_endpoint_accepts_every_number_the_site_writes(client, value):
     for text in (notation.number(value), notation.number(value, compact=True)):
@@ -258,3 +258,18 @@ def test_the_endpoint_takes_json_only(client, content_type):
     response = client.post("/api/answers/check", data=data, content_type=content_type)
     assert response.status_code == 415
     assert response.get_json()["errors"][0]["field"] == "Content-Type"
+
+
+@pytest.mark.parametrize(
+    ("typed", "status"),
+    [
+        *((t, "right") for t in ("0.692", "0,692", "+0.692", "0.69", "0.6920", "6.92e-1", "6.92×10⁻¹")),
+        ("0.7", "more_digits"),
+        ("-0.69", "wrong_sign"),
+        ("0.68", "wrong"),
+        ("0.6921", "wrong"),
+        ("1,000.5", "unreadable"),
+    ],
+)
+def test_the_examples_of_docs_answers_md(typed, status):
+    assert check_number(typed, 0.692).status == status
