@@ -25,6 +25,7 @@ _MESSAGES = {
     "unanswered": "No answer yet: type a number.",
     "unreadable": "Write a number, such as −0.64, 1.5 or 2.5×10⁻⁶.",
     "right": "Right.",
+    "rounded": "Right (rounded).",
     "more_digits": f"Close. Give at least {MIN_SIGNIFICANT_DIGITS} significant digits.",
     "wrong_sign": "Not quite: the size is right, check the sign.",
     "wrong": "Not quite.",
@@ -53,8 +54,8 @@ def read_number(text: str) -> Decimal | None:
 
 
 def _verdict(typed: Decimal, target: Fraction) -> str:
-    """right, more_digits or wrong: right when within float noise of the target, or when the target
-    rounds to the typed digits (half a unit of the last digit typed) and they are significant enough."""
+    """right (within float noise of the target), rounded (the target rounds to the typed digits: within
+    half a unit of the last one typed, and they are significant enough), more_digits or wrong."""
     value = Fraction(typed)
     slack = RELATIVE_SLACK * abs(target)
     if abs(value - target) <= slack:
@@ -63,7 +64,7 @@ def _verdict(typed: Decimal, target: Fraction) -> str:
         return "wrong"
     # Decimal keeps trailing zeros and drops leading ones: "0.0040" has the digits (4, 0).
     enough = typed != 0 and len(typed.as_tuple().digits) >= MIN_SIGNIFICANT_DIGITS
-    return "right" if enough else "more_digits"
+    return "rounded" if enough else "more_digits"
 
 
 def check_number(text: str, expected: float) -> Feedback:
@@ -74,6 +75,6 @@ def check_number(text: str, expected: float) -> Feedback:
         status = "unreadable"
     else:
         status = _verdict(typed, Fraction(expected))
-        if status == "wrong" and typed != 0 and _verdict(-typed, Fraction(expected)) == "right":
+        if status == "wrong" and typed != 0 and _verdict(-typed, Fraction(expected)) in ("right", "rounded"):
             status = "wrong_sign"
-    return Feedback(status, _MESSAGES[status])
+    return Feedback("right" if status == "rounded" else status, _MESSAGES[status])
