@@ -21,7 +21,6 @@ const gradients = Object.fromEntries(graph.nodes.map((n) => [n.id, n.gradient]))
 const params = graph.nodes.filter((n) => n.param).map((n) => n.id);
 // Known before any pass: the data and the starting parameters.
 const alwaysKnown = graph.nodes.filter((n) => n.kind === "input" || n.kind === "target" || n.param).map((n) => `values.${n.id}`);
-const symbols = new Map(graph.edges.map((e) => [e.id, e.symbol]));
 const outEdges = new Map();
 for (const edge of graph.edges) {
   if (!outEdges.has(edge.source)) outEdges.set(edge.source, []);
@@ -186,7 +185,7 @@ function narrate(step) {
   }
   if (step.phase === "backward") {
     if (step.node === "J") return `Backward starts at J: ${gradients.J} = 1`;
-    const terms = outEdges.get(step.node).map((e) => `${gradients[e.target]} · ${symbols.get(e.id)}`);
+    const terms = outEdges.get(step.node).map((e) => `${gradients[e.target]} · ${e.symbol}`);
     const batch = params.includes(step.node) && initial.samples > 1;
     const formula = batch ? `Σ over the ${initial.samples} samples of ${terms.join(" + ")}` : terms.join(" + ");
     const numbers = equations.accumulation(step.node, epoch, state.row);

@@ -1,9 +1,5 @@
-"""The one answer checker: how a typed number is read, and whether it is right (docs/answers.md).
-
-Used by `/practice`, predict mode (through `POST /api/answers/check`) and anything else that asks a
-student for a number. The reading rule: spaces around the number and after its sign; a sign `+`, `-`
-or `−`; digits with one decimal point or one decimal comma (never a thousands separator); then
-optionally a power of ten: `e-6`, `E+06`, `e−06`, or `×10⁻⁶`, `·10⁻⁶`, `x10^-6`, `*10^-6`.
+"""The one answer checker: how a typed number is read, and whether it is right (docs/answers.md), for
+`/practice`, predict mode (through `POST /api/answers/check`) and anything else that asks for a number.
 """
 
 import re

@@ -40,12 +40,6 @@ class NodeBox:
     band: bool  # in the band beside the stages (a drawn weight or bias, a 1-wide target)
 
 
-def local_symbol(symbol: str, kind: str) -> str:
-    """A local derivative's name, `∂z₂/∂a₁`. The edge into J is the loss's own derivative, said so:
-    the same number as ∂J/∂ŷ, but not a circle."""
-    return f"{symbol} (from the loss)" if kind == "cost" else symbol
-
-
 @dataclass
 class EdgePath:
     id: str
@@ -162,7 +156,8 @@ def layout(graph: Graph, orientation: str = "wide", edges: bool = True) -> dict:
 
 def _edge(edge: Edge, path: str, label: tuple, param, labels: dict, always: bool) -> EdgePath:
     labelled = labels[edge.source][0] not in ("input", "target")
-    symbol = local_symbol(edge.symbol, edge.kind)
+    # The edge into J is the loss's own derivative, said so: the same number as ∂J/∂ŷ, but not a circle.
+    symbol = f"{edge.symbol} (from the loss)" if edge.kind == "cost" else edge.symbol
     return EdgePath(edge.id, edge.kind, edge.source, edge.target, symbol, path, *label, param, labelled, always)
 
 

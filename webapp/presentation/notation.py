@@ -1,11 +1,9 @@
 """How the site writes numbers and names derivatives, in one place (its JavaScript twin,
 `static/js/format.js`, is tested against the same table of cases, tests/data/number_format.json).
 
-Every derivative is written with ∂, on every surface: ∂J/∂w₁, ∂z₂/∂a₁. J depends on every weight at
-once, so each of its derivatives is a partial one, and so is each edge's local derivative (its target
-depends on all its sources); the worksheet's d is the one-path special case. The names are built by
-`webapp.engine.graph.partial` and `partial_tex` (the engine may not import presentation): an edge's
-`symbol` and `tex`, a node's `gradient` and `gradient_tex`; the page's script fills in the same pattern.
+Every derivative is written with ∂ on every surface (∂J/∂w₁, ∂z₂/∂a₁): J depends on every weight at
+once, so each derivative is a partial one; the worksheet's d is the one-path case. The engine names
+them (`webapp.engine.graph.partial`, `partial_tex`): edges' `symbol`/`tex`, nodes' `gradient`/`gradient_tex`.
 
 Up to 10 significant digits (4 on the graph), rounded from the float's exact value with halves away
 from zero (the school rule, and JavaScript's toPrecision), trailing zeros trimmed, so the worksheet's

@@ -207,6 +207,7 @@ def page_state(query: Mapping[str, list[str]]) -> dict:
         "activations": {name: a.title for name, a in ACTIVATIONS.items()},
         "losses": {name: loss.title for name, loss in LOSSES.items()},
         "max_epochs": client["limits"]["maxEpochs"],
+        "learning_rate": number(config["learning_rate"]),
         "start_values": start_values(graph, run),
         "client_json": _script_json(client),
         "figure_json": figure_json(),

@@ -104,14 +104,6 @@ def plotly_url() -> str:
     return url_for("pages.plotly_js")
 
 
-@bp.app_template_filter("number")
-def number_filter(value: float) -> str:
-    """A number as the page shows it (webapp.presentation.notation)."""
-    from webapp.presentation.notation import number
-
-    return number(value)
-
-
 @bp.app_template_filter()
 def mathml(tex: str):
     from webapp.presentation.mathml import mathml as convert
