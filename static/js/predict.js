@@ -47,17 +47,14 @@ export class Predictor {
   async check() {
     const question = this.pending;
     if (!question) return;
-    let verdict;
     this.feedback.textContent = "Checking…";
-    try {
-      verdict = await postJSON(appUrl("checkAnswer"), { answer: this.input.value, expected: question.truth });
-    } catch (error) {
-      this.feedback.textContent = `The answer could not be checked: ${error.message}`;
-      return;
-    }
+    const verdict = await postJSON(appUrl("checkAnswer"), { answer: this.input.value, expected: question.truth }).catch(
+      (error) => ({ status: "error", message: `The answer could not be checked: ${error.message}` }),
+    );
     if (this.pending !== question) return;
     const right = verdict.status === "right";
-    if (!["unreadable", "unanswered"].includes(verdict.status) && !question.tried) {
+    // A readable answer counts, once: the first one given to each question.
+    if (["right", "more_digits", "wrong_sign", "wrong"].includes(verdict.status) && !question.tried) {
       question.tried = true;
       this.asked += 1;
       if (right) this.right += 1;
