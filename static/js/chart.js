@@ -120,7 +120,7 @@ export class CostChart {
       ...costStyle,
       x: costs.map((_, i) => i + 1),
       y: zeros ? costs.map((c) => (c === 0 ? floor : c)) : costs,
-      customdata: costs.map((c) => [formatNumber(c), c === 0 && zeros ? ` exactly (drawn at ${formatNumber(floor, { compact: true })} on the log scale)` : ""]),
+      customdata: costs.map((c) => [c, c === 0 && zeros ? ` exactly (drawn at ${formatNumber(floor, { compact: true })} on the log scale)` : ""]),
       line: { ...costStyle.line, color },
       marker: { ...costStyle.marker, color },
     };
@@ -129,12 +129,14 @@ export class CostChart {
       name,
       x: points.map((p) => p[0]),
       y: points.map((p) => p[1]),
-      customdata: points.map((p) => formatNumber(p[1])),
+      customdata: points.map((p) => [p[1], ""]),
       line: { ...style.line, color: colors[i % colors.length] },
       marker: { ...style.marker, color: colors[i % colors.length] },
     }));
+    // Hovers write each number as the page does: formatted after thinning, for the points drawn only.
+    const hovers = (trace) => ({ ...trace, customdata: trace.customdata.map(([n, note]) => [formatNumber(n), note]) });
     // Plotly draws NaN paths for an empty trace beside a filled one on the shared x axis.
-    const filled = [cost, ...weights].filter((trace) => trace.x.length).map(forDrawing);
+    const filled = [cost, ...weights].filter((trace) => trace.x.length).map(forDrawing).map(hovers);
     return filled.length ? filled : [cost];
   }
 

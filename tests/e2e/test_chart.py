@@ -70,6 +70,8 @@ def test_a_cost_of_exactly_zero_stays_visible_on_the_log_scale(page: Page):
     assert cost["y"][1] < cost["y"][0]
     # Hovers write the cost as the page does (notation.number, tested beside format.js).
     assert [row[0] for row in cost["customdata"]] == [notation.number(cost["y"][0]), "0", "0", "0", "0"]
+    weight = trace(page, 1)
+    assert [row[0] for row in weight["customdata"]] == [notation.number(w) for w in weight["y"]]
     assert "exactly" in cost["customdata"][1][1] and "log scale" in cost["customdata"][1][1]
     expect(page.locator("#chart-note")).to_contain_text("exactly 0")
     page.get_by_label("Log scale").uncheck()

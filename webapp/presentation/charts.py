@@ -68,6 +68,6 @@ def weight_trace_template() -> dict:
         "line": {"width": 1.5},
         "xaxis": "x2",
         "yaxis": "y2",
-        "hovertemplate": "epoch %{x}<br>%{fullData.name} = %{customdata}<extra></extra>",
+        "hovertemplate": "epoch %{x}<br>%{fullData.name} = %{customdata[0]}<extra></extra>",
         "colors": PARAM_COLORS,
     }
