@@ -27,5 +27,7 @@ fi
 
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+# The pure script modules (node 20's own runner; set -e stops here when one fails).
+node --test tests/js/
 # Two workers: the browser tests mostly wait on Chromium, so a second one halves the wall time on 2 cores.
 .venv/bin/python -m pytest -n auto "$@"

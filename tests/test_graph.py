@@ -15,7 +15,8 @@ def test_the_worksheet_keeps_its_own_names():
     assert [n.id for n in graph.nodes] == ["x", "w1", "z1", "a1", "w2", "z2", "yhat", "y", "J"]
     assert [e.id for e in graph.edges] == ["w1-z1", "x-z1", "z1-a1", "w2-z2", "a1-z2", "z2-yhat", "yhat-J", "y-J"]
     assert graph.params == ["w1", "w2"]
-    assert graph.edge["a1-z2"].symbol == "dz₂/da₁" and graph.edge["yhat-J"].symbol == "dJ/dŷ"
+    assert graph.edge["a1-z2"].symbol == "∂z₂/∂a₁" and graph.edge["yhat-J"].symbol == "∂J/∂ŷ"
+    assert graph.edge["a1-z2"].tex == r"\frac{\partial z_{2}}{\partial a_{1}}" and graph.node["w1"].gradient == "∂J/∂w₁"
     assert graph.forward_order() == ["z1", "a1", "z2", "yhat", "J"]
     assert graph.backward_order() == ["J", "yhat", "z2", "w2", "a1", "z1", "w1"]
 

@@ -11,7 +11,7 @@ from webapp.presentation.tables import MAX_ROWS, tables
 WORKSHEET = Network((1, 1, 1), ("relu", "relu"))
 # Every TeX command the tables may write; anything else is a typo latex2mathml would render as text.
 KNOWN_COMMANDS = {
-    "frac", "hat", "cdot", "dots", "sum", "sigma", "tanh", "cosh", "ln", "left", "right", "alpha", "coloneqq",
+    "frac", "partial", "hat", "cdot", "dots", "sum", "sigma", "tanh", "cosh", "ln", "left", "right", "alpha", "coloneqq",
     "operatorname", "begin", "end", "text", "le", ",", "\\",
 }  # fmt: skip
 

@@ -17,7 +17,7 @@ def create_app(test_config: dict | None = None):
     from flask import Flask
 
     from webapp.request.limits import MAX_BODY_BYTES
-    from webapp.views import api, embed, pages, practice
+    from webapp.views import answers, api, embed, pages, practice
     from webapp.web import admission, compression, mounting, security
     from webapp.web.strict_json import StrictJSONProvider
 
@@ -33,6 +33,7 @@ def create_app(test_config: dict | None = None):
     if test_config:
         app.config.from_mapping(test_config)
     app.register_blueprint(api.bp)
+    app.register_blueprint(answers.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(practice.bp)
     app.register_blueprint(embed.bp)

@@ -18,6 +18,7 @@ import { wireSettings } from "./settings.js";
 const initial = JSON.parse(document.getElementById("initial-state").textContent);
 const graph = expandGraph(initial.graph);
 const labels = Object.fromEntries(graph.nodes.map((n) => [n.id, n.label]));
+const gradients = Object.fromEntries(graph.nodes.map((n) => [n.id, n.gradient]));
 const params = graph.nodes.filter((n) => n.param).map((n) => n.id);
 // Known before any pass: the data and the starting parameters.
 const dataKinds = [graph.kinds.INPUT, graph.kinds.TARGET];
@@ -180,14 +181,14 @@ function narrate(step) {
     return complete(worked) ? `${label} = ${worked}` : `${label} = ${shown}`;
   }
   if (step.phase === "backward") {
-    if (step.node === "J") return "Backward starts at J: dJ/dJ = 1";
-    const terms = graph.outOf.get(step.node).map((e) => `dJ/d${labels[e.target]} · ${e.symbol}`);
+    if (step.node === "J") return `Backward starts at J: ${gradients.J} = 1`;
+    const terms = graph.outOf.get(step.node).map((e) => `${gradients[e.target]} · ${e.symbol}`);
     const batch = params.includes(step.node) && initial.samples > 1;
     const formula = batch ? `Σ over the ${initial.samples} samples of ${terms.join(" + ")}` : terms.join(" + ");
     const numbers = equations.accumulation(step.node, epoch, state.row);
     const total = epoch.grads[step.node];
     const result = complete(numbers) ? numbers : num(Array.isArray(total) ? total[state.row] : total);
-    return `dJ/d${label} = ${formula} = ${result}`;
+    return `${gradients[step.node]} = ${formula} = ${result}`;
   }
   const updates = params.slice(0, 4).map((id) => `${labels[id]} ≔ ${equations.update(id, epoch, store.config.learning_rate)}`);
   return `Update: ${updates.join("; ")}${params.length > 4 ? "; …" : ""}`;
@@ -199,7 +200,7 @@ function questionFor(step, where) {
   const epoch = epochData();
   const at = (value) => (Array.isArray(value) ? value[state.row] : value);
   if (step.phase === "forward") return { where, name: labels[step.node], truth: at(epoch.values[step.node]) };
-  if (step.phase === "backward") return { where, name: `dJ/d${labels[step.node]}`, truth: at(epoch.grads[step.node]) };
+  if (step.phase === "backward") return { where, name: gradients[step.node], truth: at(epoch.grads[step.node]) };
   return { where, name: `the new ${labels[params[0]]}`, truth: epoch.after[params[0]] };
 }
 

@@ -1,6 +1,8 @@
 // The Plotly chart of cost (and weights) per epoch. plotly.js is large, so it loads after the
 // graph and the controls are ready and never holds them up; until then the chart just waits.
 
+import { formatNumber } from "./format.js";
+
 function themeColors() {
   const style = getComputedStyle(document.body);
   return {
@@ -118,7 +120,7 @@ export class CostChart {
       ...costStyle,
       x: costs.map((_, i) => i + 1),
       y: zeros ? costs.map((c) => (c === 0 ? floor : c)) : costs,
-      customdata: costs.map((c) => [c, c === 0 && zeros ? ` exactly (drawn at ${floor.toPrecision(3)} on the log scale)` : ""]),
+      customdata: costs.map((c) => [c, c === 0 && zeros ? ` exactly (drawn at ${formatNumber(floor, { compact: true })} on the log scale)` : ""]),
       line: { ...costStyle.line, color },
       marker: { ...costStyle.marker, color },
     };
@@ -127,11 +129,14 @@ export class CostChart {
       name,
       x: points.map((p) => p[0]),
       y: points.map((p) => p[1]),
+      customdata: points.map((p) => [p[1], ""]),
       line: { ...style.line, color: colors[i % colors.length] },
       marker: { ...style.marker, color: colors[i % colors.length] },
     }));
+    // Hovers write each number as the page does: formatted after thinning, for the points drawn only.
+    const hovers = (trace) => ({ ...trace, customdata: trace.customdata.map(([n, note]) => [formatNumber(n), note]) });
     // Plotly draws NaN paths for an empty trace beside a filled one on the shared x axis.
-    const filled = [cost, ...weights].filter((trace) => trace.x.length).map(forDrawing);
+    const filled = [cost, ...weights].filter((trace) => trace.x.length).map(forDrawing).map(hovers);
     return filled.length ? filled : [cost];
   }
 
@@ -220,7 +225,7 @@ export class CostChart {
     const notes = [];
     const { costs, weights, totalWeights } = this.series;
     if (this.logScale && costs.includes(0)) {
-      notes.push(`A cost of exactly 0 has no place on a log scale: it is drawn at ${logFloor(costs).toPrecision(3)}, a decade below the smallest positive cost.`);
+      notes.push(`A cost of exactly 0 has no place on a log scale: it is drawn at ${formatNumber(logFloor(costs), { compact: true })}, a decade below the smallest positive cost.`);
     }
     if (costs.length > THIN_ABOVE) {
       notes.push(`With ${costs.length} epochs, each line is drawn through the lowest and highest point of every stretch of epochs (each a real epoch); the epoch slider reaches every one.`);

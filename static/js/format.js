@@ -1,7 +1,7 @@
-// Numbers as the page shows them, one format throughout: up to 10 significant digits (4 on the
-// graph), trailing zeros trimmed, so the worksheet's figures read exactly (0.692, not
-// 0.6920000000000001); the true minus sign; a power of ten written as ×10⁻⁷ where a plain decimal
-// would be too long.
+// Numbers as the page shows them, the twin of webapp/presentation/notation.py (both tested against
+// tests/data/number_format.json): up to 10 significant digits (4 on the graph), halves rounded away
+// from zero (toPrecision's rule), trailing zeros trimmed (0.692, not 0.6920000000000001); the true
+// minus sign; a power of ten written as ×10⁻⁷ where a plain decimal would be too long.
 
 export const DIGITS = 10;
 export const COMPACT_DIGITS = 4;

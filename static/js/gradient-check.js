@@ -20,7 +20,7 @@ export function wireGradientCheck(section, current) {
       const rows = data.params.map((p) => {
         const row = document.createElement("tr");
         row.dataset.nodeId = p.id;
-        for (const text of [p.label, formatNumber(p.backprop), formatNumber(p.numeric), p.relative_error === null ? "?" : p.relative_error.toExponential(1)]) {
+        for (const text of [p.label, formatNumber(p.backprop), formatNumber(p.numeric), formatNumber(p.relative_error, { compact: true })]) {
           const cell = document.createElement("td");
           cell.textContent = text;
           row.append(cell);
@@ -30,7 +30,7 @@ export function wireGradientCheck(section, current) {
       table.tBodies[0].replaceChildren(...rows);
       table.hidden = false;
       const worst = Math.max(...data.params.map((p) => p.relative_error ?? 0));
-      status.textContent = `Epoch ${data.epoch}: the largest relative difference is ${worst.toExponential(1)}.`;
+      status.textContent = `Epoch ${data.epoch}: the largest relative difference is ${formatNumber(worst, { compact: true })}.`;
     } catch (error) {
       if (!aborted(error)) status.textContent = `The check could not run: ${error.message}`;
     }

@@ -6,18 +6,22 @@
 
 const objects = (fields, rows) => rows.map((row) => Object.fromEntries(fields.map((field, i) => [field, row[i]])));
 
-// A local derivative's name: ∂, so it never reads as a node's gradient dJ/d(node). The edge into J
-// is the loss's own derivative, and says so (its number equals dJ/dŷ, but it does not come from it).
-function localSymbol(source, target, kind, kinds) {
-  const symbol = `∂${target.label}/∂${source.label}`;
+// Each derivative is named by the server's pattern `partial` (webapp/presentation/notation.py says
+// why ∂): a node's gradient ∂J/∂z₁, an edge's local derivative ∂z₁/∂w₁. The edge into J is the loss's
+// own derivative, and says so (its number equals ∂J/∂ŷ, but it does not come from it).
+function localSymbol(partial, source, target, kind, kinds) {
+  const symbol = partial(target.label, source.label);
   return kind === kinds.COST ? `${symbol} (from the loss)` : symbol;
 }
 
 export function expandGraph(data) {
   // Sent as places: a kind in `kinds` ([NAME, name] pairs), source and target in the nodes, partner in the edges.
   const kinds = data.kinds.map(([, name]) => name);
-  const nodes = objects(data.nodeFields, data.nodes).map((node) => ({ ...node, kind: kinds[node.kind], param: Boolean(node.param) }));
   const constants = Object.fromEntries(data.kinds);
+  const partial = (top, bottom) => data.partial.replace("{top}", top).replace("{bottom}", bottom);
+  const rows = objects(data.nodeFields, data.nodes);
+  const cost = rows.find((node) => kinds[node.kind] === constants.COST).label;
+  const nodes = rows.map((node) => ({ ...node, kind: kinds[node.kind], param: Boolean(node.param), gradient: partial(cost, node.label) }));
   const sent = objects(data.edgeFields, data.edges);
   const edges = sent.map(({ source, target, partner, kind, ...edge }) => ({
     ...edge,
@@ -25,7 +29,7 @@ export function expandGraph(data) {
     source: nodes[source].id,
     target: nodes[target].id,
     partner: partner === null ? null : sent[partner].id,
-    symbol: localSymbol(nodes[source], nodes[target], kinds[kind], constants),
+    symbol: localSymbol(partial, nodes[source], nodes[target], kinds[kind], constants),
   }));
   const into = new Map(nodes.map((node) => [node.id, []]));
   const outOf = new Map(nodes.map((node) => [node.id, []]));

@@ -7,6 +7,8 @@ import { formatNumber } from "./format.js";
 import { aborted, postJSON, superseding } from "./api.js";
 import { appUrl } from "./urls.js";
 
+const short = (value) => formatNumber(value, { compact: true });
+
 function colors() {
   const style = getComputedStyle(document.body);
   const read = (name) => style.getPropertyValue(name).trim();
@@ -89,11 +91,11 @@ export class Landscape {
         x: s.u,
         y: s.v,
         z: logCost,
-        customdata: s.cost,
+        customdata: s.cost.map((row, j) => row.map((c, i) => `${u} = ${short(s.u[i])}<br>${v} = ${short(s.v[j])}<br>J = ${formatNumber(c)}`)),
         colorscale: "Viridis",
         ncontours: 24,
         showscale: false,
-        hovertemplate: `${u} = %{x:.4g}<br>${v} = %{y:.4g}<br>J = %{customdata:.6g}<extra></extra>`,
+        hovertemplate: "%{customdata}<extra></extra>",
       },
       {
         type: "contour",
@@ -111,11 +113,11 @@ export class Landscape {
         mode: "lines+markers",
         x: reached.map((i) => s.path.u[i]),
         y: reached.map((i) => s.path.v[i]),
-        customdata: reached.map((i) => [s.path.epochs[i], s.path.cost[i]]),
+        customdata: reached.map((i) => `after epoch ${s.path.epochs[i]}<br>${u} = ${short(s.path.u[i])}, ${v} = ${short(s.path.v[i])}<br>J = ${formatNumber(s.path.cost[i])}`),
         line: { color: grad, width: 2 },
         marker: { color: grad, size: 5 },
         name: "gradient descent",
-        hovertemplate: `after epoch %{customdata[0]}<br>${u} = %{x:.4g}, ${v} = %{y:.4g}<br>J = %{customdata[1]:.6g}<extra></extra>`,
+        hovertemplate: "%{customdata}<extra></extra>",
       },
     ];
     const point = this.point();
@@ -127,7 +129,7 @@ export class Landscape {
         y: [point.v],
         marker: { size: 14, color: "rgba(0,0,0,0)", line: { color: value, width: 3 } },
         name: `epoch ${this.shown.epoch}`,
-        hovertemplate: `epoch ${this.shown.epoch}: ${u} = %{x:.4g}, ${v} = %{y:.4g}<extra></extra>`,
+        hovertemplate: `epoch ${this.shown.epoch}: ${u} = ${short(point.u)}, ${v} = ${short(point.v)}<extra></extra>`,
       });
     }
     return traces;

@@ -1,20 +1,10 @@
 // Predict, then reveal: in this mode each Step first asks for the number the step will show (a
 // value going forward, a gradient going back, a new weight at the update), checks the answer, and
-// only then shows it. Right answers are counted. On from the address with `predict=1`.
+// only then shows it. Right answers are counted. On from the address with `predict=1`. The server's
+// one answer checker reads and judges each answer (docs/answers.md).
 
-// Right when the answer is the number rounded where the student stopped writing digits: within half
-// a unit of its last digit, and with at least 2 significant digits unless it is exact (3, 0, 1).
-export function closeEnough(text, truth) {
-  const cleaned = text.trim().replace(/−/g, "-").replace(/,/g, ".");
-  if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(cleaned)) return { readable: false, right: false };
-  const answer = Number(cleaned);
-  if (Math.abs(answer - truth) <= 1e-12 * Math.max(1, Math.abs(truth))) return { readable: true, right: true };
-  const [mantissa, exponent = "0"] = cleaned.toLowerCase().split("e");
-  const decimals = mantissa.includes(".") ? mantissa.split(".")[1].length : 0;
-  const digits = mantissa.replace(/[-+.]/g, "").replace(/^0+/, "").length;
-  const half = 0.5 * 10 ** (Number(exponent) - decimals);
-  return { readable: true, right: digits >= 2 && Math.abs(answer - truth) <= half * (1 + 1e-9), digits };
-}
+import { postJSON } from "./api.js";
+import { appUrl } from "./urls.js";
 
 export class Predictor {
   // form: the page's prediction form; onReveal(): go on to show the step asked about.
@@ -54,21 +44,23 @@ export class Predictor {
     this.input.focus();
   }
 
-  check() {
-    if (!this.pending) return;
-    const { readable, right, digits } = closeEnough(this.input.value, this.pending.truth);
-    if (!readable) {
-      this.feedback.textContent = "Write a number, e.g. 1.5 or −0.64.";
-      return;
-    }
-    if (!this.pending.tried) {
-      this.pending.tried = true;
+  async check() {
+    const question = this.pending;
+    if (!question) return;
+    this.feedback.textContent = "Checking…";
+    const verdict = await postJSON(appUrl("checkAnswer"), { answer: this.input.value, expected: question.truth }).catch(
+      (error) => ({ status: "error", message: `The answer could not be checked: ${error.message}` }),
+    );
+    if (this.pending !== question) return;
+    const right = verdict.status === "right";
+    // A readable answer counts, once: the first one given to each question.
+    if (["right", "more_digits", "wrong_sign", "wrong"].includes(verdict.status) && !question.tried) {
+      question.tried = true;
       this.asked += 1;
       if (right) this.right += 1;
     }
     if (right) return this.reveal(true);
-    this.feedback.textContent =
-      digits < 2 ? "Give at least 2 significant digits." : "Not quite: try again, or press Show me.";
+    this.feedback.textContent = verdict.message;
     this.showScore();
   }
 

@@ -93,6 +93,7 @@ export class View {
     this.graph = graph;
     this.geometry = geometry;
     this.labels = labels;
+    this.gradients = Object.fromEntries(graph.nodes.map((node) => [node.id, node.gradient]));
     this.params = new Set(params);
     this.chains = new Map(chains.map((c) => [c.param, c.edges]));
     this.batchSize = batchSize;
@@ -210,7 +211,7 @@ export class View {
       if (updated) full.push(`after the update ${text(`after.${id}`, formatNumber)}`);
       if (gradText !== null) {
         const over = total ? `, the total over all ${this.batchSize} samples` : "";
-        full.push(`gradient dJ/d${label} ${text(`grads.${id}`, formatNumber)}${over}`);
+        full.push(`gradient ${this.gradients[id]} ${text(`grads.${id}`, formatNumber)}${over}`);
       }
       const spoken = [label, ...full].join(", ");
       setAttribute(el, "aria-label", spoken);
@@ -326,8 +327,8 @@ export class View {
       [
         ".edge-pin-grad",
         weight
-          ? `dJ/d${this.labels[weight]} = ${number(`grads.${weight}`)}`
-          : `dJ/d${this.labels[edge.target]} = ${number(`grads.${edge.target}`)} (flows back along it)`,
+          ? `${this.gradients[weight]} = ${number(`grads.${weight}`)}`
+          : `${this.gradients[edge.target]} = ${number(`grads.${edge.target}`)} (flows back along it)`,
       ],
     ];
     pin.removeAttribute("hidden");

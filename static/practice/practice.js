@@ -60,7 +60,7 @@ function writeAnswer(form, value) {
   for (const radio of form.querySelectorAll('input[type="radio"][name="answer"]')) radio.checked = radio.value === value;
 }
 
-const MARKS = { right: "✓ ", wrong: "✗ ", more_digits: "≈ ", unreadable: "? " };
+const MARKS = { right: "✓ ", wrong: "✗ ", wrong_sign: "✗ ", more_digits: "≈ ", unreadable: "? " };
 
 function showResult(form, result) {
   const feedback = form.querySelector(".feedback");

@@ -7,6 +7,7 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e import CHART_TIMEOUT_MS
 from tests.e2e import open_app as open_page
+from webapp.presentation import notation
 
 INSTANT = "?animate=0"
 LAST_EPOCH_DRAWN = "() => document.getElementById('cost-chart')?.data?.[0]?.x?.at(-1) ?? 0"
@@ -67,7 +68,10 @@ def test_a_cost_of_exactly_zero_stays_visible_on_the_log_scale(page: Page):
     cost = trace(page, 0)
     assert all(y > 0 for y in cost["y"]), cost["y"]
     assert cost["y"][1] < cost["y"][0]
-    assert [row[0] for row in cost["customdata"]] == [cost["y"][0], 0, 0, 0, 0]
+    # Hovers write the cost as the page does (notation.number, tested beside format.js).
+    assert [row[0] for row in cost["customdata"]] == [notation.number(cost["y"][0]), "0", "0", "0", "0"]
+    weight = trace(page, 1)
+    assert [row[0] for row in weight["customdata"]] == [notation.number(w) for w in weight["y"]]
     assert "exactly" in cost["customdata"][1][1] and "log scale" in cost["customdata"][1][1]
     expect(page.locator("#chart-note")).to_contain_text("exactly 0")
     page.get_by_label("Log scale").uncheck()

@@ -29,7 +29,13 @@ def test_the_surface_shows_the_path_and_follows_the_shown_epoch(page: Page):
         "() => fetch('/api/train', {method: 'POST', headers: {'Content-Type': 'application/json'}, body: JSON.stringify({epochs: 5})}).then(r => r.json())"
     )
     data = surface_data(page)
-    assert data["pathU"] == history["history"]["params"]["w1"]
+    # Hovers write numbers as the page does: ×10ⁿ and the true minus, never 1.2e-5.
+    hovers = page.evaluate("() => document.getElementById('landscape-chart').data[2].customdata")
+    assert len(hovers) == 6 and all(
+        re.fullmatch(r"after epoch \d<br>w₁ = [^<]+, w₂ = [^<]+<br>J = [^<]+", h) for h in hovers
+    )
+    assert not any(re.search(r"\de[-+]?\d|-", h) for h in hovers), hovers
+    assert hovers[0] == "after epoch 0<br>w₁ = 0.5, w₂ = 0.8<br>J = 0.32"  # ½ (2 − 0.8 · 0.5 · 3)²
     assert data["pathV"] == history["history"]["params"]["w2"]
     # The ring marks where the shown epoch (5) started: its weights before its update.
     fifth = history["epochs"][4]["values"]
@@ -56,7 +62,10 @@ def test_the_gradient_check_puts_backpropagation_beside_finite_differences(page:
     page.get_by_role("button", name="Check the shown epoch's gradients").click()
     rows = page.locator("#gradient-check-table tbody tr")
     expect(rows).to_have_count(2)
-    expect(page.locator("#gradient-check-status")).to_contain_text("Epoch 1: the largest relative difference is")
+    # Written as the page writes numbers (×10ⁿ), not 1.2e-10.
+    difference = re.compile(r"^Epoch 1: the largest relative difference is (0|\d\.?\d*(×10⁻[⁰¹²³⁴⁵⁶⁷⁸⁹]+)?)\.$")
+    expect(page.locator("#gradient-check-status")).to_have_text(difference)
+    expect(rows.first.locator("td").nth(3)).to_have_text(re.compile(r"^(0|\d\.?\d*(×10⁻[⁰¹²³⁴⁵⁶⁷⁸⁹]+)?)$"))
     expect(rows.first.locator("td").nth(1)).to_have_text("−1.92")
     expect(rows.first.locator("td").nth(2)).to_have_text(re.compile(r"^−1\.92"))
 

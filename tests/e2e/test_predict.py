@@ -16,7 +16,7 @@ def test_each_step_asks_first_and_counts_right_answers(page: Page):
     expect(page.locator("#phase-label")).to_have_text("nothing computed yet")
     form.locator("input").fill("2")
     form.get_by_role("button", name="Check").click()
-    expect(form.locator(".predict-feedback")).to_have_text(re.compile("Give at least 2 significant digits|Not quite"))
+    expect(form.locator(".predict-feedback")).to_have_text("Close. Give at least 2 significant digits.")
     expect(page.locator("#phase-label")).to_have_text("nothing computed yet")
     expect(form.locator(".predict-score")).to_have_text("Predictions right: 0 of 1")
     form.locator("input").fill("1.5")
@@ -40,3 +40,36 @@ def test_without_predict_mode_nothing_is_asked(page: Page):
     page.get_by_role("button", name="Step", exact=True).click()
     expect(page.locator("#phase-label")).to_have_text("forward pass")
     expect(page.locator("#predict")).to_be_hidden()
+
+
+def check(form, answer: str, feedback: str | re.Pattern):
+    form.locator("input").fill(answer)
+    form.get_by_role("button", name="Check").click()
+    expect(form.locator(".predict-feedback")).to_have_text(feedback)
+
+
+def test_the_server_judges_each_answer_and_says_why(page: Page):
+    open_app(page, "?animate=0&predict=1")
+    form = page.locator("#predict")
+    step = page.get_by_role("button", name="Step", exact=True)
+    step.click()
+    expect(form.locator("label")).to_have_text("Predict z₁ =")
+    # z₁ = 1.5: plain wrong answers are wrong, not "too few digits".
+    for wrong in ("7", "-2", "0"):
+        check(form, wrong, "Not quite.")
+    check(form, "2", "Close. Give at least 2 significant digits.")
+    check(form, "1.5 e", re.compile("^Write a number"))
+    expect(form.locator(".predict-score")).to_have_text("Predictions right: 0 of 1")
+    check(form, "1.5e0", "Right!")
+    expect(page.locator("#phase-label")).to_have_text("forward pass")
+    # Through the forward pass to the first gradient that is not 1: ∂J/∂ŷ = −0.8.
+    for name in ("a₁", "z₂", "ŷ", "J", "∂J/∂J"):
+        step.click()
+        expect(form.locator("label")).to_have_text(f"Predict {name} =")
+        form.get_by_role("button", name="Show me").click()
+    step.click()
+    expect(form.locator("label")).to_have_text("Predict ∂J/∂ŷ =")
+    check(form, "0.8", "Not quite: the size is right, check the sign.")
+    check(form, "−0,80", "Right!")
+    # Counted once each, at the first readable answer: both first answers were wrong.
+    expect(form.locator(".predict-score")).to_have_text("Predictions right: 0 of 7")

@@ -167,7 +167,7 @@ def test_a_tap_pins_an_edges_numbers_and_a_second_tap_or_escape_unpins(browser: 
         shown = float(local.text_content()[2:].replace("−", "-").split("×")[0])
         assert shown == pytest.approx(numbers["local"], rel=1e-9)
         expect(page.locator("#edge-pin .edge-pin-symbol")).to_contain_text("∂")
-        expect(page.locator("#edge-pin .edge-pin-grad")).to_contain_text("dJ/dw")
+        expect(page.locator("#edge-pin .edge-pin-grad")).to_contain_text("∂J/∂w")
         page.touchscreen.tap(x, y)
         expect(pin).to_be_hidden()
         page.touchscreen.tap(x, y)

@@ -63,6 +63,15 @@ class Node:
     per_sample: bool  # one number per sample (x, y, z, a), or one for the batch (parameters, J)
     param: bool  # a weight or a bias: trained, and part of θ
 
+    @property
+    def gradient(self) -> str:
+        """The name of the cost's derivative by this node, ∂J/∂z₁ (gradient_tex: as TeX)."""
+        return partial("J", self.label)
+
+    @property
+    def gradient_tex(self) -> str:
+        return partial_tex("J", self.tex)
+
 
 @dataclass(frozen=True)
 class Edge:
@@ -71,7 +80,7 @@ class Edge:
     target: str
     kind: Kind
     layer: int
-    symbol: str  # the local derivative's name as text: dz₁/dw₁
+    symbol: str  # the local derivative's name as text: ∂z₁/∂w₁
     tex: str  # … and as TeX
     partner: str | None  # the other factor of a product w·a: a weight edge's value edge, and the reverse
 
@@ -120,8 +129,13 @@ def param_place(text: str) -> tuple[Kind, int, int, int] | None:
     return Kind.BIAS, int(match["b"]) - 1, int(match["brow"] or 1) - 1, 0
 
 
-def _d(top: str, bottom: str) -> str:
-    return rf"\frac{{d{top}}}{{d{bottom}}}"
+def partial(top: str, bottom: str) -> str:
+    """A derivative's name as text, ∂z₂/∂a₁: ∂ for every derivative (webapp.presentation.notation says why)."""
+    return f"∂{top}/∂{bottom}"
+
+
+def partial_tex(top: str, bottom: str) -> str:
+    return rf"\frac{{\partial {top}}}{{\partial {bottom}}}"
 
 
 # --- Node kinds: the forward formula, and the numbers of a layer's nodes in a recorded pass ------
@@ -324,10 +338,8 @@ class Graph:
         self._blocks.setdefault((kind, layer), []).append(node_id)
 
     def _add_edge(self, source: str, target: str, kind: Kind, layer: int, partner: str | None = None) -> None:
-        symbol = f"d{label_of(target) if target != 'J' else 'J'}/d{label_of(source)}"
-        edge = Edge(
-            _edge_id(source, target), source, target, kind, layer, symbol, _d(tex_of(target), tex_of(source)), partner
-        )
+        symbol, tex = partial(label_of(target), label_of(source)), partial_tex(tex_of(target), tex_of(source))
+        edge = Edge(_edge_id(source, target), source, target, kind, layer, symbol, tex, partner)
         self.edges.append(edge)
         self.edge[edge.id] = edge
         self._blocks.setdefault((f"edge:{kind}", layer), []).append(edge.id)

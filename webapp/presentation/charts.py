@@ -32,7 +32,7 @@ def figure_json() -> str:
             line={"color": COST_COLOR, "width": 2},
             marker={"size": 7},
             # The cost itself, not the plotted y: on a log scale a cost of 0 is plotted above 0 and says so.
-            hovertemplate="epoch %{x}<br>J = %{customdata[0]:.10g}%{customdata[1]}<extra></extra>",
+            hovertemplate="epoch %{x}<br>J = %{customdata[0]}%{customdata[1]}<extra></extra>",
         ),
         row=1,
         col=1,
@@ -68,6 +68,6 @@ def weight_trace_template() -> dict:
         "line": {"width": 1.5},
         "xaxis": "x2",
         "yaxis": "y2",
-        "hovertemplate": "epoch %{x}<br>%{fullData.name} = %{y:.10g}<extra></extra>",
+        "hovertemplate": "epoch %{x}<br>%{fullData.name} = %{customdata[0]}<extra></extra>",
         "colors": PARAM_COLORS,
     }

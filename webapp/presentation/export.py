@@ -5,6 +5,7 @@ import io
 import math
 
 from webapp.engine.training import Run
+from webapp.presentation.notation import number_tex
 from webapp.presentation.report import epoch_details
 from webapp.presentation.tables import tables
 from webapp.request.resolve import Resolved
@@ -30,7 +31,7 @@ def run_csv(resolved: Resolved, run: Run) -> str:
 def _tex_number(value) -> str:
     if isinstance(value, list):
         value = value[0]
-    return "?" if value is None else f"{value:.10g}"
+    return number_tex(value)
 
 
 def tables_latex(resolved: Resolved, run: Run, epoch: int) -> str:
@@ -39,7 +40,7 @@ def tables_latex(resolved: Resolved, run: Run, epoch: int) -> str:
     detail = epoch_details(resolved.graph, run, [epoch], [0])[epoch]
     rows = tables(resolved.graph)
     lines = [
-        f"% Backprop Visualizer: epoch {epoch}, sample 1, learning rate {resolved.request.learning_rate:g}",
+        f"% Backprop Visualizer: epoch {epoch}, sample 1, learning rate {number_tex(resolved.request.learning_rate)}",
         r"% needs \usepackage{amsmath,mathtools} (\coloneqq, cases)",
     ]
 

@@ -6,10 +6,11 @@ from functools import cache
 
 from webapp import service
 from webapp.engine.activations import ACTIVATIONS
-from webapp.engine.graph import Graph, Kind, is_param_id, label_of
+from webapp.engine.graph import Graph, Kind, is_param_id, label_of, partial
 from webapp.engine.losses import LOSSES
 from webapp.presentation.charts import figure_json, weight_trace_template
 from webapp.presentation.layout import NODE_HEIGHT, NODE_WIDTH, layout
+from webapp.presentation.notation import number
 from webapp.presentation.tables import tables
 from webapp.request import form, limits
 from webapp.request.presets import DEFAULT_PRESET, PRESETS
@@ -65,9 +66,7 @@ def unreachable_targets(config: dict) -> str | None:
         return None
     if not outside:
         return None
-    shown = ", ".join(form.format_number(v).replace("-", "−") for v in outside[:4]) + (
-        ", …" if len(outside) > 4 else ""
-    )
+    shown = ", ".join(number(v) for v in outside[:4]) + (", …" if len(outside) > 4 else "")
     return (
         f"A {ACTIVATIONS[output].title} output gives {reach}, so it never reaches y = {shown}; the cost cannot reach 0."
     )
@@ -105,6 +104,8 @@ def client_graph(graph: Graph) -> dict:
         # The nodes each pass computes, in order.
         "forward": [node[i] for i in graph.forward_order()],
         "backward": [node[i] for i in graph.backward_order()],
+        # Derivatives are named by this pattern with labels filled in (graph.js), not thousands of names spelt out.
+        "partial": partial("{top}", "{bottom}"),
     }
 
 
@@ -143,7 +144,7 @@ def start_values(graph: Graph, run: dict) -> dict[str, str]:
             value = values[node.id]
             value = value[0] if isinstance(value, list) else value
             if value is not None:
-                shown[node.id] = "= " + form.format_number(value).replace("-", "−")
+                shown[node.id] = "= " + number(value, compact=True)
     return shown
 
 
@@ -206,6 +207,7 @@ def page_state(query: Mapping[str, list[str]]) -> dict:
         "activations": {name: a.title for name, a in ACTIVATIONS.items()},
         "losses": {name: loss.title for name, loss in LOSSES.items()},
         "max_epochs": client["limits"]["maxEpochs"],
+        "learning_rate": number(config["learning_rate"]),
         "start_values": start_values(graph, run),
         "client": client,
         "figure": json.loads(figure_json()),

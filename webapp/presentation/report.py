@@ -6,14 +6,17 @@ fit a 64-bit float is given as null, with the reason under `unrepresentable`.
 """
 
 import math
+import sys
 
 import numpy as np
 
 from webapp.engine.graph import EDGE_KINDS, NODE_KINDS, Graph, param_terms
 from webapp.engine.network import Params
 from webapp.engine.training import Pass, Run
+from webapp.presentation.notation import number
 
-OVERFLOW = "too large for a 64-bit float (beyond ±1.8·10³⁰⁸), so it is not shown"
+LARGEST = number(sys.float_info.max, compact=True)
+OVERFLOW = f"too large for a 64-bit float (beyond ±{LARGEST}), so it is not shown"
 UNDEFINED = "undefined in 64-bit floats: it combines numbers too large to represent"
 
 
@@ -120,17 +123,12 @@ def _names(graph: Graph, dead: list[tuple[int, int, float]]) -> str:
     return ", ".join(graph.node[graph.ids("activation", k + 1)[j]].label for k, j, _ in dead)
 
 
-def number_text(value: float) -> str:
-    """A number for a sentence: 4 significant digits, the true minus sign."""
-    return f"{value:.4g}".replace("-", "−")
-
-
 def _inputs(graph: Graph, dead: list[tuple[int, int, float]]) -> str:
     """Each dead ReLU with the largest input it gets: "a₁ (z₁ at most −1.5)"."""
     parts = []
     for k, j, largest in dead:
         z, a = graph.ids("sum", k + 1)[j], graph.ids("activation", k + 1)[j]
-        parts.append(f"{graph.node[a].label} ({graph.node[z].label} at most {number_text(largest)})")
+        parts.append(f"{graph.node[a].label} ({graph.node[z].label} at most {number(largest, compact=True)})")
     return ", ".join(parts)
 
 
@@ -147,7 +145,7 @@ def status_of(run: Run, graph: Graph) -> dict:
             "status": "diverged",
             "message": (
                 f"Training diverged at epoch {run.diverged_at}: the update of epoch {run.diverged_at - 1} made the "
-                f"{what} grow past what a 64-bit float can hold (about 1.8·10³⁰⁸). Each step was too large for "
+                f"{what} grow past what a 64-bit float can hold (about {LARGEST}). Each step was too large for "
                 "this network: try a smaller learning rate."
             ),
         }

@@ -50,19 +50,17 @@ def chain_rows(graph: Graph) -> list[dict]:
             )
         path.reverse()
         factors = r" \cdot ".join(e.tex for e in path)
-        rows.append(
-            {"param": pid, "tex": rf"\frac{{dJ}}{{d{graph.tex(pid)}}} = {factors}", "edges": [e.id for e in path]}
-        )
+        rows.append({"param": pid, "tex": f"{graph.node[pid].gradient_tex} = {factors}", "edges": [e.id for e in path]})
     return rows
 
 
 def accumulation_row(graph: Graph, node: str) -> dict:
-    """dJ/dnode = Σ over its out-edges of dJ/dtarget · dtarget/dnode."""
+    """∂J/∂node = Σ over its out-edges of ∂J/∂target · ∂target/∂node."""
     edges = graph.out_of(node)
-    formula = " + ".join(rf"\frac{{dJ}}{{d{graph.tex(e.target)}}} \cdot {e.tex}" for e in edges)
+    formula = " + ".join(rf"{graph.node[e.target].gradient_tex} \cdot {e.tex}" for e in edges)
     return {
         "node": node,
-        "tex": rf"\frac{{dJ}}{{d{graph.tex(node)}}} = {formula}",
+        "tex": f"{graph.node[node].gradient_tex} = {formula}",
         "terms": [{"grad": e.target, "edge": e.id} for e in edges],
     }
 
@@ -73,9 +71,9 @@ def accumulation_rows(graph: Graph) -> list[dict]:
 
 
 def update_row(graph: Graph, pid: str) -> dict:
-    """Gradient descent for one parameter: p ≔ p − α·dJ/dp."""
+    """Gradient descent for one parameter: p ≔ p − α·∂J/∂p."""
     t = graph.tex(pid)
-    return {"param": pid, "tex": rf"{t} \coloneqq {t} - \alpha \frac{{dJ}}{{d{t}}}"}
+    return {"param": pid, "tex": rf"{t} \coloneqq {t} - \alpha {graph.node[pid].gradient_tex}"}
 
 
 def update_rows(graph: Graph) -> list[dict]:

@@ -43,7 +43,8 @@ def format_samples(samples: list[list[float]]) -> str:
 
 
 def format_number(value: float) -> str:
-    """Up to 10 significant digits, as the page shows numbers: 0.692, not 0.6920000000000001."""
+    """A number as a field or the URL holds it, to be edited and read back by float(): 10 significant digits
+    (0.692, not 0.6920000000000001) in ASCII (1e-07). Shown numbers: webapp.presentation.notation."""
     return f"{value:.10g}"
 
 

@@ -9,6 +9,7 @@ MAX_EPOCHS = 10_000
 MAX_ABS_NUMBER = 1e6  # inputs, targets, initial weights and biases
 MAX_LEARNING_RATE = 100.0
 MAX_BODY_BYTES = 256 * 1024
+MAX_ANSWER_CHARS = 200  # an answer to check; the checker reads at most 64 of them
 MAX_DETAIL_SAMPLES = 8
 # Parameters given one by one (`params`): no network has more.
 MAX_PARAMS = (MAX_LAYERS - 1) * MAX_WIDTH * (MAX_WIDTH + 1)

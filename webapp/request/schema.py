@@ -233,7 +233,7 @@ class Edge(BaseModel):
     source: str
     target: str
     kind: Literal["value", "weight", "bias", "activation", "cost", "target"]
-    symbol: str = Field(description="The local derivative d(target)/d(source), as text.")
+    symbol: str = Field(description="The local derivative ∂(target)/∂(source), as text.")
     tex: str = Field(description="The same as TeX.")
     derivative: str = Field(description="TeX: the local derivative's formula.")
     partner: str | None = Field(description="The other edge of a product w·a: a weight edge's value edge, and back.")
@@ -257,17 +257,17 @@ class Epoch(BaseModel):
     grads: dict[str, PerSample] | None = Field(
         None,
         description=(
-            "dJ/d(node). Per sample for z, a and ŷ, where J is the batch's cost, so they include its 1/N; "
+            "∂J/∂(node). Per sample for z, a and ŷ, where J is the batch's cost, so they include its 1/N; "
             "a parameter's is the batch total, the sum of its `terms` over every sample."
         ),
     )
     local: dict[str, list[float | None]] | None = Field(
-        None, description="Each edge's d(target)/d(source), per sample."
+        None, description="Each edge's ∂(target)/∂(source), per sample."
     )
     terms: dict[str, list[float | None]] | None = Field(
-        None, description="Each parameter's gradient term from each detail sample: dJ/dz · dz/dθ."
+        None, description="Each parameter's gradient term from each detail sample: ∂J/∂z · ∂z/∂θ."
     )
-    after: dict[str, float | None] | None = Field(None, description="Each parameter after the update: θ − α·dJ/dθ.")
+    after: dict[str, float | None] | None = Field(None, description="Each parameter after the update: θ − α·∂J/∂θ.")
     dead: list[str] | None = Field(None, description="Activation nodes whose ReLU gets no positive input.")
     unrepresentable: dict[str, str] | None = Field(
         None,

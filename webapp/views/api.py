@@ -67,7 +67,7 @@ def landscape():
 
 @bp.post("/gradient-check")
 def gradient_check():
-    """dJ/dθ by backpropagation beside central differences, at the start of the body's `epoch`."""
+    """∂J/∂θ by backpropagation beside central differences, at the start of the body's `epoch`."""
     resolved, epoch = service.gradient_check_request(service.parse_body(_json_body()))
     params = resolved.network.param_count
     units = _units(resolved, 2 * params * len(resolved.request.x) * params)

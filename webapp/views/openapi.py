@@ -34,7 +34,7 @@ def openapi_document() -> dict:
                 f"{limits.MAX_SAMPLES} samples, {limits.MAX_EPOCHS} epochs, {limits.MAX_BODY_BYTES} bytes a body, "
                 f"and a work budget: epochs × (samples × parameters + {limits.LAYER_OVERHEAD_UNITS} × weight layers) "
                 f"≤ {limits.MAX_WORK_UNITS}. "
-                "Conventions: J is the batch's cost. A per-sample node's gradient (grads.z1[s]) is dJ/d(that sample's "
+                "Conventions: J is the batch's cost. A per-sample node's gradient (grads.z1[s]) is ∂J/∂(that sample's "
                 "node) and includes the 1/N; a parameter's gradient (grads.w1) is the batch total, the sum over all "
                 "samples of terms.w1[s]; after.w1 = w1 − α · grads.w1. A number beyond a 64-bit float is null, with "
                 "the reason under `unrepresentable`. A run diverges only when its cost or parameters stop being "

@@ -95,6 +95,7 @@ def app_urls() -> dict[str, str]:
         "gradientCheck": url_for("api.gradient_check"),
         "export": url_for("api.export"),
         "check": url_for("pages.check"),
+        "checkAnswer": url_for("answers.check"),
     }
 
 
