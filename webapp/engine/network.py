@@ -152,17 +152,17 @@ def init_params(network: Network, seed: int, x=None) -> Params:
 
 
 def step_gain(network: Network, weights: list[np.ndarray], x: np.ndarray) -> np.ndarray:
-    """Per sample, Σ over every weight of (∂ Σz_out / ∂w)² at zero biases."""
-    activations, zs = [np.asarray(x, dtype=float)], []
-    for k, w in enumerate(weights):
-        zs.append(activations[-1] @ w.T)
-        activations.append(ACTIVATIONS[network.activations[k]].forward(zs[-1]))
-    upstream = np.ones_like(zs[-1])
+    """Per sample, Σ over every weight of (∂ Σz_out / ∂w)² at zero biases: training's backward pass
+    from dJ/dz_out = 1 gives each layer's ∂ Σz_out / ∂z, and ∂z/∂w is the layer's input."""
+    from webapp.engine.training import backward, forward  # training builds on this module
+
+    params, x = Params.from_lists(network, weights), np.asarray(x, dtype=float)
+    zs, activations = forward(network, params, x)
+    grads = Params(network, np.zeros_like(params.theta))
+    upstream, _ = backward(network, params, x, None, zs, activations, grads, True, np.ones_like(zs[-1]))
     gain = np.zeros(len(x))
     for k in range(network.depth - 1, -1, -1):
-        gain += (upstream**2).sum(axis=1) * (activations[k] ** 2).sum(axis=1)
-        if k:
-            upstream = (upstream @ weights[k]) * ACTIVATIONS[network.activations[k - 1]].derivative(zs[k - 1])
+        gain += (upstream[k] ** 2).sum(axis=1) * ((activations[k - 1] if k else x) ** 2).sum(axis=1)
     return gain
 
 
@@ -181,21 +181,17 @@ def _temper(network: Network, weights: list[np.ndarray], x: np.ndarray) -> None:
 
 
 def _revive(network: Network, weights: list[np.ndarray], x: np.ndarray, rng: np.random.Generator) -> None:
-    """Flip (or redraw) the incoming weights of every ReLU neuron whose input is ≤ 0 for every sample."""
-    a = x
+    """Flip (or redraw) the incoming weights of every dead ReLU, layer by layer, with training's forward pass."""
+    from webapp.engine.training import dead_neurons, forward
+
     for k, w in enumerate(weights):
-        activation = ACTIVATIONS[network.activations[k]]
-        if network.activations[k] == "relu":
-            z = a @ w.T
-            for j in np.flatnonzero(z.max(axis=0) <= 0):
-                if z[:, j].min() < 0:
-                    w[j] = -w[j]
-                    continue
-                for _ in range(MAX_REDRAWS):
-                    w[j] = rng.normal(0.0, np.sqrt(2.0 / w.shape[1]), size=w.shape[1])
-                    column = a @ w[j]
-                    if column.max() > 0 or column.min() < 0:
-                        if column.max() <= 0:
-                            w[j] = -w[j]
-                        break
-        a = activation.forward(a @ w.T)
+        zs, activations = forward(network, Params.from_lists(network, weights), x)
+        for j in np.flatnonzero(dead_neurons(network, zs)[k]):
+            column = zs[k][:, j]
+            for _ in range(MAX_REDRAWS):  # z is exactly 0 for every sample: no flip helps, redraw
+                if column.any():
+                    break
+                w[j] = rng.normal(0.0, np.sqrt(2.0 / w.shape[1]), size=w.shape[1])
+                column = (activations[k - 1] if k else x) @ w[j]
+            if column.max() <= 0 and column.any():
+                w[j] = -w[j]

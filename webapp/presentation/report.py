@@ -11,7 +11,7 @@ import numpy as np
 
 from webapp.engine.graph import EDGE_KINDS, NODE_KINDS, Graph, param_terms
 from webapp.engine.network import Params
-from webapp.engine.training import Pass, Run
+from webapp.engine.training import Pass, Run, dead_neurons
 
 OVERFLOW = "too large for a 64-bit float (beyond ±1.8·10³⁰⁸), so it is not shown"
 UNDEFINED = "undefined in 64-bit floats: it combines numbers too large to represent"
@@ -104,15 +104,12 @@ def epoch_details(graph: Graph, run: Run, epochs: list[int], samples: list[int])
 
 
 def _dead_per_epoch(graph: Graph, records: list[Pass]) -> list[list[str]]:
-    """Each epoch's ReLUs whose input is ≤ 0 for every sample of the batch."""
+    """Each epoch's dead ReLUs (`training.dead_neurons`) over the samples of the batch."""
     dead: list[list[str]] = [[] for _ in records]
-    for k, name in enumerate(graph.network.activations):
-        if name != "relu":
-            continue
-        stacked = np.concatenate([r.z[k] for r in records]).reshape(len(records), records[0].n, -1)
-        ids = graph.ids("activation", k + 1)
-        for e, j in zip(*np.nonzero(stacked.max(axis=1) <= 0), strict=True):
-            dead[e].append(ids[j])
+    zs = [np.stack([r.z[k] for r in records]) for k in range(graph.network.depth)]
+    for k, mask in enumerate(dead_neurons(graph.network, zs)):
+        for e, j in zip(*np.nonzero(mask), strict=True):
+            dead[e].append(graph.ids("activation", k + 1)[j])
     return dead
 
 
