@@ -1,17 +1,21 @@
-"""One training request from body to response: resolve it, train, report. No Flask here."""
+"""Each request from body to answer: the request layer resolves it, the engine trains, presentation
+reports. The views call this; nothing below the views imports it. No Flask here."""
 
+from collections.abc import Mapping
 from functools import lru_cache
 
 from webapp.engine import Network, Run, train
+from webapp.presentation import page
 from webapp.presentation.export import run_csv, tables_latex
 from webapp.presentation.gradient_check import gradient_check
 from webapp.presentation.landscape import landscape
 from webapp.presentation.report import report
 from webapp.request import limits
+from webapp.request.page import page_request
 from webapp.request.presets import PRESETS
 from webapp.request.resolve import RequestError, Resolved, graph_of, parse_body, resolve
 
-__all__ = ["RequestError", "parse_body", "presets", "run", "train_from_body", "train_resolved", "validate"]
+__all__ = ["RequestError", "parse_body", "presets", "run", "train_resolved", "validate"]
 
 
 def validate(data: dict) -> Resolved:
@@ -44,61 +48,36 @@ def run(resolved: Resolved) -> dict:
     return {**head, "config": resolved.config(), **report(result, graph, resolved.detail_samples)}
 
 
-def cost_landscape(resolved: Resolved, axes: list | None, steps: object) -> dict:
+def page_state(query: Mapping[str, list[str]]) -> dict:
+    """The visualizer page for a settings query: its run, or the worksheet's beside inline errors."""
+    resolved, options, errors = page_request(query)
+    return page.page_state(query, resolved, run(resolved), options, errors)
+
+
+def cost_landscape(resolved: Resolved, axes: list[str], steps: int) -> dict:
     """The cost surface over two parameters around this run, with the run's path across it."""
     return landscape(resolved, train_resolved(resolved), axes, steps)
 
 
-def gradient_check_request(body: dict) -> tuple[Resolved, int]:
-    """A training request that runs up to `epoch` (default 1) and records it, and that epoch."""
-    epoch = body.pop("epoch", 1)
-    if not isinstance(epoch, int) or isinstance(epoch, bool) or not 1 <= epoch <= limits.MAX_EPOCHS:
-        raise RequestError([{"field": "epoch", "message": f"a whole number from 1 to {limits.MAX_EPOCHS}"}])
-    resolved = validate({**body, "epochs": epoch, "detail_epochs": [epoch], "include_graph": False})
-    params, samples = resolved.network.param_count, len(resolved.request.x)
-    # Each parameter is nudged both ways and costed on every sample: 2P forward passes of P·N work.
-    if 2 * params * samples * params > limits.MAX_WORK_UNITS // 2:
-        raise RequestError(
-            [{"field": "x", "message": f"{samples} samples are too many to check {params} parameters one by one"}]
-        )
-    return resolved, epoch
+def _trained_to(run: Run, epoch: int) -> Run:
+    if epoch > run.epochs_run:
+        raise RequestError([{"field": "epoch", "message": f"the run diverged at epoch {run.diverged_at}"}])
+    return run
 
 
 def check_gradients(resolved: Resolved, epoch: int) -> dict:
     """Backpropagation's gradients at the start of `epoch` beside central differences."""
-    run = train_resolved(resolved)
-    if epoch > run.epochs_run:
-        raise RequestError([{"field": "epoch", "message": f"the run diverged at epoch {run.diverged_at}"}])
-    return gradient_check(resolved, run, epoch)
+    return gradient_check(resolved, _trained_to(train_resolved(resolved), epoch), epoch)
 
 
-def export_request(body: dict) -> tuple[Resolved, str, int | None]:
-    """A training request to export, with its `format` ("csv": every epoch's cost, parameters and
-    gradients; "latex": the tables of `epoch`, default the last) and that epoch."""
-    kind = body.pop("format", "csv")
-    epoch = body.pop("epoch", None)
-    if kind not in ("csv", "latex"):
-        raise RequestError([{"field": "format", "message": "csv or latex (the JSON is POST /api/train's answer)"}])
-    return validate({**body, "include_graph": False}), kind, epoch
-
-
-def export(resolved: Resolved, kind: str, epoch: int | None) -> tuple[str, str, str]:
+def export(resolved: Resolved, kind: str, epoch: int) -> tuple[str, str, str]:
     """The run as a file: (text, media type, file name)."""
     req = resolved.request
     train_args = (resolved.network, resolved.params, req.x, req.y, req.learning_rate)
-    first = req.first_epoch
     if kind == "csv":
-        if 2 * req.epochs_to_train * resolved.network.param_count > limits.EXPORT_NUMBERS:
-            most = limits.EXPORT_NUMBERS // (2 * resolved.network.param_count)
-            raise RequestError([{"field": "epochs", "message": f"at most {most} epochs in one CSV for this network"}])
-        run = train(*train_args, req.epochs, (), history_budget=2, every_epoch=True, first_epoch=first)
+        run = train(*train_args, req.epochs, (), history_budget=2, every_epoch=True, first_epoch=req.first_epoch)
         return run_csv(resolved, run), "text/csv", "backprop-run.csv"
-    epoch = req.epochs if epoch is None else epoch
-    if not isinstance(epoch, int) or isinstance(epoch, bool) or not first <= epoch <= req.epochs:
-        raise RequestError([{"field": "epoch", "message": f"a whole number from {first} to {req.epochs}"}])
-    run = train(*train_args, epoch, [epoch], history_budget=2, first_epoch=first)
-    if epoch > run.epochs_run:
-        raise RequestError([{"field": "epoch", "message": f"the run diverged at epoch {run.diverged_at}"}])
+    run = _trained_to(train(*train_args, epoch, [epoch], history_budget=2, first_epoch=req.first_epoch), epoch)
     return tables_latex(resolved, run, epoch), "application/x-tex", f"backprop-epoch-{epoch}.tex"
 
 
@@ -119,10 +98,6 @@ def _graph_json(network: Network) -> dict:
     for edge in data["edges"]:
         edge["derivative"] = graph.edge_derivative(edge["id"])
     return data
-
-
-def train_from_body(body: bytes) -> dict:
-    return run(validate(parse_body(body)))
 
 
 def presets() -> list[dict]:

@@ -1,5 +1,10 @@
-"""The API's request and response, as pydantic models: validation, defaults and the OpenAPI schema."""
+"""The API's requests and responses, as pydantic models: validation, defaults and the OpenAPI schema.
 
+Each view declares the models it takes and gives with `documented`, one line above it, and the
+OpenAPI document (`webapp.views.openapi`) is generated from the app's routes and those declarations.
+"""
+
+from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
@@ -303,3 +308,107 @@ class FieldError(BaseModel):
 class ErrorResponse(BaseModel):
     error: str
     errors: list[FieldError]
+
+
+class LandscapeOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    axes: list[str] | None = Field(
+        None,
+        min_length=2,
+        max_length=2,
+        description='Two different parameter ids, e.g. ["w1", "w2"]. Default: the first two.',
+    )
+    steps: int | None = Field(
+        None,
+        strict=True,
+        ge=limits.LANDSCAPE_MIN_STEPS,
+        le=limits.LANDSCAPE_MAX_STEPS,
+        description="Grid points a side. Default and most: as many as the grid's memory allows this network.",
+    )
+
+    @field_validator("axes")
+    @classmethod
+    def _two_different(cls, value):
+        if value is not None and value[0] == value[1]:
+            raise ValueError('two different parameter ids, e.g. ["w1", "w2"]')
+        return value
+
+
+class LandscapeRequest(LandscapeOptions, TrainRequest):
+    """A training request and the plane of two parameters to cost around its start."""
+
+
+class GradientCheckOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    epoch: int = Field(1, strict=True, ge=1, le=limits.MAX_EPOCHS, description="Train up to this epoch and check it.")
+
+
+class GradientCheckRequest(GradientCheckOptions, TrainRequest):
+    """A training request whose gradients at the start of `epoch` are checked (its `epochs` is `epoch`)."""
+
+
+class ExportOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    format: Literal["csv", "latex"] = Field(
+        "csv", description="csv: every epoch's cost, parameters and gradients; latex: the tables of `epoch`."
+    )
+    epoch: int | None = Field(None, strict=True, ge=1, description="The epoch of the LaTeX tables. Default: the last.")
+
+
+class ExportRequest(ExportOptions, TrainRequest):
+    """A training request to take away as a file."""
+
+
+class Surface(BaseModel):
+    axes: list[dict[str, str]] = Field(description="The two parameters, each with its id and label.")
+    held: str
+    u: list[float]
+    v: list[float]
+    cost: list[list[float | None]] = Field(description="J at each point: rows follow v, columns u.")
+    dead: list[list[bool]] = Field(description="Where some ReLU is dead (its input ≤ 0 for every sample).")
+    path: dict[str, list[float | int | None]] = Field(description="The run's epochs and parameters, and their cost.")
+
+
+class CheckedGradient(BaseModel):
+    id: str
+    label: str
+    backprop: float | None
+    numeric: float | None = Field(description="Central difference (J(θ + h) − J(θ − h)) / 2h.")
+    relative_error: float | None
+
+
+class GradientCheck(BaseModel):
+    epoch: int
+    step: float = Field(description="h, the central differences' step.")
+    params: list[CheckedGradient]
+
+
+class Preset(BaseModel):
+    name: str
+    title: str
+    description: str
+    request: dict
+
+
+class Presets(BaseModel):
+    presets: list[Preset]
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    body: type[BaseModel] | None  # the request body's model, or None for a GET
+    answer: type[BaseModel] | str | None  # the 200 answer's model, or a file's media type(s)
+    heavy: bool  # waits for a heavy-run slot when large (503 when the server is busy)
+
+
+def documented(body: type[BaseModel] | None = None, answer: type[BaseModel] | str | None = None, heavy=False):
+    """Declares, above a view, the body it takes and what it answers: what the OpenAPI document says."""
+
+    def declare(view):
+        view.documented = Endpoint(body, answer, heavy)
+        return view
+
+    return declare

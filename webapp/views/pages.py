@@ -1,4 +1,4 @@
-"""The pages: thin views that hand `webapp.presentation.page`'s plain data to the templates."""
+"""The pages: thin views that hand `webapp.service.page_state`'s plain data to the templates."""
 
 import gzip
 import hashlib
@@ -8,7 +8,8 @@ from pathlib import Path
 import plotly
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 
-from webapp.presentation import page
+from webapp import service
+from webapp.request.page import check as check_query
 
 bp = Blueprint("pages", __name__)
 
@@ -18,7 +19,7 @@ YEAR = 365 * 24 * 3600
 
 @bp.get("/")
 def index():
-    return render_template("index.html", **page.page_state(request.args.to_dict(flat=False)))
+    return render_template("index.html", **service.page_state(request.args.to_dict(flat=False)))
 
 
 @bp.get("/healthz")
@@ -30,7 +31,7 @@ def healthz():
 @bp.get("/check")
 def check():
     """Inline errors for the settings form, before the page navigates to them."""
-    return jsonify(errors=page.check(request.args.to_dict(flat=False)))
+    return jsonify(errors=check_query(request.args.to_dict(flat=False)))
 
 
 @cache
