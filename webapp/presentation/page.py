@@ -2,7 +2,6 @@
 
 import json
 from collections.abc import Mapping
-from functools import cache
 
 from webapp.engine.activations import ACTIVATIONS
 from webapp.engine.graph import Graph, is_param_id, label_of
@@ -11,8 +10,9 @@ from webapp.presentation.charts import figure_json, weight_trace_template
 from webapp.presentation.layout import NODE_HEIGHT, NODE_WIDTH, layout
 from webapp.presentation.tables import tables
 from webapp.request import form, limits
+from webapp.request.page import preset_choice
 from webapp.request.presets import PRESETS
-from webapp.request.resolve import Resolved, resolve
+from webapp.request.resolve import Resolved
 
 
 def unreachable_targets(config: dict) -> str | None:
@@ -41,19 +41,6 @@ def unreachable_targets(config: dict) -> str | None:
     return (
         f"A {ACTIVATIONS[output].title} output gives {reach}, so it never reaches y = {shown}; the cost cannot reach 0."
     )
-
-
-def preset_choice(config: dict) -> str:
-    """The picker's choice: the preset the run is, exactly, or "custom" once anything is edited."""
-    for name in PRESETS:
-        if _preset_config(name) == {k: v for k, v in config.items() if k != "epochs"}:
-            return name
-    return "custom"
-
-
-@cache
-def _preset_config(name: str) -> dict:
-    return {k: v for k, v in resolve({"preset": name}).config().items() if k != "epochs"}
 
 
 EDGE_KINDS = ("value", "weight", "bias", "activation", "cost", "target")

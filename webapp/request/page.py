@@ -2,6 +2,7 @@
 show and every error keyed by form field, all in one round."""
 
 from collections.abc import Mapping
+from functools import cache
 
 from webapp.request import form
 from webapp.request.presets import DEFAULT_PRESET, PRESETS
@@ -48,3 +49,16 @@ def page_request(query: Mapping[str, list[str]]) -> tuple[Resolved, dict, dict[s
     if len(resolved.graph.edges) > MAX_EDGES_FOR_TWO_DETAILS:
         resolved.detail_epochs = [1]
     return resolved, options, errors
+
+
+def preset_choice(config: dict) -> str:
+    """The picker's choice: the preset the run is, exactly, or "custom" once anything is edited."""
+    for name in PRESETS:
+        if _preset_config(name) == {k: v for k, v in config.items() if k != "epochs"}:
+            return name
+    return "custom"
+
+
+@cache
+def _preset_config(name: str) -> dict:
+    return {k: v for k, v in resolve({"preset": name}).config().items() if k != "epochs"}

@@ -6,10 +6,9 @@ import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TypeVar
 
 import numpy as np
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from webapp.engine.graph import Graph
 from webapp.engine.network import Network, Params, init_params
@@ -20,7 +19,6 @@ from webapp.request.schema import TrainRequest
 # Fields whose meaning depends on the layer widths: a request that changes `layers` drops the
 # preset's values of these rather than let them clash with the new shape.
 SHAPE_FIELDS = ("activations", "weights", "biases", "x", "y", "seed")
-M = TypeVar("M", bound=BaseModel)
 
 
 class RequestError(Exception):
@@ -219,18 +217,13 @@ def graph_of(network: Network) -> Graph:
     return Graph(network)
 
 
-def validated(model: type[M], data: dict) -> M:
-    """`data` validated by a pydantic model, or a RequestError naming each offending field."""
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise RequestError(_error_list(exc)) from None
-
-
 def resolve(body: dict, unknown_params: str = "error") -> Resolved:
     """Validate a body and make everything a run needs. `unknown_params="ignore"` drops ids of
     parameters the network lacks instead of refusing them (a settings form whose shape just changed)."""
-    req = validated(TrainRequest, merged(body))
+    try:
+        req = TrainRequest.model_validate(merged(body))
+    except ValidationError as exc:
+        raise RequestError(_error_list(exc)) from None
     network = Network(tuple(req.layers), tuple(req.activations), req.loss, req.bias)
     graph = graph_of(network)
     params = _starting_params(req, network, graph, unknown_params)

@@ -2,15 +2,19 @@
 before anything trains: their options (`schema`), then what depends on the network."""
 
 import numpy as np
+from pydantic import ValidationError
 
 from webapp.request import limits
-from webapp.request.resolve import RequestError, Resolved, resolve, validated
+from webapp.request.resolve import RequestError, Resolved, _error_list, resolve
 from webapp.request.schema import ExportOptions, GradientCheckOptions, LandscapeOptions
 
 
 def _options(model, body: dict):
     """The model's fields taken out of the body and validated; the rest of the body is a training request."""
-    return validated(model, {name: body.pop(name) for name in list(body) if name in model.model_fields})
+    try:
+        return model.model_validate({name: body.pop(name) for name in list(body) if name in model.model_fields})
+    except ValidationError as exc:
+        raise RequestError(_error_list(exc)) from None
 
 
 def _refuse(field: str, message: str):

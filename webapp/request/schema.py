@@ -311,8 +311,6 @@ class ErrorResponse(BaseModel):
 
 
 class LandscapeOptions(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
     axes: list[str] | None = Field(
         None,
         min_length=2,
@@ -340,8 +338,6 @@ class LandscapeRequest(LandscapeOptions, TrainRequest):
 
 
 class GradientCheckOptions(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
     epoch: int = Field(1, strict=True, ge=1, le=limits.MAX_EPOCHS, description="Train up to this epoch and check it.")
 
 
@@ -350,8 +346,6 @@ class GradientCheckRequest(GradientCheckOptions, TrainRequest):
 
 
 class ExportOptions(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
     format: Literal["csv", "latex"] = Field(
         "csv", description="csv: every epoch's cost, parameters and gradients; latex: the tables of `epoch`."
     )

@@ -14,35 +14,32 @@ def _ref(model: type[BaseModel]) -> dict:
     return {"$ref": f"#/components/schemas/{model.__name__}"}
 
 
-def _json(model: type[BaseModel] | None, description: str) -> dict:
-    return {"description": description, "content": {"application/json": {"schema": _ref(model) if model else {}}}}
+ERRORS = {  # what a route that takes a body, and one that may be busy, may answer besides 200
+    "400": "Invalid input: each error names its field.",
+    "413": "The body is larger than the limit.",
+    "415": "The body is not declared JSON (`Content-Type`).",
+    "503": "Busy with other large runs: try again after `Retry-After`.",
+}
 
 
 def _operation(view, declared: Endpoint) -> dict:
     """One route's operation: its summary (the view's docstring), its body and its answers."""
     summary, _, more = (view.__doc__ or "").strip().partition("\n")
-    answer = declared.answer
-    if isinstance(answer, str):
-        ok = {
-            "description": "The file.",
-            "content": {media: {"schema": {"type": "string"}} for media in answer.split()},
-        }
-    else:
-        ok = _json(answer, (answer.__doc__ or "OK") if answer else "OK")
-    operation = {"summary": summary.strip(), "description": more.strip(), "responses": {"200": ok}}
+    answer, is_model = declared.answer, isinstance(declared.answer, type)
+    schema = _ref(answer) if is_model else {"type": "string"} if answer else {}
+    ok = {"description": (answer.__doc__ if is_model else None) or "OK"}
+    ok["content"] = {
+        media: {"schema": schema} for media in (answer.split() if isinstance(answer, str) else ["application/json"])
+    }
+    errors = [*(("400", "413", "415") if declared.body else ()), *(("503",) if declared.heavy else ())]
+    error = {"content": {"application/json": {"schema": _ref(ErrorResponse)}}}
+    operation = {
+        "summary": summary.strip(),
+        "description": more.strip(),
+        "responses": {"200": ok, **{status: {"description": ERRORS[status], **error} for status in errors}},
+    }
     if declared.body:
         operation["requestBody"] = {"required": False, "content": {"application/json": {"schema": _ref(declared.body)}}}
-        operation["responses"].update(
-            {
-                "400": _json(ErrorResponse, "Invalid input: each error names its field."),
-                "413": _json(ErrorResponse, "The body is larger than the limit."),
-                "415": _json(ErrorResponse, "The body is not declared JSON (`Content-Type`)."),
-            }
-        )
-    if declared.heavy:
-        operation["responses"]["503"] = _json(
-            ErrorResponse, "Busy with other large runs: try again after `Retry-After`."
-        )
     return operation
 
 
