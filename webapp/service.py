@@ -18,9 +18,7 @@ from webapp.request.resolve import RequestError, Resolved, graph_of, parse_body,
 __all__ = ["RequestError", "parse_body", "presets", "run", "train_resolved", "validate"]
 
 
-def validate(data: dict) -> Resolved:
-    """The body resolved: validated, its preset merged, defaults and starting parameters filled in."""
-    return resolve(data)
+validate = resolve  # the body validated, its preset merged, defaults and starting parameters filled in
 
 
 def train_resolved(resolved: Resolved) -> Run:
@@ -101,7 +99,4 @@ def _graph_json(network: Network) -> dict:
 
 
 def presets() -> list[dict]:
-    return [
-        {"name": name, "title": p["title"], "description": p["description"], "request": p["request"]}
-        for name, p in PRESETS.items()
-    ]
+    return [{"name": name, **{k: p[k] for k in ("title", "description", "request")}} for name, p in PRESETS.items()]

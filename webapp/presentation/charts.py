@@ -9,7 +9,6 @@ from functools import cache
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-COST_COLOR = "#0b6bcb"
 PARAM_COLORS = ["#c2410c", "#7c3aed", "#0f766e", "#b91c1c", "#4d7c0f", "#a16207", "#be185d", "#1d4ed8"]
 
 
@@ -29,7 +28,7 @@ def figure_json() -> str:
             y=[],
             mode="lines+markers",
             name="cost J",
-            line={"color": COST_COLOR, "width": 2},
+            line={"width": 2},  # coloured --value by the page, in the theme shown
             marker={"size": 7},
             # The cost itself, not the plotted y: on a log scale a cost of 0 is plotted above 0 and says so.
             hovertemplate="epoch %{x}<br>J = %{customdata[0]:.10g}%{customdata[1]}<extra></extra>",

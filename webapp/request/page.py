@@ -17,7 +17,7 @@ MAX_EDGES_FOR_TWO_DETAILS = 200
 SHAPED_FIELDS = ("x", "y", "act", "param")
 
 
-def _resolve_query(query: Mapping[str, list[str]]):
+def resolve_query(query: Mapping[str, list[str]]):
     """The query's body resolved (or None), the page options, and every error keyed by form field,
     all in one round: the fields that parsed are checked even when others did not."""
     body, options, errors = form.to_request(query)
@@ -36,14 +36,9 @@ def _resolve_query(query: Mapping[str, list[str]]):
     return (None if errors else resolved), options, errors
 
 
-def check(query: Mapping[str, list[str]]) -> dict[str, str]:
-    """Inline errors for a settings query, keyed by form field; empty when it is valid."""
-    return _resolve_query(query)[2]
-
-
 def page_request(query: Mapping[str, list[str]]) -> tuple[Resolved, dict, dict[str, str]]:
     """The run the page shows (the worksheet's when the query has errors), the page options and the errors."""
-    resolved, options, errors = _resolve_query(query)
+    resolved, options, errors = resolve_query(query)
     if resolved is None:
         resolved = resolve({"epochs": INITIAL_EPOCHS, "include_graph": False})
     if len(resolved.graph.edges) > MAX_EDGES_FOR_TWO_DETAILS:

@@ -28,7 +28,9 @@ def landscape_request(body: dict) -> tuple[Resolved, list[str], int]:
     params = resolved.graph.params
     if len(params) < 2:
         _refuse("axes", "this network has fewer than two parameters")
-    axes = options.axes or params[:2]
+    axes = list(options.axes or params[:2])
+    if axes[0] == axes[1]:
+        _refuse("axes", 'two different parameter ids, e.g. ["w1", "w2"]')
     for axis in axes:
         if axis not in resolved.graph.param_position:
             _refuse("axes", f"this network has no parameter {axis}")

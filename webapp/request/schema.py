@@ -4,8 +4,7 @@ Each view declares the models it takes and gives with `documented`, one line abo
 OpenAPI document (`webapp.views.openapi`) is generated from the app's routes and those declarations.
 """
 
-from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import Annotated, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
@@ -120,8 +119,6 @@ class TrainRequest(BaseModel):
         for s, sample in enumerate(value):
             if len(sample) != width:
                 raise ValueError(f"sample {s} has {len(sample)} numbers; the {layer} layer is {width} wide")
-        if info.field_name == "y" and info.data.get("x") is not None and len(value) != len(info.data["x"]):
-            raise ValueError(f"has {len(value)} samples but x has {len(info.data['x'])}")
         return value
 
     @field_validator("weights")
@@ -312,25 +309,11 @@ class ErrorResponse(BaseModel):
 
 class LandscapeOptions(BaseModel):
     axes: list[str] | None = Field(
-        None,
-        min_length=2,
-        max_length=2,
-        description='Two different parameter ids, e.g. ["w1", "w2"]. Default: the first two.',
+        None, min_length=2, max_length=2, description="Two parameter ids; default the first two."
     )
     steps: int | None = Field(
-        None,
-        strict=True,
-        ge=limits.LANDSCAPE_MIN_STEPS,
-        le=limits.LANDSCAPE_MAX_STEPS,
-        description="Grid points a side. Default and most: as many as the grid's memory allows this network.",
+        None, strict=True, ge=limits.LANDSCAPE_MIN_STEPS, le=limits.LANDSCAPE_MAX_STEPS, description="Points a side."
     )
-
-    @field_validator("axes")
-    @classmethod
-    def _two_different(cls, value):
-        if value is not None and value[0] == value[1]:
-            raise ValueError('two different parameter ids, e.g. ["w1", "w2"]')
-        return value
 
 
 class LandscapeRequest(LandscapeOptions, TrainRequest):
@@ -380,29 +363,16 @@ class GradientCheck(BaseModel):
     params: list[CheckedGradient]
 
 
-class Preset(BaseModel):
-    name: str
-    title: str
-    description: str
-    request: dict
-
-
 class Presets(BaseModel):
-    presets: list[Preset]
+    presets: list[dict] = Field(description="Each preset's name, title, description and training request.")
 
 
-@dataclass(frozen=True)
-class Endpoint:
-    body: type[BaseModel] | None  # the request body's model, or None for a GET
-    answer: type[BaseModel] | str | None  # the 200 answer's model, or a file's media type(s)
-    heavy: bool  # waits for a heavy-run slot when large (503 when the server is busy)
+class Endpoint(NamedTuple):
+    body: type[BaseModel] | None = None  # the request body's model; None for a GET
+    answer: type[BaseModel] | str | None = None  # the 200 answer's model, or a file's media types
+    heavy: bool = False  # may wait for a heavy-run slot (503 when the server is busy)
 
 
-def documented(body: type[BaseModel] | None = None, answer: type[BaseModel] | str | None = None, heavy=False):
-    """Declares, above a view, the body it takes and what it answers: what the OpenAPI document says."""
-
-    def declare(view):
-        view.documented = Endpoint(body, answer, heavy)
-        return view
-
-    return declare
+def documented(*declared, **by_name):
+    """Declares, above a view, the `Endpoint` it is: what the OpenAPI document says of it."""
+    return lambda view: setattr(view, "documented", Endpoint(*declared, **by_name)) or view

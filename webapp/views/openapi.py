@@ -51,7 +51,7 @@ def openapi_document(app) -> dict:
         if not rule.rule.startswith("/api/"):
             continue
         view = app.view_functions[rule.endpoint]
-        declared = getattr(view, "documented", Endpoint(None, None, False))
+        declared = getattr(view, "documented", Endpoint())
         bodies.update({declared.body: None} if declared.body else {})
         answers.update({declared.answer: None} if isinstance(declared.answer, type) else {})
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
@@ -66,16 +66,12 @@ def openapi_document(app) -> dict:
             "title": "Backprop Visualizer API",
             "version": "1.0",
             "description": (
-                "Forward and backward passes of small fully-connected networks, every number recorded. "
+                "Forward and backward passes of small fully-connected networks, every number recorded; the "
+                "conventions (J, 1/N, nulls) are in the models' descriptions and docs/api.md. "
                 f"Limits: {limits.MAX_LAYERS} layers, {limits.MAX_WIDTH} neurons a layer, "
                 f"{limits.MAX_SAMPLES} samples, {limits.MAX_EPOCHS} epochs, {limits.MAX_BODY_BYTES} bytes a body, "
                 f"and a work budget: epochs × (samples × parameters + {limits.LAYER_OVERHEAD_UNITS} × weight layers) "
                 f"≤ {limits.MAX_WORK_UNITS}. "
-                "Conventions: J is the batch's cost. A per-sample node's gradient (grads.z1[s]) is dJ/d(that sample's "
-                "node) and includes the 1/N; a parameter's gradient (grads.w1) is the batch total, the sum over all "
-                "samples of terms.w1[s]; after.w1 = w1 − α · grads.w1. A number beyond a 64-bit float is null, with "
-                "the reason under `unrepresentable`. A run diverges only when its cost or parameters stop being "
-                "finite; its status never depends on what is detailed."
             ),
         },
         "paths": paths,

@@ -9,7 +9,7 @@ import plotly
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 
 from webapp import service
-from webapp.request.page import check as check_query
+from webapp.request.page import resolve_query
 
 bp = Blueprint("pages", __name__)
 
@@ -31,7 +31,7 @@ def healthz():
 @bp.get("/check")
 def check():
     """Inline errors for the settings form, before the page navigates to them."""
-    return jsonify(errors=check_query(request.args.to_dict(flat=False)))
+    return jsonify(errors=resolve_query(request.args.to_dict(flat=False))[2])
 
 
 @cache
