@@ -21,20 +21,13 @@ __all__ = ["RequestError", "parse_body", "presets", "run", "train_resolved", "va
 validate = resolve  # the body validated, its preset merged, defaults and starting parameters filled in
 
 
-def train_resolved(resolved: Resolved) -> Run:
-    """Train as the request says, recording the epochs it details."""
-    req = resolved.request
-    return train(
-        resolved.network,
-        resolved.params,
-        req.x,
-        req.y,
-        req.learning_rate,
-        req.epochs,
-        resolved.detail_epochs,
-        history_budget=limits.HISTORY_BUDGET,
-        first_epoch=req.first_epoch,
-    )
+def train_resolved(resolved: Resolved, epochs: int | None = None, detail=None, **options) -> Run:
+    """Train as the request says (up to `epochs`, recording `detail`: by default its own), keeping
+    the parameters' history within its budget."""
+    req, options = resolved.request, {"history_budget": limits.HISTORY_BUDGET, **options}
+    detail = resolved.detail_epochs if detail is None else detail
+    args = (resolved.network, resolved.params, req.x, req.y, req.learning_rate, epochs or req.epochs, detail)
+    return train(*args, first_epoch=req.first_epoch, **options)
 
 
 def run(resolved: Resolved) -> dict:
@@ -42,7 +35,7 @@ def run(resolved: Resolved) -> dict:
     req = resolved.request
     result = train_resolved(resolved)
     graph = resolved.graph
-    head = {"graph": graph_json(resolved)} if req.include_graph else {}
+    head = {"graph": graph_json(resolved.network)} if req.include_graph else {}
     return {**head, "config": resolved.config(), **report(result, graph, resolved.detail_samples)}
 
 
@@ -70,25 +63,19 @@ def check_gradients(resolved: Resolved, epoch: int) -> dict:
 
 def export(resolved: Resolved, kind: str, epoch: int) -> tuple[str, str, str]:
     """The run as a file: (text, media type, file name)."""
-    req = resolved.request
-    train_args = (resolved.network, resolved.params, req.x, req.y, req.learning_rate)
     if kind == "csv":
-        run = train(*train_args, req.epochs, (), history_budget=2, every_epoch=True, first_epoch=req.first_epoch)
+        run = train_resolved(resolved, detail=(), history_budget=2, every_epoch=True)
         return run_csv(resolved, run), "text/csv", "backprop-run.csv"
-    run = _trained_to(train(*train_args, epoch, [epoch], history_budget=2, first_epoch=req.first_epoch), epoch)
+    run = _trained_to(train_resolved(resolved, epoch, [epoch], history_budget=2), epoch)
     return tables_latex(resolved, run, epoch), "application/x-tex", f"backprop-epoch-{epoch}.tex"
 
 
-def graph_json(resolved: Resolved) -> dict:
+@lru_cache(maxsize=16)
+def graph_json(network: Network) -> dict:
     """The graph as the API gives it: every node with its formula, every edge with its local derivative.
 
     Shared by every run of the same network (it depends on nothing else), so it must not be changed.
     """
-    return _graph_json(resolved.network)
-
-
-@lru_cache(maxsize=16)
-def _graph_json(network: Network) -> dict:
     graph = graph_of(network)
     data = graph.to_json()
     for node in data["nodes"]:
