@@ -6,14 +6,14 @@ the layout: the parameter views here and the graph's ids (`graph.py`) are both b
 Seeded starts are checked against the data. A plain He start can give a ReLU neuron an input
 z ≤ 0 for every sample: it outputs 0, passes no gradient back and never learns; in a network one
 neuron wide that stops the whole run at epoch 1 (the worksheet's x = 3 has a 50 % chance per
-neuron). So `init_params`, given the samples, walks the layers forward and, for each ReLU neuron
-that would start dead, flips the sign of its incoming weights (z becomes −z, positive for every
-sample whose z was negative); a neuron whose z is exactly 0 for every sample gets its row redrawn
-from the same generator.
+neuron). So `init_params`, given the samples, walks the layers with training's forward pass and,
+for each ReLU neuron that would start dead (`training.dead_neurons`), flips the sign of its incoming
+weights (z becomes −z, positive for every sample whose z was negative); a neuron whose z is exactly
+0 for every sample gets its row redrawn from the same generator.
 
 Then the start is scaled down, if need be, so that no sample's output moves too far in one step:
-the sum over the weights of (∂z_out/∂w)², the size of one gradient step's effect on the output per
-unit of learning rate, is kept at most `MAX_STEP_GAIN` for every sample. Unscaled, a He start on
+the sum over the weights of (∂z_out/∂w)² (training's backward pass gives it), the size of one
+gradient step's effect on the output per unit of learning rate, is kept at most `MAX_STEP_GAIN`. Unscaled, a He start on
 x = 3 in a network 4 wide has a gain near 100, so α = 0.1 throws the output past 0 at the first
 update and the output ReLU dies; at most 1, α = 0.1 moves the output a tenth of the way to its
 target. Everything depends only on the seed and the data, so a seed still names one start.

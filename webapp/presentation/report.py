@@ -113,10 +113,6 @@ def _dead_per_epoch(graph: Graph, records: list[Pass]) -> list[list[str]]:
     return dead
 
 
-def _names(graph: Graph, dead: list[tuple[int, int, float]]) -> str:
-    return ", ".join(graph.node[graph.ids("activation", k + 1)[j]].label for k, j, _ in dead)
-
-
 def number_text(value: float) -> str:
     """A number for a sentence: 4 significant digits, the true minus sign."""
     return f"{value:.4g}".replace("-", "−")
@@ -149,7 +145,6 @@ def status_of(run: Run, graph: Graph) -> dict:
             ),
         }
     if run.stuck_at is not None and run.dead_at_stuck and run.final_cost:
-        names = _names(graph, run.dead_at_stuck)
         if run.stuck_at == run.first_epoch > 1:
             return {
                 "status": "dead",
@@ -175,7 +170,7 @@ def status_of(run: Run, graph: Graph) -> dict:
             "status": "dead",
             "message": (
                 f"From epoch {run.stuck_at} every gradient is 0: the update of epoch {run.stuck_at - 1} pushed the "
-                f"ReLU at {names} to an input z ≤ 0 for every sample, so it outputs 0 and passes no gradient back "
+                f"ReLU at {_inputs(graph, run.dead_at_stuck)} to an input z ≤ 0 for every sample, so it outputs 0 and passes no gradient back "
                 "(a dead ReLU). This is not divergence: the cost stays where it is. The step was too large: try a "
                 "smaller learning rate."
             ),

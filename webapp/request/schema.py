@@ -1,8 +1,5 @@
 """The API's requests and responses, as pydantic models: validation, defaults and the OpenAPI schema.
-
-Each view declares the models it takes and gives with `documented`, one line above it, and the
-OpenAPI document (`webapp.views.openapi`) is generated from the app's routes and those declarations.
-"""
+Each view declares its models with `documented`, from which `webapp.views.openapi` writes the document."""
 
 from typing import Annotated, Literal, NamedTuple
 

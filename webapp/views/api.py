@@ -4,7 +4,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException, UnsupportedMediaType
 
 from webapp import service
-from webapp.request import limits, runs, schema
+from webapp.request import runs, schema
 from webapp.request.limits import MAX_BODY_BYTES, work_units
 from webapp.request.schema import documented
 from webapp.views.openapi import openapi_document
@@ -63,7 +63,7 @@ def train():
 def landscape():
     """The cost over two parameters around the run the rest of the body describes, and its path."""
     resolved, axes, steps = runs.landscape_request(service.parse_body(_json_body()))
-    grid = (limits.LANDSCAPE_MAX_STEPS**2) * len(resolved.request.x) * resolved.network.param_count
+    grid = steps**2 * len(resolved.request.x) * resolved.network.param_count
     return _json(_units(resolved, grid), service.cost_landscape, resolved, axes, steps)
 
 
@@ -96,7 +96,6 @@ def presets():
 
 
 @bp.get("/openapi.json")
-@documented()
 def openapi():
     """This document: the JSON API in OpenAPI 3.1."""
     return jsonify(openapi_document(current_app))
