@@ -9,8 +9,6 @@ from functools import cache
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-PARAM_COLORS = ["#c2410c", "#7c3aed", "#0f766e", "#b91c1c", "#4d7c0f", "#a16207", "#be185d", "#1d4ed8"]
-
 
 @cache
 def figure_json() -> str:
@@ -59,7 +57,7 @@ def figure_json() -> str:
 
 
 def weight_trace_template() -> dict:
-    """How each parameter's trace looks; the page sets its name, colour and points."""
+    """How each parameter's trace looks; the page sets its name, points and colour (app.css's --series)."""
     return {
         "type": "scatter",
         "mode": "lines+markers",
@@ -68,5 +66,4 @@ def weight_trace_template() -> dict:
         "xaxis": "x2",
         "yaxis": "y2",
         "hovertemplate": "epoch %{x}<br>%{fullData.name} = %{y:.10g}<extra></extra>",
-        "colors": PARAM_COLORS,
     }
