@@ -1,17 +1,14 @@
 """Each request from body to answer: the request layer resolves it, the engine trains, presentation
 reports. The views call this; nothing below the views imports it. No Flask here."""
 
-from collections.abc import Mapping
 from functools import lru_cache
 
 from webapp.engine import Network, Run, train
-from webapp.presentation import page
 from webapp.presentation.export import run_csv, tables_latex
 from webapp.presentation.gradient_check import gradient_check
 from webapp.presentation.landscape import landscape
 from webapp.presentation.report import report
 from webapp.request import limits
-from webapp.request.page import page_request
 from webapp.request.presets import PRESETS
 from webapp.request.resolve import RequestError, Resolved, graph_of, parse_body, resolve
 
@@ -37,12 +34,6 @@ def run(resolved: Resolved) -> dict:
     graph = resolved.graph
     head = {"graph": graph_json(resolved.network)} if req.include_graph else {}
     return {**head, "config": resolved.config(), **report(result, graph, resolved.detail_samples)}
-
-
-def page_state(query: Mapping[str, list[str]]) -> dict:
-    """The visualizer page for a settings query: its run, or the worksheet's beside inline errors."""
-    resolved, options, errors = page_request(query)
-    return page.page_state(query, resolved, run(resolved), options, errors)
 
 
 def cost_landscape(resolved: Resolved, axes: list[str], steps: int) -> dict:

@@ -1,4 +1,4 @@
-"""The pages: thin views that hand `webapp.service.page_state`'s plain data to the templates."""
+"""The pages: thin views that hand `webapp.presentation.page`'s plain data to the templates."""
 
 import gzip
 import hashlib
@@ -9,7 +9,8 @@ import plotly
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 
 from webapp import service
-from webapp.request.page import resolve_query
+from webapp.presentation import page
+from webapp.request.page import page_request, resolve_query
 
 bp = Blueprint("pages", __name__)
 
@@ -19,7 +20,13 @@ YEAR = 365 * 24 * 3600
 
 @bp.get("/")
 def index():
-    return render_template("index.html", **service.page_state(request.args.to_dict(flat=False)))
+    return render_template("index.html", **page_state(request.args.to_dict(flat=False)))
+
+
+def page_state(query: dict[str, list[str]]) -> dict:
+    """The visualizer page for a settings query (`/`, `/embed`): its run, or the worksheet's beside inline errors."""
+    resolved, options, errors = page_request(query)
+    return page.page_state(query, resolved, service.run(resolved), options, errors)
 
 
 @bp.get("/healthz")
