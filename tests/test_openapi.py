@@ -107,3 +107,18 @@ def test_docs_api_names_every_path_of_the_document_and_no_other(document):
     assert sections == {(method.upper(), path) for method, path in operations(document)}
     named = set(re.findall(r"/api/[\w./-]*\w", text))
     assert named == set(document["paths"])
+
+
+def test_every_reference_in_the_document_resolves(document):
+    def refs(node):
+        if isinstance(node, dict):
+            yield from ([node["$ref"]] if "$ref" in node else [])
+            for value in node.values():
+                yield from refs(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from refs(value)
+
+    found = set(refs(document))
+    assert "#/components/schemas/TrainRequest" in found
+    assert {ref.rsplit("/", 1)[1] for ref in found} <= set(document["components"]["schemas"])
