@@ -1,4 +1,5 @@
-"""One training request from body to response: resolve it, train, report. No Flask here."""
+"""Each request from body to answer: the request layer resolves it, the engine trains, presentation
+reports. The views call this; nothing below the views imports it. No Flask here."""
 
 from functools import lru_cache
 
@@ -11,28 +12,19 @@ from webapp.request import limits
 from webapp.request.presets import PRESETS
 from webapp.request.resolve import RequestError, Resolved, graph_of, parse_body, resolve
 
-__all__ = ["RequestError", "parse_body", "presets", "run", "train_from_body", "train_resolved", "validate"]
+__all__ = ["RequestError", "parse_body", "presets", "run", "train_resolved", "validate"]
 
 
-def validate(data: dict) -> Resolved:
-    """The body resolved: validated, its preset merged, defaults and starting parameters filled in."""
-    return resolve(data)
+validate = resolve  # the body validated, its preset merged, defaults and starting parameters filled in
 
 
-def train_resolved(resolved: Resolved) -> Run:
-    """Train as the request says, recording the epochs it details."""
-    req = resolved.request
-    return train(
-        resolved.network,
-        resolved.params,
-        req.x,
-        req.y,
-        req.learning_rate,
-        req.epochs,
-        resolved.detail_epochs,
-        history_budget=limits.HISTORY_BUDGET,
-        first_epoch=req.first_epoch,
-    )
+def train_resolved(resolved: Resolved, epochs: int | None = None, detail=None, **options) -> Run:
+    """Train as the request says (up to `epochs`, recording `detail`: by default its own), keeping
+    the parameters' history within its budget."""
+    req, options = resolved.request, {"history_budget": limits.HISTORY_BUDGET, **options}
+    detail = resolved.detail_epochs if detail is None else detail
+    args = (resolved.network, resolved.params, req.x, req.y, req.learning_rate, epochs or req.epochs, detail)
+    return train(*args, first_epoch=req.first_epoch, **options)
 
 
 def run(resolved: Resolved) -> dict:
@@ -40,78 +32,41 @@ def run(resolved: Resolved) -> dict:
     req = resolved.request
     result = train_resolved(resolved)
     graph = resolved.graph
-    head = {"graph": graph_json(resolved)} if req.include_graph else {}
+    head = {"graph": graph_json(resolved.network)} if req.include_graph else {}
     return {**head, "config": resolved.config(), **report(result, graph, resolved.detail_samples)}
 
 
-def cost_landscape(resolved: Resolved, axes: list | None, steps: object) -> dict:
+def cost_landscape(resolved: Resolved, axes: list[str], steps: int) -> dict:
     """The cost surface over two parameters around this run, with the run's path across it."""
     return landscape(resolved, train_resolved(resolved), axes, steps)
 
 
-def gradient_check_request(body: dict) -> tuple[Resolved, int]:
-    """A training request that runs up to `epoch` (default 1) and records it, and that epoch."""
-    epoch = body.pop("epoch", 1)
-    if not isinstance(epoch, int) or isinstance(epoch, bool) or not 1 <= epoch <= limits.MAX_EPOCHS:
-        raise RequestError([{"field": "epoch", "message": f"a whole number from 1 to {limits.MAX_EPOCHS}"}])
-    resolved = validate({**body, "epochs": epoch, "detail_epochs": [epoch], "include_graph": False})
-    params, samples = resolved.network.param_count, len(resolved.request.x)
-    # Each parameter is nudged both ways and costed on every sample: 2P forward passes of P·N work.
-    if 2 * params * samples * params > limits.MAX_WORK_UNITS // 2:
-        raise RequestError(
-            [{"field": "x", "message": f"{samples} samples are too many to check {params} parameters one by one"}]
-        )
-    return resolved, epoch
+def _trained_to(run: Run, epoch: int) -> Run:
+    if epoch > run.epochs_run:
+        raise RequestError([{"field": "epoch", "message": f"the run diverged at epoch {run.diverged_at}"}])
+    return run
 
 
 def check_gradients(resolved: Resolved, epoch: int) -> dict:
     """Backpropagation's gradients at the start of `epoch` beside central differences."""
-    run = train_resolved(resolved)
-    if epoch > run.epochs_run:
-        raise RequestError([{"field": "epoch", "message": f"the run diverged at epoch {run.diverged_at}"}])
-    return gradient_check(resolved, run, epoch)
+    return gradient_check(resolved, _trained_to(train_resolved(resolved), epoch), epoch)
 
 
-def export_request(body: dict) -> tuple[Resolved, str, int | None]:
-    """A training request to export, with its `format` ("csv": every epoch's cost, parameters and
-    gradients; "latex": the tables of `epoch`, default the last) and that epoch."""
-    kind = body.pop("format", "csv")
-    epoch = body.pop("epoch", None)
-    if kind not in ("csv", "latex"):
-        raise RequestError([{"field": "format", "message": "csv or latex (the JSON is POST /api/train's answer)"}])
-    return validate({**body, "include_graph": False}), kind, epoch
-
-
-def export(resolved: Resolved, kind: str, epoch: int | None) -> tuple[str, str, str]:
+def export(resolved: Resolved, kind: str, epoch: int) -> tuple[str, str, str]:
     """The run as a file: (text, media type, file name)."""
-    req = resolved.request
-    train_args = (resolved.network, resolved.params, req.x, req.y, req.learning_rate)
-    first = req.first_epoch
     if kind == "csv":
-        if 2 * req.epochs_to_train * resolved.network.param_count > limits.EXPORT_NUMBERS:
-            most = limits.EXPORT_NUMBERS // (2 * resolved.network.param_count)
-            raise RequestError([{"field": "epochs", "message": f"at most {most} epochs in one CSV for this network"}])
-        run = train(*train_args, req.epochs, (), history_budget=2, every_epoch=True, first_epoch=first)
+        run = train_resolved(resolved, detail=(), history_budget=2, every_epoch=True)
         return run_csv(resolved, run), "text/csv", "backprop-run.csv"
-    epoch = req.epochs if epoch is None else epoch
-    if not isinstance(epoch, int) or isinstance(epoch, bool) or not first <= epoch <= req.epochs:
-        raise RequestError([{"field": "epoch", "message": f"a whole number from {first} to {req.epochs}"}])
-    run = train(*train_args, epoch, [epoch], history_budget=2, first_epoch=first)
-    if epoch > run.epochs_run:
-        raise RequestError([{"field": "epoch", "message": f"the run diverged at epoch {run.diverged_at}"}])
+    run = _trained_to(train_resolved(resolved, epoch, [epoch], history_budget=2), epoch)
     return tables_latex(resolved, run, epoch), "application/x-tex", f"backprop-epoch-{epoch}.tex"
 
 
-def graph_json(resolved: Resolved) -> dict:
+@lru_cache(maxsize=16)
+def graph_json(network: Network) -> dict:
     """The graph as the API gives it: every node with its formula, every edge with its local derivative.
 
     Shared by every run of the same network (it depends on nothing else), so it must not be changed.
     """
-    return _graph_json(resolved.network)
-
-
-@lru_cache(maxsize=16)
-def _graph_json(network: Network) -> dict:
     graph = graph_of(network)
     data = graph.to_json()
     for node in data["nodes"]:
@@ -121,12 +76,5 @@ def _graph_json(network: Network) -> dict:
     return data
 
 
-def train_from_body(body: bytes) -> dict:
-    return run(validate(parse_body(body)))
-
-
 def presets() -> list[dict]:
-    return [
-        {"name": name, "title": p["title"], "description": p["description"], "request": p["request"]}
-        for name, p in PRESETS.items()
-    ]
+    return [{"name": name, **{k: p[k] for k in ("title", "description", "request")}} for name, p in PRESETS.items()]

@@ -10,6 +10,7 @@ function themeColors() {
     grid: style.getPropertyValue("--grid").trim(),
     value: style.getPropertyValue("--value").trim(),
     active: style.getPropertyValue("--active").trim(),
+    series: style.getPropertyValue("--series").match(/rgba?\([^)]*\)/g),
   };
 }
 
@@ -110,7 +111,8 @@ export class CostChart {
   }
 
   traces() {
-    const { colors, ...style } = this.weightTrace;
+    const style = this.weightTrace;
+    const colors = themeColors().series;
     const costStyle = this.figure.data[0];
     const color = themeColors().value;
     const costs = this.series.costs;

@@ -1,4 +1,7 @@
-"""axe-core finds no serious or critical accessibility violations before, during or after a pass."""
+"""axe-core finds no serious or critical accessibility violations before, during or after a pass, on
+every page, in both colour schemes, and in each theme a course page may force on the embed."""
+
+import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -41,6 +44,47 @@ def test_no_serious_or_critical_axe_violations(page: Page, state: str, color_sch
     open_app(page, "?animate=0")
     expect(page.locator("#cost-chart .main-svg").first).to_be_visible(timeout=CHART_TIMEOUT_MS)
     reach_state(page, state)
+    assert_no_blocking_violations(page)
+
+
+@pytest.mark.parametrize("color_scheme", ["light", "dark"])
+@pytest.mark.parametrize("theme", ["light", "dark", None])
+def test_the_embed_in_each_theme_on_either_system(page: Page, theme: str | None, color_scheme: str):
+    """A theme the course page forces holds whatever the reader's system prefers: every colour, the local
+    derivatives' and the weights' included, comes from the same palette as the system's scheme."""
+    page.emulate_media(color_scheme=color_scheme)
+    open_app(page, "embed?animate=0&view=graph,tables,chart,settings" + (f"&theme={theme}" if theme else ""))
+    expect(page.locator("#cost-chart .main-svg").first).to_be_visible(timeout=CHART_TIMEOUT_MS)
+    reach_state(page, "backward")
+    expect(page.locator("#local-table .num").last).not_to_have_text("?")
+    assert_no_blocking_violations(page)
+
+
+@pytest.mark.parametrize("color_scheme", ["light", "dark"])
+def test_predict_mode_asking_and_answering(page: Page, color_scheme: str):
+    page.emulate_media(color_scheme=color_scheme)
+    open_app(page, "?animate=0&predict=1")
+    page.get_by_role("button", name="Step", exact=True).click()
+    form = page.locator("#predict")
+    form.locator("input").fill("7")
+    form.get_by_role("button", name="Check").click()
+    expect(form.locator(".predict-feedback")).not_to_be_empty()
+    assert_no_blocking_violations(page)
+
+
+@pytest.mark.parametrize("color_scheme", ["light", "dark"])
+def test_practice_with_answers_checked(page: Page, color_scheme: str):
+    page.emulate_media(color_scheme=color_scheme)
+    page.goto("/practice")
+    expect(page.locator("#practice")).to_have_attribute("data-checks", re.compile(r"[1-9]"))
+    problem = page.locator('.problem:has(input[type="text"][name="answer"])').first
+    problem.locator("input").fill("7")
+    problem.locator(".check-button").click()
+    expect(problem.locator(".feedback")).not_to_be_empty()
+    assert_no_blocking_violations(page)
+
+
+def assert_no_blocking_violations(page: Page) -> None:
     violations = Axe().run(page).response["violations"]
     blocking = [violation for violation in violations if violation["impact"] in BLOCKING_IMPACTS]
     assert not blocking, f"{len(blocking)} serious/critical axe violations:\n{describe(blocking)}"

@@ -11,7 +11,7 @@ import numpy as np
 
 from webapp.engine.losses import LOSSES
 from webapp.engine.network import Network, Params
-from webapp.engine.training import forward
+from webapp.engine.training import dead_neurons, forward
 
 
 @dataclass
@@ -19,7 +19,7 @@ class Surface:
     u: np.ndarray  # the first parameter's values, along the columns
     v: np.ndarray  # the second parameter's values, along the rows
     cost: np.ndarray  # rows × columns
-    dead: np.ndarray  # rows × columns: some ReLU gets an input ≤ 0 for every sample, so it passes no gradient
+    dead: np.ndarray  # rows × columns: some ReLU is dead (`training.dead_neurons`)
 
 
 @np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore")
@@ -34,11 +34,7 @@ def cost_surface(network: Network, theta: np.ndarray, x, y, first: int, second: 
     grid[..., second] = v[:, None]
     zs, activations = forward(network, Params(network, grid), x)
     cost = LOSSES[network.loss].costs(activations[-1], y, zs[-1], len(x))
-    dead = np.zeros(cost.shape, dtype=bool)
-    for k, z in enumerate(zs):
-        if network.activations[k] == "relu":
-            dead |= (z <= 0).all(axis=-2).any(axis=-1)
-    return Surface(u, v, cost, dead)
+    return Surface(u, v, cost, np.any([d.any(axis=-1) for d in dead_neurons(network, zs)], axis=0))
 
 
 @np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore")

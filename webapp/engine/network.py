@@ -6,14 +6,14 @@ the layout: the parameter views here and the graph's ids (`graph.py`) are both b
 Seeded starts are checked against the data. A plain He start can give a ReLU neuron an input
 z ≤ 0 for every sample: it outputs 0, passes no gradient back and never learns; in a network one
 neuron wide that stops the whole run at epoch 1 (the worksheet's x = 3 has a 50 % chance per
-neuron). So `init_params`, given the samples, walks the layers forward and, for each ReLU neuron
-that would start dead, flips the sign of its incoming weights (z becomes −z, positive for every
-sample whose z was negative); a neuron whose z is exactly 0 for every sample gets its row redrawn
-from the same generator.
+neuron). So `init_params`, given the samples, walks the layers with training's forward pass and,
+for each ReLU neuron that would start dead (`training.dead_neurons`), flips the sign of its incoming
+weights (z becomes −z, positive for every sample whose z was negative); a neuron whose z is exactly
+0 for every sample gets its row redrawn from the same generator.
 
 Then the start is scaled down, if need be, so that no sample's output moves too far in one step:
-the sum over the weights of (∂z_out/∂w)², the size of one gradient step's effect on the output per
-unit of learning rate, is kept at most `MAX_STEP_GAIN` for every sample. Unscaled, a He start on
+the sum over the weights of (∂z_out/∂w)² (training's backward pass gives it), the size of one
+gradient step's effect on the output per unit of learning rate, is kept at most `MAX_STEP_GAIN`. Unscaled, a He start on
 x = 3 in a network 4 wide has a gain near 100, so α = 0.1 throws the output past 0 at the first
 update and the output ReLU dies; at most 1, α = 0.1 moves the output a tenth of the way to its
 target. Everything depends only on the seed and the data, so a seed still names one start.
@@ -152,17 +152,17 @@ def init_params(network: Network, seed: int, x=None) -> Params:
 
 
 def step_gain(network: Network, weights: list[np.ndarray], x: np.ndarray) -> np.ndarray:
-    """Per sample, Σ over every weight of (∂ Σz_out / ∂w)² at zero biases."""
-    activations, zs = [np.asarray(x, dtype=float)], []
-    for k, w in enumerate(weights):
-        zs.append(activations[-1] @ w.T)
-        activations.append(ACTIVATIONS[network.activations[k]].forward(zs[-1]))
-    upstream = np.ones_like(zs[-1])
+    """Per sample, Σ over every weight of (∂ Σz_out / ∂w)² at zero biases: training's backward pass
+    from dJ/dz_out = 1 gives each layer's ∂ Σz_out / ∂z, and ∂z/∂w is the layer's input."""
+    from webapp.engine.training import backward, forward  # training builds on this module
+
+    params, x = Params.from_lists(network, weights), np.asarray(x, dtype=float)
+    zs, activations = forward(network, params, x)
+    grads = Params(network, np.zeros_like(params.theta))
+    upstream, _ = backward(network, params, x, None, zs, activations, grads, True, np.ones_like(zs[-1]))
     gain = np.zeros(len(x))
     for k in range(network.depth - 1, -1, -1):
-        gain += (upstream**2).sum(axis=1) * (activations[k] ** 2).sum(axis=1)
-        if k:
-            upstream = (upstream @ weights[k]) * ACTIVATIONS[network.activations[k - 1]].derivative(zs[k - 1])
+        gain += (upstream[k] ** 2).sum(axis=1) * ((activations[k - 1] if k else x) ** 2).sum(axis=1)
     return gain
 
 
@@ -181,21 +181,17 @@ def _temper(network: Network, weights: list[np.ndarray], x: np.ndarray) -> None:
 
 
 def _revive(network: Network, weights: list[np.ndarray], x: np.ndarray, rng: np.random.Generator) -> None:
-    """Flip (or redraw) the incoming weights of every ReLU neuron whose input is ≤ 0 for every sample."""
-    a = x
+    """Flip (or redraw) the incoming weights of every dead ReLU, layer by layer, with training's forward pass."""
+    from webapp.engine.training import dead_neurons, forward
+
     for k, w in enumerate(weights):
-        activation = ACTIVATIONS[network.activations[k]]
-        if network.activations[k] == "relu":
-            z = a @ w.T
-            for j in np.flatnonzero(z.max(axis=0) <= 0):
-                if z[:, j].min() < 0:
-                    w[j] = -w[j]
-                    continue
-                for _ in range(MAX_REDRAWS):
-                    w[j] = rng.normal(0.0, np.sqrt(2.0 / w.shape[1]), size=w.shape[1])
-                    column = a @ w[j]
-                    if column.max() > 0 or column.min() < 0:
-                        if column.max() <= 0:
-                            w[j] = -w[j]
-                        break
-        a = activation.forward(a @ w.T)
+        zs, activations = forward(network, Params.from_lists(network, weights), x)
+        for j in np.flatnonzero(dead_neurons(network, zs)[k]):
+            column = zs[k][:, j]
+            for _ in range(MAX_REDRAWS):  # z is exactly 0 for every sample: no flip helps, redraw
+                if column.any():
+                    break
+                w[j] = rng.normal(0.0, np.sqrt(2.0 / w.shape[1]), size=w.shape[1])
+                column = (activations[k - 1] if k else x) @ w[j]
+            if column.max() <= 0 and column.any():
+                w[j] = -w[j]

@@ -115,15 +115,18 @@ def forward(network: Network, params: Params, x: np.ndarray) -> tuple[list[np.nd
     return zs, activations
 
 
-def backward(network: Network, params: Params, x, y, zs, activations, grads: Params, record: bool = False):
-    """Fill `grads` with dJ/dθ (batch totals); with `record`, also return dJ/dz and dJ/da per layer."""
+def backward(network: Network, params: Params, x, y, zs, activations, grads: Params, record=False, grad_out=None):
+    """Fill `grads` with dJ/dθ (batch totals); with `record`, also return dJ/dz and dJ/da per layer.
+    `grad_out`, given, is the output layer's dJ/dz instead of the loss's (`y` is then unused)."""
     loss = LOSSES[network.loss]
     n = len(x)
     depth = network.depth
     grad_zs: list = [None] * depth
     grad_as: list = [None] * depth
     yhat, z_out = activations[-1], zs[-1]
-    if loss.grad_z is not None:
+    if grad_out is not None:
+        grad_z = grad_out
+    elif loss.grad_z is not None:
         grad_z = loss.grad_z(yhat, y, z_out, n)
         if record:
             grad_as[-1] = loss.grad_yhat(yhat, y, z_out, n)
@@ -161,15 +164,16 @@ def cost_of(network: Network, theta: np.ndarray, x, y) -> float:
     return LOSSES[network.loss].cost(activations[-1], np.asarray(y, dtype=float), zs[-1], len(x))
 
 
+def dead_neurons(network: Network, zs: list[np.ndarray]) -> list[np.ndarray]:
+    """THE dead-ReLU rule, per layer and neuron (the last axis): a ReLU neuron is dead when its input z
+    is ≤ 0 for every sample (the axis before), so it outputs 0 and passes no gradient back."""
+    return [(z <= 0).all(axis=-2) & (network.activations[k] == "relu") for k, z in enumerate(zs)]
+
+
 def dead_relus(network: Network, zs: list[np.ndarray]) -> list[tuple[int, int, float]]:
-    """(layer index, neuron, its largest input) of every ReLU whose input is ≤ 0 for every sample:
-    it outputs 0 and passes no gradient back."""
-    dead = []
-    for k, z in enumerate(zs):
-        if network.activations[k] == "relu":
-            largest = z.max(axis=0)
-            dead += [(k, int(j), float(largest[j])) for j in np.flatnonzero(largest <= 0)]
-    return dead
+    """(layer index, neuron, its largest input) of every dead ReLU."""
+    dead = dead_neurons(network, zs)
+    return [(k, int(j), float(z[:, j].max())) for k, z in enumerate(zs) for j in np.flatnonzero(dead[k])]
 
 
 def history_epochs(epochs: int, params: int, budget: int) -> np.ndarray:

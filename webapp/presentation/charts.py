@@ -9,9 +9,6 @@ from functools import cache
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-COST_COLOR = "#0b6bcb"
-PARAM_COLORS = ["#c2410c", "#7c3aed", "#0f766e", "#b91c1c", "#4d7c0f", "#a16207", "#be185d", "#1d4ed8"]
-
 
 @cache
 def figure_json() -> str:
@@ -29,7 +26,7 @@ def figure_json() -> str:
             y=[],
             mode="lines+markers",
             name="cost J",
-            line={"color": COST_COLOR, "width": 2},
+            line={"width": 2},  # coloured --value by the page, in the theme shown
             marker={"size": 7},
             # The cost itself, not the plotted y: on a log scale a cost of 0 is plotted above 0 and says so.
             hovertemplate="epoch %{x}<br>J = %{customdata[0]}%{customdata[1]}<extra></extra>",
@@ -60,7 +57,7 @@ def figure_json() -> str:
 
 
 def weight_trace_template() -> dict:
-    """How each parameter's trace looks; the page sets its name, colour and points."""
+    """How each parameter's trace looks; the page sets its name, points and colour (app.css's --series)."""
     return {
         "type": "scatter",
         "mode": "lines+markers",
@@ -69,5 +66,4 @@ def weight_trace_template() -> dict:
         "xaxis": "x2",
         "yaxis": "y2",
         "hovertemplate": "epoch %{x}<br>%{fullData.name} = %{customdata[0]}<extra></extra>",
-        "colors": PARAM_COLORS,
     }

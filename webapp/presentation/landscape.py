@@ -4,42 +4,7 @@ import numpy as np
 
 from webapp.engine.landscape import cost_surface
 from webapp.engine.training import Run
-from webapp.request import limits
-from webapp.request.resolve import RequestError, Resolved
-
-
-def _axes(resolved: Resolved, axes: list | None) -> list[str]:
-    params = resolved.graph.params
-    chosen = axes if axes is not None else params[:2]
-    if (
-        not isinstance(chosen, list)
-        or len(chosen) != 2
-        or not all(isinstance(a, str) for a in chosen)
-        or chosen[0] == chosen[1]
-    ):
-        raise RequestError([{"field": "axes", "message": 'two different parameter ids, e.g. ["w1", "w2"]'}])
-    if len(params) < 2:
-        raise RequestError([{"field": "axes", "message": "this network has fewer than two parameters"}])
-    for axis in chosen:
-        if axis not in resolved.graph.param_position:
-            raise RequestError([{"field": "axes", "message": f"this network has no parameter {axis}"}])
-    return chosen
-
-
-def steps_for(resolved: Resolved, steps: object) -> int:
-    """Points a side: as asked, within the limits and the memory the grid may take."""
-    if steps is not None and (not isinstance(steps, int) or isinstance(steps, bool)):
-        raise RequestError([{"field": "steps", "message": "a whole number"}])
-    widest = max(resolved.network.layers)
-    fits = int(np.sqrt(limits.LANDSCAPE_NUMBERS / (len(resolved.request.x) * widest)))
-    most = max(limits.LANDSCAPE_MIN_STEPS, min(limits.LANDSCAPE_MAX_STEPS, fits))
-    if steps is None:
-        return most
-    if not limits.LANDSCAPE_MIN_STEPS <= steps <= most:
-        raise RequestError(
-            [{"field": "steps", "message": f"from {limits.LANDSCAPE_MIN_STEPS} to {most} for this network"}]
-        )
-    return steps
+from webapp.request.resolve import Resolved
 
 
 def _span(values: np.ndarray) -> np.ndarray:
@@ -53,9 +18,9 @@ def _finite(rows: np.ndarray) -> list:
     return [[v if np.isfinite(v) else None for v in row] for row in rows.tolist()]
 
 
-def landscape(resolved: Resolved, run: Run, axes: list | None, steps: object) -> dict:
-    first, second = _axes(resolved, axes)
-    count = steps_for(resolved, steps)
+def landscape(resolved: Resolved, run: Run, axes: list[str], count: int) -> dict:
+    """J over the plane of two parameters (`count` points a side), the others held at their start."""
+    first, second = axes
     position = resolved.graph.param_position
     path = run.history[:, [position[first], position[second]]]
     theta = resolved.params.theta

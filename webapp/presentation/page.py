@@ -2,9 +2,7 @@
 
 import json
 from collections.abc import Mapping
-from functools import cache
 
-from webapp import service
 from webapp.engine.activations import ACTIVATIONS
 from webapp.engine.graph import Graph, Kind, is_param_id, label_of, partial
 from webapp.engine.losses import LOSSES
@@ -13,37 +11,9 @@ from webapp.presentation.layout import NODE_HEIGHT, NODE_WIDTH, layout
 from webapp.presentation.notation import number
 from webapp.presentation.tables import tables
 from webapp.request import form, limits
-from webapp.request.presets import DEFAULT_PRESET, PRESETS
-from webapp.request.resolve import RequestError, resolve
-
-# The page starts with two epochs: the worksheet's first pass and its "forward again".
-INITIAL_EPOCHS = 2
-# A graph with more edges than this embeds only epoch 1 in full; the page fetches epoch 2's
-# numbers when it gets there, which keeps a wide network's page light.
-MAX_EDGES_FOR_TWO_DETAILS = 200
-
-
-# Fields whose checks depend on the layer widths: moot while the hidden layers themselves are wrong.
-SHAPED_FIELDS = ("x", "y", "act", "param")
-
-
-def _resolve_query(query: Mapping[str, list[str]]):
-    """The query's body resolved (or None), the page options, and every error keyed by form field,
-    all in one round: the fields that parsed are checked even when others did not."""
-    body, options, errors = form.to_request(query)
-    if "form" in errors:
-        return None, options, errors
-    try:
-        resolved = resolve({**body, "epochs": INITIAL_EPOCHS, "include_graph": False}, unknown_params="ignore")
-    except RequestError as exc:
-        depth = len(body.get("layers") or PRESETS[body.get("preset") or DEFAULT_PRESET]["request"]["layers"]) - 1
-        for error in exc.errors:
-            field = form.field_of(error["field"], None, depth)
-            if "hidden" in errors and field.split("-")[0] in SHAPED_FIELDS:
-                continue
-            errors.setdefault(field, error["message"])
-        return None, options, errors
-    return (None if errors else resolved), options, errors
+from webapp.request.page import preset_choice
+from webapp.request.presets import PRESETS
+from webapp.request.resolve import Resolved
 
 
 def unreachable_targets(config: dict) -> str | None:
@@ -70,19 +40,6 @@ def unreachable_targets(config: dict) -> str | None:
     return (
         f"A {ACTIVATIONS[output].title} output gives {reach}, so it never reaches y = {shown}; the cost cannot reach 0."
     )
-
-
-def preset_choice(config: dict) -> str:
-    """The picker's choice: the preset the run is, exactly, or "custom" once anything is edited."""
-    for name in PRESETS:
-        if _preset_config(name) == {k: v for k, v in config.items() if k != "epochs"}:
-            return name
-    return "custom"
-
-
-@cache
-def _preset_config(name: str) -> dict:
-    return {k: v for k, v in resolve({"preset": name}).config().items() if k != "epochs"}
 
 
 def client_graph(graph: Graph) -> dict:
@@ -127,11 +84,6 @@ def graph_geometry(graph: Graph, wide: dict) -> dict:
     }
 
 
-def check(query: Mapping[str, list[str]]) -> dict[str, str]:
-    """Inline errors for a settings query, keyed by form field; empty when it is valid."""
-    return _resolve_query(query)[2]
-
-
 def start_values(graph: Graph, run: dict) -> dict[str, str]:
     """What the graph shows before any pass (the data and the starting parameters, first sample), as the
     script writes it, so the drawing carries its numbers even where scripts do not run."""
@@ -148,14 +100,8 @@ def start_values(graph: Graph, run: dict) -> dict[str, str]:
     return shown
 
 
-def page_state(query: Mapping[str, list[str]]) -> dict:
-    """The page for a query: the run it describes, or the worksheet beside inline errors."""
-    resolved, options, errors = _resolve_query(query)
-    if resolved is None:
-        resolved = resolve({"epochs": INITIAL_EPOCHS, "include_graph": False})
-    if len(resolved.graph.edges) > MAX_EDGES_FOR_TWO_DETAILS:
-        resolved.detail_epochs = [1]
-    run = service.run(resolved)
+def page_state(query: Mapping[str, list[str]], resolved: Resolved, run: dict, options: dict, errors: dict) -> dict:
+    """The page for a query: the run it describes (`request.page`), or the worksheet's beside inline errors."""
     config = run.pop("config")
     graph: Graph = resolved.graph
     explained = tables(graph)

@@ -12,7 +12,7 @@ import numpy as np
 
 from webapp.engine.graph import EDGE_KINDS, NODE_KINDS, Graph, param_terms
 from webapp.engine.network import Params
-from webapp.engine.training import Pass, Run
+from webapp.engine.training import Pass, Run, dead_neurons
 from webapp.presentation.notation import number
 
 LARGEST = number(sys.float_info.max, compact=True)
@@ -107,20 +107,13 @@ def epoch_details(graph: Graph, run: Run, epochs: list[int], samples: list[int])
 
 
 def _dead_per_epoch(graph: Graph, records: list[Pass]) -> list[list[str]]:
-    """Each epoch's ReLUs whose input is ≤ 0 for every sample of the batch."""
+    """Each epoch's dead ReLUs (`training.dead_neurons`) over the samples of the batch."""
     dead: list[list[str]] = [[] for _ in records]
-    for k, name in enumerate(graph.network.activations):
-        if name != "relu":
-            continue
-        stacked = np.concatenate([r.z[k] for r in records]).reshape(len(records), records[0].n, -1)
-        ids = graph.ids("activation", k + 1)
-        for e, j in zip(*np.nonzero(stacked.max(axis=1) <= 0), strict=True):
-            dead[e].append(ids[j])
+    zs = [np.stack([r.z[k] for r in records]) for k in range(graph.network.depth)]
+    for k, mask in enumerate(dead_neurons(graph.network, zs)):
+        for e, j in zip(*np.nonzero(mask), strict=True):
+            dead[e].append(graph.ids("activation", k + 1)[j])
     return dead
-
-
-def _names(graph: Graph, dead: list[tuple[int, int, float]]) -> str:
-    return ", ".join(graph.node[graph.ids("activation", k + 1)[j]].label for k, j, _ in dead)
 
 
 def _inputs(graph: Graph, dead: list[tuple[int, int, float]]) -> str:
@@ -150,7 +143,6 @@ def status_of(run: Run, graph: Graph) -> dict:
             ),
         }
     if run.stuck_at is not None and run.dead_at_stuck and run.final_cost:
-        names = _names(graph, run.dead_at_stuck)
         if run.stuck_at == run.first_epoch > 1:
             return {
                 "status": "dead",
@@ -176,7 +168,7 @@ def status_of(run: Run, graph: Graph) -> dict:
             "status": "dead",
             "message": (
                 f"From epoch {run.stuck_at} every gradient is 0: the update of epoch {run.stuck_at - 1} pushed the "
-                f"ReLU at {names} to an input z ≤ 0 for every sample, so it outputs 0 and passes no gradient back "
+                f"ReLU at {_inputs(graph, run.dead_at_stuck)} to an input z ≤ 0 for every sample, so it outputs 0 and passes no gradient back "
                 "(a dead ReLU). This is not divergence: the cost stays where it is. The step was too large: try a "
                 "smaller learning rate."
             ),

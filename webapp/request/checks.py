@@ -1,5 +1,7 @@
 """The body of `POST /api/answers/check`: a typed answer and the number it should be."""
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from webapp.request import limits
@@ -11,6 +13,11 @@ class AnswerCheck(BaseModel):
 
     answer: str = Field(max_length=limits.MAX_ANSWER_CHARS, description="The answer as the student typed it.")
     expected: float = Field(allow_inf_nan=False, description="The number it should be.")
+
+
+class Verdict(BaseModel):
+    status: Literal["right", "more_digits", "wrong_sign", "wrong", "unreadable", "unanswered"]
+    message: str = Field(description="What the student reads: docs/answers.md lists every verdict.")
 
 
 def parse_check(body: bytes) -> AnswerCheck:

@@ -1,6 +1,7 @@
-"""The API's request and response, as pydantic models: validation, defaults and the OpenAPI schema."""
+"""The API's requests and responses, as pydantic models: validation, defaults and the OpenAPI schema.
+Each view declares its models with `documented`, from which `webapp.views.openapi` writes the document."""
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
@@ -119,8 +120,6 @@ class TrainRequest(BaseModel):
         for s, sample in enumerate(value):
             if len(sample) != width:
                 raise ValueError(f"sample {s} has {len(sample)} numbers; the {layer} layer is {width} wide")
-        if info.field_name == "y" and info.data.get("x") is not None and len(value) != len(info.data["x"]):
-            raise ValueError(f"has {_samples(len(value))} but x has {_samples(len(info.data['x']))}")
         return value
 
     @field_validator("weights")
@@ -308,3 +307,74 @@ class FieldError(BaseModel):
 class ErrorResponse(BaseModel):
     error: str
     errors: list[FieldError]
+
+
+class LandscapeOptions(BaseModel):
+    axes: list[str] | None = Field(
+        None, min_length=2, max_length=2, description="Two parameter ids; default the first two."
+    )
+    steps: int | None = Field(
+        None, strict=True, ge=limits.LANDSCAPE_MIN_STEPS, le=limits.LANDSCAPE_MAX_STEPS, description="Points a side."
+    )
+
+
+class LandscapeRequest(LandscapeOptions, TrainRequest):
+    """A training request and the plane of two parameters to cost around its start."""
+
+
+class GradientCheckOptions(BaseModel):
+    epoch: int = Field(1, strict=True, ge=1, le=limits.MAX_EPOCHS, description="Train up to this epoch and check it.")
+
+
+class GradientCheckRequest(GradientCheckOptions, TrainRequest):
+    """A training request whose gradients at the start of `epoch` are checked (its `epochs` is `epoch`)."""
+
+
+class ExportOptions(BaseModel):
+    format: Literal["csv", "latex"] = Field(
+        "csv", description="csv: every epoch's cost, parameters and gradients; latex: the tables of `epoch`."
+    )
+    epoch: int | None = Field(None, strict=True, ge=1, description="The epoch of the LaTeX tables. Default: the last.")
+
+
+class ExportRequest(ExportOptions, TrainRequest):
+    """A training request to take away as a file."""
+
+
+class Surface(BaseModel):
+    axes: list[dict[str, str]] = Field(description="The two parameters, each with its id and label.")
+    held: str
+    u: list[float]
+    v: list[float]
+    cost: list[list[float | None]] = Field(description="J at each point: rows follow v, columns u.")
+    dead: list[list[bool]] = Field(description="Where some ReLU is dead (its input ≤ 0 for every sample).")
+    path: dict[str, list[float | int | None]] = Field(description="The run's epochs and parameters, and their cost.")
+
+
+class CheckedGradient(BaseModel):
+    id: str
+    label: str
+    backprop: float | None
+    numeric: float | None = Field(description="Central difference (J(θ + h) − J(θ − h)) / 2h.")
+    relative_error: float | None
+
+
+class GradientCheck(BaseModel):
+    epoch: int
+    step: float = Field(description="h, the central differences' step.")
+    params: list[CheckedGradient]
+
+
+class Presets(BaseModel):
+    presets: list[dict] = Field(description="Each preset's name, title, description and training request.")
+
+
+class Endpoint(NamedTuple):
+    body: type[BaseModel] | None = None  # the request body's model; None for a GET
+    answer: type[BaseModel] | str | None = None  # the 200 answer's model, or a file's media types
+    heavy: bool = False  # may wait for a heavy-run slot (503 when the server is busy)
+
+
+def documented(*declared, **by_name):
+    """Declares, above a view, the `Endpoint` it is: what the OpenAPI document says of it."""
+    return lambda view: setattr(view, "documented", Endpoint(*declared, **by_name)) or view

@@ -3,8 +3,9 @@
 from flask import Blueprint, jsonify
 
 from webapp.presentation.answers import check_number
-from webapp.request.checks import parse_check
+from webapp.request.checks import AnswerCheck, Verdict, parse_check
 from webapp.request.resolve import RequestError
+from webapp.request.schema import documented
 from webapp.views.api import _json_body, refused
 
 bp = Blueprint("answers", __name__, url_prefix="/api/answers")
@@ -12,6 +13,7 @@ bp.register_error_handler(RequestError, refused)
 
 
 @bp.post("/check")
+@documented(AnswerCheck, Verdict)
 def check():
     """The verdict on one typed answer: {"status", "message"}. JSON only, like /api/train."""
     body = parse_check(_json_body())

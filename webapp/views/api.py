@@ -1,11 +1,12 @@
 """The JSON API: thin views over `webapp.service`."""
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException, UnsupportedMediaType
 
 from webapp import service
-from webapp.request import limits
+from webapp.request import runs, schema
 from webapp.request.limits import MAX_BODY_BYTES, work_units
+from webapp.request.schema import documented
 from webapp.views.openapi import openapi_document
 from webapp.web import admission, strict_json
 
@@ -50,34 +51,37 @@ def _json(units: int, function, *args) -> Response:
 
 
 @bp.post("/train")
+@documented(schema.TrainRequest, schema.TrainResponse, heavy=True)
 def train():
+    """Train a network and record every forward value and gradient."""
     resolved = service.validate(service.parse_body(_json_body()))
     return _json(_units(resolved), service.run, resolved)
 
 
 @bp.post("/landscape")
+@documented(schema.LandscapeRequest, schema.Surface, heavy=True)
 def landscape():
     """The cost over two parameters around the run the rest of the body describes, and its path."""
-    body = service.parse_body(_json_body())
-    axes, steps = body.pop("axes", None), body.pop("steps", None)
-    resolved = service.validate(body)
-    grid = (limits.LANDSCAPE_MAX_STEPS**2) * len(resolved.request.x) * resolved.network.param_count
+    resolved, axes, steps = runs.landscape_request(service.parse_body(_json_body()))
+    grid = steps**2 * len(resolved.request.x) * resolved.network.param_count
     return _json(_units(resolved, grid), service.cost_landscape, resolved, axes, steps)
 
 
 @bp.post("/gradient-check")
+@documented(schema.GradientCheckRequest, schema.GradientCheck, heavy=True)
 def gradient_check():
     """∂J/∂θ by backpropagation beside central differences, at the start of the body's `epoch`."""
-    resolved, epoch = service.gradient_check_request(service.parse_body(_json_body()))
+    resolved, epoch = runs.gradient_check_request(service.parse_body(_json_body()))
     params = resolved.network.param_count
     units = _units(resolved, 2 * params * len(resolved.request.x) * params)
     return _json(units, service.check_gradients, resolved, epoch)
 
 
 @bp.post("/export")
+@documented(schema.ExportRequest, "text/csv application/x-tex", heavy=True)
 def export():
     """The run as a CSV of every epoch, or one epoch's tables as LaTeX, to download."""
-    resolved, kind, epoch = service.export_request(service.parse_body(_json_body()))
+    resolved, kind, epoch = runs.export_request(service.parse_body(_json_body()))
     text, mimetype, name = admission.compute(_units(resolved), service.export, resolved, kind, epoch)
     response = Response(text, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -85,13 +89,16 @@ def export():
 
 
 @bp.get("/presets")
+@documented(answer=schema.Presets)
 def presets():
+    """Named starting points: each preset's title, description and training request."""
     return jsonify(presets=service.presets())
 
 
 @bp.get("/openapi.json")
 def openapi():
-    return jsonify(openapi_document())
+    """This document: the JSON API in OpenAPI 3.1."""
+    return jsonify(openapi_document(current_app))
 
 
 ERROR_FIELDS = {413: ("body", f"the body is larger than {MAX_BODY_BYTES} bytes"), 415: ("Content-Type", None)}

@@ -6,8 +6,8 @@ from urllib.parse import urlencode, urlsplit
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 
-from webapp.presentation import page
 from webapp.request.embed import embed_options, embed_query
+from webapp.views.pages import page_state
 
 bp = Blueprint("embed", __name__)
 
@@ -21,7 +21,7 @@ MIN_OEMBED_SIZE = 200
 def visualizer():
     query = request.args.to_dict(flat=False)
     options, errors = embed_options(query)
-    state = page.page_state(query)
+    state = page_state(query)
     keep = [(key, value) for key, value in embed_query(query) if key not in errors]
     return render_template(
         "embed.html",

@@ -7,7 +7,9 @@ from pathlib import Path
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 
+from webapp import service
 from webapp.presentation import page
+from webapp.request.page import page_request, resolve_query
 
 bp = Blueprint("pages", __name__)
 
@@ -18,7 +20,13 @@ YEAR = 365 * 24 * 3600
 
 @bp.get("/")
 def index():
-    return render_template("index.html", **page.page_state(request.args.to_dict(flat=False)))
+    return render_template("index.html", **page_state(request.args.to_dict(flat=False)))
+
+
+def page_state(query: dict[str, list[str]]) -> dict:
+    """The visualizer page for a settings query (`/`, `/embed`): its run, or the worksheet's beside inline errors."""
+    resolved, options, errors = page_request(query)
+    return page.page_state(query, resolved, service.run(resolved), options, errors)
 
 
 @bp.get("/healthz")
@@ -30,7 +38,7 @@ def healthz():
 @bp.get("/check")
 def check():
     """Inline errors for the settings form, before the page navigates to them."""
-    return jsonify(errors=page.check(request.args.to_dict(flat=False)))
+    return jsonify(errors=resolve_query(request.args.to_dict(flat=False))[2])
 
 
 @cache

@@ -14,6 +14,7 @@ from webapp.presentation.layout import layout
 from webapp.request import limits
 from webapp.request import practice as sheets
 from webapp.request.resolve import RequestError, parse_body, resolve
+from webapp.request.schema import documented
 
 bp = Blueprint("practice", __name__)
 PAGE_KEYS = ("worksheet", "variant", "key")
@@ -94,6 +95,7 @@ def practice_page():
 
 
 @bp.post("/api/practice/check")
+@documented(sheets.CheckRequest)
 def check():
     """Feedback on each answer sent and the set's score. JSON only, like /api/train."""
     mimetype = request.mimetype
