@@ -162,4 +162,3 @@ if (!answerKey) {
   checkAll();
 }
 root.dataset.ready = "true";
-root.dataset.ready = "true";

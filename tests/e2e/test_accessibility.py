@@ -75,7 +75,7 @@ def test_predict_mode_asking_and_answering(page: Page, color_scheme: str):
 @pytest.mark.parametrize("color_scheme", ["light", "dark"])
 def test_practice_with_answers_checked(page: Page, color_scheme: str):
     page.emulate_media(color_scheme=color_scheme)
-    page.goto("/practice")
+    page.goto("/practice?worksheet=backprop")
     expect(page.locator("#practice")).to_have_attribute("data-checks", re.compile(r"[1-9]"))
     problem = page.locator('.problem:has(input[type="text"][name="answer"])').first
     problem.locator("input").fill("7")
