@@ -41,7 +41,11 @@ def create_app(test_config: dict | None = None):
     admission.init_app(app)
     # URL_PREFIX (--url-prefix, BACKPROP_URL_PREFIX) serves everything under a path; TRUST_PROXY, the
     # number of reverse proxies in front (BACKPROP_TRUST_PROXY=1), honours their X-Forwarded-* headers.
+    # PUBLIC_URL (--public-url) is the address students use: links are built from it, not from Host.
     app.wsgi_app = mounting.mount(
-        app.wsgi_app, mounting.url_prefix(app.config.get("URL_PREFIX")), int(app.config.get("TRUST_PROXY", 0))
+        app.wsgi_app,
+        mounting.url_prefix(app.config.get("URL_PREFIX")),
+        int(app.config.get("TRUST_PROXY", 0)),
+        mounting.public_origin(app.config.get("PUBLIC_URL")),
     )
     return app

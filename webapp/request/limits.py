@@ -9,8 +9,12 @@ MAX_EPOCHS = 10_000
 MAX_ABS_NUMBER = 1e6  # inputs, targets, initial weights and biases
 MAX_LEARNING_RATE = 100.0
 MAX_BODY_BYTES = 256 * 1024
+# A page's query holds its whole state (the permalink): x and y of 256 samples are its longest fields.
+# Longer queries are refused before any work, by the app (414, its own headers) and by gunicorn's
+# limits, set from this; a request's head must also arrive within the server's header timeout.
+MAX_QUERY_BYTES = 256 * 1024
 MAX_DETAIL_SAMPLES = 8
-# Parameters given one by one (`params`): no network has more.
+# Parameters given one by one (`params`, or a page's query): no network has more.
 MAX_PARAMS = (MAX_LAYERS - 1) * MAX_WIDTH * (MAX_WIDTH + 1)
 # Epochs of detail in one response, asked for or chosen. By default a run gets as many as the
 # budget below fits, but never more than this many: evenly spaced, the first and last epoch always

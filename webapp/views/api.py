@@ -94,7 +94,11 @@ def openapi():
     return jsonify(openapi_document())
 
 
-ERROR_FIELDS = {413: ("body", f"the body is larger than {MAX_BODY_BYTES} bytes"), 415: ("Content-Type", None)}
+ERROR_FIELDS = {
+    413: ("body", f"the body is larger than {MAX_BODY_BYTES} bytes"),
+    414: ("query", None),
+    415: ("Content-Type", None),
+}
 
 
 @bp.app_errorhandler(HTTPException)

@@ -11,9 +11,10 @@ the cores with everyone else and a worksheet step that costs a millisecond waits
   The run's answer comes back as text, and the process gives its memory back after each run.
 
 Light runs (at most limits.HEAVY_WORK_UNITS) skip all of this and run in the request's thread.
-The processes are multiprocessing's (forkserver where there is one): like any program that uses it,
+The processes are multiprocessing's, each a fresh interpreter (spawn): like any program that uses it,
 a script that serves the app itself must start its server under `if __name__ == "__main__":`, since
-each process imports the script's module; `python -m webapp`, gunicorn and `flask run` do.
+each process imports the script's module; `python -m webapp`, gunicorn and `flask run` do. Each
+watches its parent and exits once the server is gone, however it went (SIGKILL included).
 Each server process has its own gate and processes: with several worker processes give each a share
 of the cores (gunicorn.conf.py sets BACKPROP_HEAVY_SLOTS for that).
 """
@@ -23,6 +24,7 @@ import ctypes.util
 import logging
 import math
 import multiprocessing
+import multiprocessing.util
 import os
 import threading
 import time
@@ -37,8 +39,8 @@ from werkzeug.exceptions import ServiceUnavailable
 from webapp.request import limits
 
 EXTENSION = "admission"
-# Modules a heavy run's process needs, imported once by the process that starts them.
-PRELOAD = ["webapp.service", "webapp.web.strict_json"]
+# How often a heavy run's process looks whether the server that started it is still there.
+PARENT_CHECK_SECONDS = 1.0
 
 
 def _busy(retry_after: int, message: str) -> ServiceUnavailable:
@@ -72,6 +74,14 @@ class Gate:
 def _start_heavy_process(niceness: int) -> None:
     if niceness and hasattr(os, "nice"):
         os.nice(niceness)
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), name="parent-watch", daemon=True).start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End this process once its parent, the server, has exited (it is then adopted by another)."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(0)
 
 
 def _run_heavy(function: Callable, args: tuple):
@@ -100,15 +110,15 @@ class HeavyProcesses:
     def _executor(self) -> ProcessPoolExecutor:
         with self._lock:
             if self._pool is None:
-                # A fresh interpreter forked from a clean server process, not from this one: forking a
-                # process whose other threads may hold locks (the server's) can leave the child stuck.
-                methods = multiprocessing.get_all_start_methods()
-                context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-                if context.get_start_method() == "forkserver":
-                    context.set_forkserver_preload(PRELOAD)
+                # A fresh interpreter, not a fork of this one: forking a process whose other threads may
+                # hold locks (the server's) can leave the child stuck. Its parent is the server itself.
+                context = multiprocessing.get_context("spawn")
                 self._pool = ProcessPoolExecutor(
                     self.size, mp_context=context, initializer=_start_heavy_process, initargs=(self.niceness,)
                 )
+                # Stopped as the server's process exits, before multiprocessing waits for its children
+                # (a server worker that is itself a multiprocessing process would otherwise wait for ever),
+                multiprocessing.util.Finalize(self, self.shutdown, exitpriority=100)  # before its queues close
             return self._pool
 
     def start(self) -> None:

@@ -1,19 +1,17 @@
-"""The single-process server behind `python -m webapp`: waitress, set up for a class rather than one user.
+"""The server behind `python -m webapp` and `backprop-visualizer`: granian, set up for a class on a LAN.
 
-waitress's own defaults suit one developer: 100 connections at most and two minutes before an idle
-one is dropped, so a hundred idle browser tabs lock everyone else out. A class of a few hundred
-students keeps several keep-alive connections each, most of them idle most of the time.
+granian (Rust, wheels for Linux, macOS and Windows) holds every connection in its event loop, where an
+idle or slow one costs a few kilobytes and no thread, and closes any connection that has not sent a
+whole request head within `--header-timeout` seconds: slow-header sockets (slowloris) and idle
+keep-alives go, while the app's requests are computed by `--threads` threads. The app's settings
+travel to granian's worker process in the environment (BACKPROP_*), as gunicorn's do.
 """
 
 import argparse
-import resource
+import os
 from dataclasses import dataclass
 
-from waitress.server import create_server
-
-from webapp import create_app
-from webapp.request.limits import MAX_BODY_BYTES
-from webapp.web import admission
+from webapp.request.limits import MAX_QUERY_BYTES
 from webapp.web.mounting import url_prefix
 
 
@@ -22,50 +20,24 @@ class ServerSettings:
     host: str = "127.0.0.1"
     port: int = 8000
     # Threads answer requests; runs are short (heavy ones queue in webapp.web.admission), so a few per
-    # core keep light requests flowing while others wait on slow clients.
+    # core keep light requests flowing while others wait.
     threads: int = 8
-    # Open connections at once: a browser keeps up to six per site, idle between clicks.
-    connection_limit: int = 2000
-    # Seconds before an idle connection is closed (keep-alive between a student's clicks).
-    channel_timeout: int = 20
+    # Open connections at once: a browser keeps up to six per site, idle between clicks; thousands cost
+    # granian little, and past this many new ones wait in the listen queue.
+    connection_limit: int = 10_000
+    # Seconds a connection may take to send a request's head (and may stay idle between requests).
+    header_timeout: int = 10
     # Serve everything under this path, e.g. /backprop, for a site that mounts the app there.
     url_prefix: str = ""
     # Reverse proxies in front whose X-Forwarded-For/Proto/Host/Prefix headers are believed.
     trust_proxy: int = 0
-
-
-def build_server(app, settings: ServerSettings):
-    """A waitress server for `app`, bound but not yet running: `.run()` serves, `.close()` stops listening."""
-    _allow_open_files(settings.connection_limit + 100)
-    return create_server(
-        app,
-        host=settings.host,
-        port=settings.port,
-        threads=settings.threads,
-        connection_limit=settings.connection_limit,
-        channel_timeout=settings.channel_timeout,
-        # Idle connections are looked for this often; waitress's 30 s would let them overstay.
-        cleanup_interval=max(1, min(10, settings.channel_timeout // 2)),
-        # select() stops at 1024 descriptors; poll() has no such ceiling.
-        asyncore_use_poll=True,
-        # waitress reads a whole body before the app sees it: refuse an oversized one from its
-        # Content-Length (or, chunked, as soon as it grows past the limit) instead of spooling it.
-        max_request_body_size=MAX_BODY_BYTES + 1,
-        ident="backprop-visualizer",
-    )
-
-
-def _allow_open_files(wanted: int) -> None:
-    """Raise this process's open-file limit towards `wanted` (one descriptor a connection), within the hard limit."""
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
-    if soft != resource.RLIM_INFINITY and soft < target:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+    # The address students use (https://host/path): links to the app are built from it, never from Host.
+    public_url: str = ""
 
 
 def parse_args(argv: list[str] | None = None) -> ServerSettings:
     defaults = ServerSettings()
-    parser = argparse.ArgumentParser(prog="python -m webapp", description="Serve Backprop Visualizer.")
+    parser = argparse.ArgumentParser(prog="backprop-visualizer", description="Serve Backprop Visualizer.")
     parser.add_argument("--host", default=defaults.host, help="address to listen on (default: %(default)s)")
     parser.add_argument("--port", type=int, default=defaults.port, help="port (default: %(default)s)")
     parser.add_argument("--threads", type=int, default=defaults.threads, help="request threads (default: %(default)s)")
@@ -76,10 +48,10 @@ def parse_args(argv: list[str] | None = None) -> ServerSettings:
         help="open connections at most (default: %(default)s)",
     )
     parser.add_argument(
-        "--channel-timeout",
+        "--header-timeout",
         type=int,
-        default=defaults.channel_timeout,
-        help="seconds before an idle connection is closed (default: %(default)s)",
+        default=defaults.header_timeout,
+        help="seconds a connection may take to send a request's headers, or idle (default: %(default)s, at most 60)",
     )
     parser.add_argument(
         "--url-prefix",
@@ -92,13 +64,27 @@ def parse_args(argv: list[str] | None = None) -> ServerSettings:
         default=defaults.trust_proxy,
         help="reverse proxies in front whose X-Forwarded-* headers (Prefix included) to honour (default: %(default)s)",
     )
+    parser.add_argument(
+        "--public-url",
+        default=defaults.public_url,
+        help="the address students use, e.g. https://school.example/backprop, for the links the app gives out",
+    )
     args = parser.parse_args(argv)
+    if not 1 <= args.header_timeout <= 60:
+        parser.error("--header-timeout: from 1 to 60 seconds")
     try:
         prefix = url_prefix(args.url_prefix)
     except ValueError as exc:
         parser.error(str(exc))
     return ServerSettings(
-        args.host, args.port, args.threads, args.connection_limit, args.channel_timeout, prefix, args.trust_proxy
+        args.host,
+        args.port,
+        args.threads,
+        args.connection_limit,
+        args.header_timeout,
+        prefix,
+        args.trust_proxy,
+        args.public_url,
     )
 
 
@@ -109,20 +95,71 @@ def app_config(settings: ServerSettings) -> dict:
         config["URL_PREFIX"] = settings.url_prefix
     if settings.trust_proxy:
         config["TRUST_PROXY"] = settings.trust_proxy
+    if settings.public_url:
+        config["PUBLIC_URL"] = settings.public_url
     return config
 
 
-def main(argv: list[str] | None = None) -> None:
+def serving_app():
+    """The app as a server's worker process serves it: its heavy-run processes started, the chart built."""
+    from webapp import create_app
     from webapp.presentation.charts import figure_json
+    from webapp.web import admission
 
-    settings = parse_args(argv)
-    app = create_app(app_config(settings) or None)
+    app = create_app()
     figure_json()  # built once, before the first visitor waits for it
     admission.start_processes(app)
-    server = build_server(app, settings)
-    prefix = app.config.get("URL_PREFIX") or ""
-    print(f"Backprop Visualizer on http://{settings.host}:{server.effective_port}{prefix}/", flush=True)
+    return app
+
+
+def main(argv: list[str] | None = None) -> None:
+    from granian import Granian
+    from granian.constants import HTTPModes, Interfaces
+    from granian.http import HTTP1Settings
+
+    settings = parse_args(argv)
+    for key, value in app_config(settings).items():
+        os.environ[f"BACKPROP_{key}"] = str(value)
+    create_app_check()
+    _allow_open_files(settings.connection_limit + 100)
+    prefix = settings.url_prefix or os.environ.get("BACKPROP_URL_PREFIX", "")
+    print(f"Backprop Visualizer on http://{settings.host}:{settings.port}{prefix}/", flush=True)
+    Granian(
+        "webapp.web.server:serving_app",
+        factory=True,
+        interface=Interfaces.WSGI,
+        address=settings.host,
+        port=settings.port,
+        workers=1,
+        blocking_threads=settings.threads,
+        # granian's backpressure counts accepted connections, busy or idle.
+        backpressure=settings.connection_limit,
+        backlog=min(4096, settings.connection_limit),
+        http=HTTPModes.http1,
+        websockets=False,
+        # A head may be longer than the app's own query limit, so that the app refuses a longer one itself.
+        http1_settings=HTTP1Settings(
+            header_read_timeout=settings.header_timeout * 1000, max_buffer_size=MAX_QUERY_BYTES + 64 * 1024
+        ),
+        log_access=False,
+        workers_kill_timeout=5,
+    ).serve()
+
+
+def create_app_check() -> None:
+    """Build the app once in this process, so a wrong setting stops the command with its message."""
+    from webapp import create_app
+
+    create_app()
+
+
+def _allow_open_files(wanted: int) -> None:
+    """Raise the open-file limit towards `wanted` (one descriptor a connection), within the hard limit."""
     try:
-        server.run()
-    finally:
-        server.close()
+        import resource
+    except ImportError:  # Windows: no such limit
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
