@@ -10,9 +10,9 @@ MAX_ABS_NUMBER = 1e6  # inputs, targets, initial weights and biases
 MAX_LEARNING_RATE = 100.0
 MAX_BODY_BYTES = 256 * 1024
 # A page's query holds its whole state (the permalink): x and y of 256 samples are its longest fields.
-# Longer queries are refused before any work, by the app (414, its own headers) and by gunicorn's
-# limits, set from this; a request's head must also arrive within the server's header timeout.
-MAX_QUERY_BYTES = 256 * 1024
+# Longer queries are refused before any work by the app (414, with its headers). granian's own limit
+# on a URL is 64 KB (then a bare 414), so this stays below it; gunicorn's limits are set above it.
+MAX_QUERY_BYTES = 60 * 1024
 MAX_DETAIL_SAMPLES = 8
 # Parameters given one by one (`params`, or a page's query): no network has more.
 MAX_PARAMS = (MAX_LAYERS - 1) * MAX_WIDTH * (MAX_WIDTH + 1)

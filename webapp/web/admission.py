@@ -74,10 +74,15 @@ class Gate:
 def _start_heavy_process(niceness: int) -> None:
     if niceness and hasattr(os, "nice"):
         os.nice(niceness)
-    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), name="parent-watch", daemon=True).start()
+    exit_with_parent()
 
 
-def _exit_with_parent(parent: int) -> None:
+def exit_with_parent() -> None:
+    """End this process, in a moment, once its parent has exited, however it went (SIGKILL included)."""
+    threading.Thread(target=_watch_parent, args=(os.getppid(),), name="parent-watch", daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
     """End this process once its parent, the server, has exited (it is then adopted by another)."""
     while os.getppid() == parent:
         time.sleep(PARENT_CHECK_SECONDS)

@@ -109,6 +109,7 @@ def serving_app():
     app = create_app()
     figure_json()  # built once, before the first visitor waits for it
     admission.start_processes(app)
+    admission.exit_with_parent()  # granian's worker outlives a killed granian otherwise
     return app
 
 
