@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 
 import pytest
 
@@ -77,10 +77,8 @@ def serving(kind: str, *extra: str, env: dict | None = None) -> Iterator[tuple[s
             server.kill()
         server.wait(timeout=30)
         for pid in tree:  # whatever a failed test left: not to outlive it
-            try:
+            with suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
 
 
 def lowered(pid: int) -> list[int]:
