@@ -5,13 +5,22 @@ from functools import lru_cache
 from webapp.engine import Network, Run, train
 from webapp.presentation.export import run_csv, tables_latex
 from webapp.presentation.gradient_check import gradient_check
-from webapp.presentation.landscape import landscape
+from webapp.presentation.landscape import landscape, surface_settings
 from webapp.presentation.report import report
 from webapp.request import limits
 from webapp.request.presets import PRESETS
 from webapp.request.resolve import RequestError, Resolved, graph_of, parse_body, resolve
 
-__all__ = ["RequestError", "parse_body", "presets", "run", "train_from_body", "train_resolved", "validate"]
+__all__ = [
+    "RequestError",
+    "parse_body",
+    "presets",
+    "run",
+    "surface_settings",
+    "train_from_body",
+    "train_resolved",
+    "validate",
+]
 
 
 def validate(data: dict) -> Resolved:
@@ -44,9 +53,9 @@ def run(resolved: Resolved) -> dict:
     return {**head, "config": resolved.config(), **report(result, graph, resolved.detail_samples)}
 
 
-def cost_landscape(resolved: Resolved, axes: list | None, steps: object) -> dict:
-    """The cost surface over two parameters around this run, with the run's path across it."""
-    return landscape(resolved, train_resolved(resolved), axes, steps)
+def cost_landscape(resolved: Resolved, first: str, second: str, count: int) -> dict:
+    """The cost surface over two parameters around this run (checked by `surface_settings`), with its path."""
+    return landscape(resolved, train_resolved(resolved), first, second, count)
 
 
 def gradient_check_request(body: dict) -> tuple[Resolved, int]:

@@ -53,16 +53,21 @@ def _finite(rows: np.ndarray) -> list:
     return [[v if np.isfinite(v) else None for v in row] for row in rows.tolist()]
 
 
-def landscape(resolved: Resolved, run: Run, axes: list | None, steps: object) -> dict:
-    first, second = _axes(resolved, axes)
-    count = steps_for(resolved, steps)
+def surface_settings(resolved: Resolved, axes: list | None, steps: object) -> tuple[str, str, int]:
+    """The two parameters and the points a side, checked before any training: (first, second, count)."""
+    return *_axes(resolved, axes), steps_for(resolved, steps)
+
+
+def landscape(resolved: Resolved, run: Run, first: str, second: str, count: int) -> dict:
     position = resolved.graph.param_position
     path = run.history[:, [position[first], position[second]]]
     theta = resolved.params.theta
     u = np.linspace(*_span(path[:, 0]), count)
     v = np.linspace(*_span(path[:, 1]), count)
     req = resolved.request
-    surface = cost_surface(resolved.network, theta, req.x, req.y, position[first], position[second], u, v)
+    surface = cost_surface(
+        resolved.network, theta, req.x, req.y, position[first], position[second], u, v, limits.LANDSCAPE_NUMBERS
+    )
     # The cost at each kept θ: θ after k updates is where epoch k + 1 starts.
     costs = [*run.costs.tolist(), run.final_cost]
     start = run.first_epoch - 1  # the path's costs: the history's epochs count from the run's start

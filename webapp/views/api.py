@@ -7,7 +7,7 @@ from webapp import service
 from webapp.request import limits
 from webapp.request.limits import MAX_BODY_BYTES, work_units
 from webapp.views.openapi import openapi_document
-from webapp.web import admission, strict_json
+from webapp.web import admission, compression, strict_json
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -45,7 +45,11 @@ def _units(resolved, extra: int = 0) -> int:
 
 
 def _json(units: int, function, *args) -> Response:
-    """function(*args) as JSON; light work at once, heavy work in one of a few slots (webapp.web.admission)."""
+    """function(*args) as JSON; light work at once, heavy work in one of a few slots (webapp.web.admission),
+    compressed there too."""
+    if admission.is_heavy(units) and compression.accepted():
+        data = admission.compute(units, compression.gzipped, strict_json.encoded, function, *args)
+        return compression.gzipped_response(data, "application/json")
     return Response(admission.compute(units, strict_json.encoded, function, *args), mimetype="application/json")
 
 
@@ -61,8 +65,9 @@ def landscape():
     body = service.parse_body(_json_body())
     axes, steps = body.pop("axes", None), body.pop("steps", None)
     resolved = service.validate(body)
-    grid = (limits.LANDSCAPE_MAX_STEPS**2) * len(resolved.request.x) * resolved.network.param_count
-    return _json(_units(resolved, grid), service.cost_landscape, resolved, axes, steps)
+    first, second, count = service.surface_settings(resolved, axes, steps)  # refused before any training
+    grid = count**2 * len(resolved.request.x) * resolved.network.param_count
+    return _json(_units(resolved, grid), service.cost_landscape, resolved, first, second, count)
 
 
 @bp.post("/gradient-check")
@@ -78,8 +83,14 @@ def gradient_check():
 def export():
     """The run as a CSV of every epoch, or one epoch's tables as LaTeX, to download."""
     resolved, kind, epoch = service.export_request(service.parse_body(_json_body()))
-    text, mimetype, name = admission.compute(_units(resolved), service.export, resolved, kind, epoch)
-    response = Response(text, mimetype=mimetype)
+    numbers = 2 * resolved.request.epochs_to_train * resolved.network.param_count if kind == "csv" else 0
+    units = _units(resolved, numbers * limits.EXPORT_UNITS_PER_NUMBER)  # writing and compressing the file
+    if admission.is_heavy(units) and compression.accepted():
+        data, mimetype, name = admission.compute(units, compression.gzipped, service.export, resolved, kind, epoch)
+        response = compression.gzipped_response(data, mimetype)
+    else:
+        text, mimetype, name = admission.compute(units, service.export, resolved, kind, epoch)
+        response = Response(text, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 

@@ -48,7 +48,9 @@ def _busy(retry_after: int, message: str) -> ServiceUnavailable:
 
 
 class Gate:
-    """At most `slots` holders at once; a newcomer waits up to `wait_seconds` for a slot."""
+    """At most `slots` holders at once; a newcomer waits up to `wait_seconds` for a slot, if no more than
+    `slots` others are waiting already (else it is refused at once): heavy runs never hold more than
+    twice `slots` of a server's request threads, so light requests always find one."""
 
     def __init__(self, slots: int, wait_seconds: float):
         if slots < 1:
@@ -56,6 +58,7 @@ class Gate:
         self.slots = slots
         self.wait_seconds = wait_seconds
         self._free = threading.BoundedSemaphore(slots)
+        self._admitted = threading.BoundedSemaphore(2 * slots)  # holding a slot or waiting for one
 
     @property
     def retry_after(self) -> int:
@@ -63,12 +66,18 @@ class Gate:
 
     @contextmanager
     def slot(self) -> Iterator[None]:
-        if not self._free.acquire(timeout=self.wait_seconds):
-            raise _busy(self.retry_after, "The server is busy with other large runs; try again in a few seconds.")
+        busy = "The server is busy with other large runs; try again in a few seconds."
+        if not self._admitted.acquire(blocking=False):
+            raise _busy(self.retry_after, busy)
         try:
-            yield
+            if not self._free.acquire(timeout=self.wait_seconds):
+                raise _busy(self.retry_after, busy)
+            try:
+                yield
+            finally:
+                self._free.release()
         finally:
-            self._free.release()
+            self._admitted.release()
 
 
 def _start_heavy_process(niceness: int) -> None:
@@ -87,6 +96,11 @@ def _watch_parent(parent: int) -> None:
     while os.getppid() == parent:
         time.sleep(PARENT_CHECK_SECONDS)
     os._exit(0)
+
+
+def _pid_after(seconds: float) -> int:
+    time.sleep(seconds)
+    return os.getpid()
 
 
 def _run_heavy(function: Callable, args: tuple):
@@ -134,10 +148,10 @@ class HeavyProcesses:
             if self.unavailable:
                 return
             # The pool starts a process only when none is idle: tasks that last a moment keep each
-            # busy while the next is submitted, so every one of them starts.
-            pool = self._executor()
-            for done in [pool.submit(time.sleep, 0.25) for _ in range(self.size)]:
-                done.result()
+            # busy while the next is submitted, until every one of them has started and answered.
+            pool, started, deadline = self._executor(), set(), time.monotonic() + 60
+            while len(started) < self.size and time.monotonic() < deadline:
+                started |= {done.result() for done in [pool.submit(_pid_after, 0.25) for _ in range(self.size)]}
         except ServiceUnavailable:
             pass  # lost while starting: the next heavy run starts a fresh pool
 
