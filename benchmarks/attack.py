@@ -7,7 +7,8 @@ a second, attacks it with one of:
 - `sockets`: 2 000 sockets that send a request's head a byte every 5 s (slowloris; dropped ones are
   opened again) plus 300 idle keep-alive connections, then lets them go and checks the server recovers;
 - `heavy`: eight of each of the heaviest requests (train, landscape, gradient check, CSV export) in
-  flight at once, each sent again as soon as it is answered (503s included);
+  flight at once, each sent again as soon as it is answered (after the Retry-After of a 503);
+  `heavy-impatient`: the same, sent again at once after a 503 too;
 - `urls`: eight clients sending the longest page URL the app accepts, over and over.
 
 Prints the visitor's and the Step's latencies (p50/p95/p99/max, ms) for each phase, the answers'
@@ -41,6 +42,7 @@ from benchmarks.load import (
 from webapp.request import limits
 
 HEAVY_LAYERS = [limits.MAX_WIDTH] * (limits.MAX_LAYERS - 1) + [1]
+RETRY_AFTER = 2  # seconds, as the server's 503 says (HEAVY_WAIT_SECONDS)
 
 
 def _samples(count: int, seed: int = 1) -> tuple[list, list]:
@@ -113,16 +115,17 @@ class Probe:
     def once(self) -> None:
         seconds, status = timed(self.port, "GET", "/")
         self.record("visitor /", seconds, status)
-        start = time.perf_counter()
-        try:
-            self.connection.request("POST", "/api/train", body=self.step, headers=JSON_HEADERS)
-            response = self.connection.getresponse()
-            response.read()
-            status = response.status
-        except OSError:
-            self.connection.close()
-            self.connection = http.client.HTTPConnection(HOST, self.port, timeout=30)
-            status = 0
+        start, status = time.perf_counter(), 0
+        for _ in range(2):  # a keep-alive connection the server has closed meanwhile: a browser retries once
+            try:
+                self.connection.request("POST", "/api/train", body=self.step, headers=JSON_HEADERS)
+                response = self.connection.getresponse()
+                response.read()
+                status = response.status
+                break
+            except (OSError, http.client.HTTPException):
+                self.connection.close()
+                self.connection = http.client.HTTPConnection(HOST, self.port, timeout=30)
         self.record("step", time.perf_counter() - start, status)
 
     def record(self, kind: str, seconds: float, status: int) -> None:
@@ -216,10 +219,16 @@ def idle_sockets(port: int, count: int, stop: threading.Event, opened: Counter) 
             sock.close()
 
 
-def repeat(port: int, path: str, body: bytes | None, stop: threading.Event, statuses: Counter, kind: str) -> None:
+def repeat(
+    port: int, path: str, body: bytes | None, stop: threading.Event, statuses: Counter, kind: str, patient: bool
+) -> None:
+    """Send the request again as soon as it is answered; if `patient`, wait the Retry-After of a 503 first
+    (so that the requests in flight are the ones being computed), else at once."""
     while not stop.is_set():
         _, status = timed(port, "POST" if body is not None else "GET", path, body, timeout=60)
         statuses[f"{kind} {status}"] += 1
+        if status == 503 and patient:
+            stop.wait(RETRY_AFTER)
 
 
 def memory(server_pid: int) -> str:
@@ -244,16 +253,17 @@ def attack(mode: str, kind: str, seconds: float) -> None:
                 threading.Thread(target=slow_sockets, args=(port, 2000, stop, counts), daemon=True),
                 threading.Thread(target=idle_sockets, args=(port, 300, stop, counts), daemon=True),
             ]
-        elif kind == "heavy":
+        elif kind in ("heavy", "heavy-impatient"):
+            patient = kind == "heavy"
             threads = [
-                threading.Thread(target=repeat, args=(port, path, body, stop, counts, name), daemon=True)
+                threading.Thread(target=repeat, args=(port, path, body, stop, counts, name, patient), daemon=True)
                 for name, (path, body) in heaviest_requests().items()
                 for _ in range(8)
             ]
         else:
             url = longest_url()
             threads = [
-                threading.Thread(target=repeat, args=(port, url, None, stop, counts, "long URL"), daemon=True)
+                threading.Thread(target=repeat, args=(port, url, None, stop, counts, "long URL", False), daemon=True)
                 for _ in range(8)
             ]
         for thread in threads:
@@ -278,7 +288,7 @@ def attack(mode: str, kind: str, seconds: float) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--mode", choices=["single", "workers", "both"], default="both")
-    parser.add_argument("--attack", choices=["sockets", "heavy", "urls"], default="sockets")
+    parser.add_argument("--attack", choices=["sockets", "heavy", "heavy-impatient", "urls"], default="sockets")
     parser.add_argument("--duration", type=float, default=60, help="seconds under attack (default: %(default)s)")
     args = parser.parse_args()
     for mode in ["single", "workers"] if args.mode == "both" else [args.mode]:

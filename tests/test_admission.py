@@ -232,6 +232,18 @@ def test_memory_is_given_back_after_heavy_runs_only(gated_app, monkeypatch):
     assert trims == [1]
 
 
+def test_the_servers_own_memory_is_given_back_after_a_large_answer_is_sent(monkeypatch):
+    trims = []
+    monkeypatch.setattr(admission, "give_memory_back", lambda: trims.append(1))
+    client = create_app({**STAND_IN, "HEAVY_WORK_UNITS": limits.HEAVY_WORK_UNITS}).test_client()
+    client.get("/healthz").close()
+    assert trims == []
+    response = client.post("/api/train", json={"epochs": 1000})  # light, yet a large answer
+    assert response.content_length > admission.LARGE_BYTES
+    response.close()
+    assert trims == [1]
+
+
 @pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="malloc_trim is glibc's")
 def test_memory_is_trimmed_on_glibc():
     assert admission.give_memory_back() is True

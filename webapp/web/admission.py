@@ -33,7 +33,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
 from werkzeug.exceptions import ServiceUnavailable
 
 from webapp.request import limits
@@ -41,6 +41,8 @@ from webapp.request import limits
 EXTENSION = "admission"
 # How often a heavy run's process looks whether the server that started it is still there.
 PARENT_CHECK_SECONDS = 1.0
+# A request or an answer larger than this leaves the server's own heap trimmed once it is done.
+LARGE_BYTES = 64 * 1024
 
 
 def _busy(retry_after: int, message: str) -> ServiceUnavailable:
@@ -195,6 +197,14 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("HEAVY_NICENESS", 10)
     slots = int(app.config["HEAVY_SLOTS"])
     app.extensions[EXTENSION] = Gate(slots, float(app.config["HEAVY_WAIT_SECONDS"]))
+
+    @app.after_request
+    def trim_after_large(response):
+        """The server's own process gives back what a large request or answer took, once it is sent."""
+        if max(request.content_length or 0, response.content_length or 0) > LARGE_BYTES:
+            response.call_on_close(give_memory_back)
+        return response
+
     if app.config["HEAVY_PROCESSES"]:
         app.extensions["heavy_processes"] = HeavyProcesses(slots, int(app.config["HEAVY_NICENESS"]))
 
