@@ -10,6 +10,8 @@ Flask app; nothing but `views` and `web` imports Flask.
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# templates/ and static/: beside the package in the repository, inside it once installed (pyproject.toml).
+FILES = ROOT if (ROOT / "templates" / "index.html").is_file() else Path(__file__).resolve().parent
 
 
 def create_app(test_config: dict | None = None):
@@ -23,8 +25,8 @@ def create_app(test_config: dict | None = None):
 
     app = Flask(
         __name__,
-        static_folder=str(ROOT / "static"),
-        template_folder=str(ROOT / "templates"),
+        static_folder=str(FILES / "static"),
+        template_folder=str(FILES / "templates"),
     )
     app.json = StrictJSONProvider(app)
     app.config.from_mapping(MAX_CONTENT_LENGTH=MAX_BODY_BYTES)
