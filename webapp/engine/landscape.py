@@ -23,8 +23,9 @@ class Surface:
 
 
 def numbers_per_theta(network: Network, samples: int) -> int:
-    """Floats one θ of a stack holds through the forward pass: θ, and every layer's z and a for every sample."""
-    return network.param_count + 2 * samples * sum(network.layers[1:])
+    """Floats one θ of a stack holds through the forward pass: θ, and for every layer and sample its z,
+    its a and as many again while an activation or the cost is computed from them."""
+    return network.param_count + 4 * samples * sum(network.layers[1:])
 
 
 def _stack_costs(network: Network, count: int, make, x, y, numbers: int | None):
