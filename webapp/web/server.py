@@ -9,95 +9,50 @@ travel to granian's worker process in the environment (BACKPROP_*), as gunicorn'
 
 import argparse
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields, replace
 
 from webapp.request.limits import MAX_QUERY_BYTES
-from webapp.web.mounting import url_prefix
+from webapp.web.mounting import public_origin, url_prefix
+
+
+def _option(default, text: str):
+    return field(default=default, metadata={"help": text})
 
 
 @dataclass(frozen=True)
 class ServerSettings:
-    host: str = "127.0.0.1"
-    port: int = 8000
-    # Threads answer requests; runs are short (heavy ones queue in webapp.web.admission), so a few per
-    # core keep light requests flowing while others wait.
-    threads: int = 8
-    # Open connections at once: a browser keeps up to six per site, idle between clicks; thousands cost
-    # granian little, and past this many new ones wait in the listen queue.
-    connection_limit: int = 10_000
-    # Seconds a connection may take to send a request's head (and may stay idle between requests).
-    header_timeout: int = 10
-    # Serve everything under this path, e.g. /backprop, for a site that mounts the app there.
-    url_prefix: str = ""
-    # Reverse proxies in front whose X-Forwarded-For/Proto/Host/Prefix headers are believed.
-    trust_proxy: int = 0
-    # The address students use (https://host/path): links to the app are built from it, never from Host.
-    public_url: str = ""
+    host: str = _option("127.0.0.1", "address to listen on; 0.0.0.0 to be reachable from other machines")
+    port: int = _option(8000, "port")
+    # Runs are short (heavy ones queue in webapp.web.admission): a few threads a core keep light ones flowing.
+    threads: int = _option(8, "threads that run the app")
+    # A browser keeps up to six connections per site, idle between clicks: thousands cost granian little.
+    connection_limit: int = _option(10_000, "open connections at most; more wait in the listen queue")
+    header_timeout: int = _option(10, "seconds a connection may take to send a request's head, or idle (1 to 60)")
+    url_prefix: str = _option("", "serve everything under this path, e.g. /backprop")
+    trust_proxy: int = _option(0, "reverse proxies in front whose X-Forwarded-* headers (Prefix included) to honour")
+    public_url: str = _option("", "the address students use, e.g. https://school.example: links are built from it")
 
 
 def parse_args(argv: list[str] | None = None) -> ServerSettings:
-    defaults = ServerSettings()
     parser = argparse.ArgumentParser(prog="backprop-visualizer", description="Serve Backprop Visualizer.")
-    parser.add_argument("--host", default=defaults.host, help="address to listen on (default: %(default)s)")
-    parser.add_argument("--port", type=int, default=defaults.port, help="port (default: %(default)s)")
-    parser.add_argument("--threads", type=int, default=defaults.threads, help="request threads (default: %(default)s)")
-    parser.add_argument(
-        "--connection-limit",
-        type=int,
-        default=defaults.connection_limit,
-        help="open connections at most (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--header-timeout",
-        type=int,
-        default=defaults.header_timeout,
-        help="seconds a connection may take to send a request's headers, or idle (default: %(default)s, at most 60)",
-    )
-    parser.add_argument(
-        "--url-prefix",
-        default=defaults.url_prefix,
-        help="serve everything under this path, e.g. /backprop (default: the site's root)",
-    )
-    parser.add_argument(
-        "--trust-proxy",
-        type=int,
-        default=defaults.trust_proxy,
-        help="reverse proxies in front whose X-Forwarded-* headers (Prefix included) to honour (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--public-url",
-        default=defaults.public_url,
-        help="the address students use, e.g. https://school.example/backprop, for the links the app gives out",
-    )
-    args = parser.parse_args(argv)
-    if not 1 <= args.header_timeout <= 60:
+    for option in fields(ServerSettings):
+        name = "--" + option.name.replace("_", "-")
+        help_text = option.metadata["help"] + " (default: %(default)s)"
+        parser.add_argument(name, type=type(option.default), default=option.default, help=help_text)
+    settings = ServerSettings(**vars(parser.parse_args(argv)))
+    if not 1 <= settings.header_timeout <= 60:
         parser.error("--header-timeout: from 1 to 60 seconds")
     try:
-        prefix = url_prefix(args.url_prefix)
+        public_origin(settings.public_url)
+        return replace(settings, url_prefix=url_prefix(settings.url_prefix))
     except ValueError as exc:
         parser.error(str(exc))
-    return ServerSettings(
-        args.host,
-        args.port,
-        args.threads,
-        args.connection_limit,
-        args.header_timeout,
-        prefix,
-        args.trust_proxy,
-        args.public_url,
-    )
 
 
 def app_config(settings: ServerSettings) -> dict:
     """The app settings the command line sets; left out when not given, so the environment's apply."""
-    config = {}
-    if settings.url_prefix:
-        config["URL_PREFIX"] = settings.url_prefix
-    if settings.trust_proxy:
-        config["TRUST_PROXY"] = settings.trust_proxy
-    if settings.public_url:
-        config["PUBLIC_URL"] = settings.public_url
-    return config
+    given = {"URL_PREFIX": settings.url_prefix, "TRUST_PROXY": settings.trust_proxy, "PUBLIC_URL": settings.public_url}
+    return {key: value for key, value in given.items() if value}
 
 
 def serving_app():
@@ -121,7 +76,6 @@ def main(argv: list[str] | None = None) -> None:
     settings = parse_args(argv)
     for key, value in app_config(settings).items():
         os.environ[f"BACKPROP_{key}"] = str(value)
-    create_app_check()
     _allow_open_files(settings.connection_limit + 100)
     prefix = settings.url_prefix or os.environ.get("BACKPROP_URL_PREFIX", "")
     print(f"Backprop Visualizer on http://{settings.host}:{settings.port}{prefix}/", flush=True)
@@ -145,13 +99,6 @@ def main(argv: list[str] | None = None) -> None:
         log_access=False,
         workers_kill_timeout=5,
     ).serve()
-
-
-def create_app_check() -> None:
-    """Build the app once in this process, so a wrong setting stops the command with its message."""
-    from webapp import create_app
-
-    create_app()
 
 
 def _allow_open_files(wanted: int) -> None:
