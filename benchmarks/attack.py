@@ -1,8 +1,8 @@
 """A prankster on the class network: `python -m benchmarks.attack [--mode single|workers|both] [--attack ...]`.
 
 Starts the server itself on 127.0.0.1 (`single`: `python -m webapp`; `workers`: gunicorn with
-gunicorn.conf.py) and, while a new visitor loads `/` and a student Steps through the worksheet once
-a second, attacks it with one of:
+gunicorn.conf.py) and, while a new visitor loads `/` once a second and a student sends a Step (a
+worksheet continuation) four times a second, attacks it with one of:
 
 - `sockets`: 2 000 sockets that send a request's head a byte every 5 s (slowloris; dropped ones are
   opened again) plus 300 idle keep-alive connections, then lets them go and checks the server recovers;
@@ -43,6 +43,7 @@ from webapp.request import limits
 
 HEAVY_LAYERS = [limits.MAX_WIDTH] * (limits.MAX_LAYERS - 1) + [1]
 RETRY_AFTER = 2  # seconds, as the server's 503 says (HEAVY_WAIT_SECONDS)
+STEPS_PER_VISIT = 4  # the probe's Steps a second, one visitor's page load a second
 
 
 def _samples(count: int, seed: int = 1) -> tuple[list, list]:
@@ -115,6 +116,10 @@ class Probe:
     def once(self) -> None:
         seconds, status = timed(self.port, "GET", "/")
         self.record("visitor /", seconds, status)
+        for _ in range(STEPS_PER_VISIT):
+            self.step_once()
+
+    def step_once(self) -> None:
         start, status = time.perf_counter(), 0
         for _ in range(2):  # a keep-alive connection the server has closed meanwhile: a browser retries once
             try:
