@@ -158,6 +158,11 @@ def test_a_long_permalink_is_served_and_a_longer_query_refused_by_the_app(kind):
         too_large = post(port, "/api/train", b"{}" + b" " * MAX_BODY_BYTES)
         assert too_large.status == 413
         assert too_large.getheader("X-Content-Type-Options") == "nosniff"
+        chunked = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        body = iter([b'{"epochs": 3}', b" " * MAX_BODY_BYTES])  # sent chunked: no Content-Length
+        chunked.request("POST", "/api/train", body=body, headers={"Content-Type": "application/json"})
+        assert chunked.getresponse().status == 413
+        chunked.close()
 
 
 @pytest.mark.parametrize("kind", ["single", "workers"])

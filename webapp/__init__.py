@@ -29,7 +29,9 @@ def create_app(test_config: dict | None = None):
         template_folder=str(FILES / "templates"),
     )
     app.json = StrictJSONProvider(app)
-    app.config.from_mapping(MAX_CONTENT_LENGTH=MAX_BODY_BYTES)
+    # A body streamed without Content-Length (chunked) is cut one byte past the limit, so that the API,
+    # which refuses anything longer than MAX_BODY_BYTES (413), sees that it was longer.
+    app.config.from_mapping(MAX_CONTENT_LENGTH=MAX_BODY_BYTES + 1)
     # Deployment settings from the environment, e.g. BACKPROP_HEAVY_SLOTS=1 (see webapp.web.admission).
     app.config.from_prefixed_env("BACKPROP")
     if test_config:
