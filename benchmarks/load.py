@@ -316,7 +316,7 @@ def start_server(mode: str, port: int) -> subprocess.Popen:
         if server.poll() is not None:
             break
         time.sleep(0.25)
-    server.kill()
+    stop_server(server)
     raise SystemExit(f"the {mode} server did not start")
 
 

@@ -211,3 +211,26 @@ def test_no_address_is_taken_from_host():
         assert redirect.getheader("Location") == "/bp/"
         page = get(port, "/bp/", headers={"Host": "evil.example"})
         assert b"evil.example" not in page.body
+
+
+def test_gunicorn_config_suits_a_class_and_the_apps_limits():
+    """Read in a process of its own: the config patches the standard library for gevent as it loads."""
+    script = (
+        "import json, os; settings = {}; os.environ.pop('BACKPROP_HEAVY_SLOTS', None);"
+        "exec(open('gunicorn.conf.py').read(), settings);"
+        "print(json.dumps({k: v for k, v in settings.items() if isinstance(v, (int, str, bool))}"
+        " | {'heavy_slots': int(os.environ['BACKPROP_HEAVY_SLOTS'])}))"
+    )
+    settings = json.loads(
+        subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, check=True).stdout
+    )
+    cores = os.cpu_count() or 1
+    assert settings["workers"] == cores
+    assert settings["worker_class"] == "gevent"
+    assert settings["worker_connections"] >= 2300  # 2 000 slow sockets, 300 idle ones and the class
+    assert 0 < settings["keepalive"] <= 20  # a request's head must arrive within it
+    assert settings["limit_request_line"] == 0  # the app's own query limit applies (a set one stops at 8 190)
+    assert settings["limit_request_field_size"] > MAX_QUERY_BYTES
+    assert settings["preload_app"] is True
+    assert settings["max_requests"] > 0 and settings["max_requests_jitter"] > 0
+    assert settings["heavy_slots"] * settings["workers"] <= max(cores, settings["workers"])
