@@ -1,21 +1,35 @@
-"""gunicorn settings for one machine serving a class: `gunicorn -c gunicorn.conf.py` (see README, "Serving a class").
+"""gunicorn settings for one machine serving a class: `gunicorn -c gunicorn.conf.py` (see docs/serving.md).
 
 Every value can be overridden on the command line, e.g. `--bind 0.0.0.0:8000 --workers 4`.
 """
 
 import os
 
+from gevent import monkey
+
+# gevent's workers: every connection is a greenlet (a few kilobytes, no thread), so thousands of idle or
+# slow ones cost little. Patched here, before the app is preloaded, so that its locks and the heavy-run
+# processes' pipes are gevent's too and a worker waiting on one keeps serving its other connections.
+monkey.patch_all()
+
+from webapp.request.limits import MAX_QUERY_BYTES  # noqa: E402
+
 wsgi_app = "webapp:create_app()"
 bind = ["127.0.0.1:8000"]
 
 # One process per core: a run holds the GIL, so threads alone cannot use a second core.
 workers = os.cpu_count() or 1
-# Threads answer light requests and slow clients while another thread of the process trains.
-worker_class = "gthread"
-threads = 4
+worker_class = "gevent"
 # Open connections per worker, most of them idle keep-alives between a student's clicks.
-worker_connections = 1000
-keepalive = 20
+worker_connections = 10_000
+# Seconds a connection may take to send a request's line and headers, and may idle between requests
+# (gevent's workers time the whole head with this): slow-header sockets are closed after it.
+keepalive = 10
+# The request line and each header may be longer than the app's own query limit (the page's permalinks
+# go up to it), so the app refuses a longer one itself, with its own headers. gunicorn caps a set
+# request-line limit at 8 190 bytes; 0 lifts it, and the head must still arrive within `keepalive`.
+limit_request_line = 0
+limit_request_field_size = MAX_QUERY_BYTES + 8192
 
 # The app's own work budget bounds a run to about a second; a worker silent this long is stuck.
 timeout = 30

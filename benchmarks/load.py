@@ -316,7 +316,7 @@ def start_server(mode: str, port: int) -> subprocess.Popen:
         if server.poll() is not None:
             break
         time.sleep(0.25)
-    server.kill()
+    stop_server(server)
     raise SystemExit(f"the {mode} server did not start")
 
 
@@ -399,11 +399,27 @@ def run(mode: str, students: int, duration: float, ramp: float) -> None:
         }
         report(mode, results, memory, time.monotonic() - start, cpu)
     finally:
-        server.terminate()
+        stop_server(server)
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    """SIGTERM, as a supervisor stops it; then whatever it started that is still running is killed too."""
+    tree = process_tree(server.pid)
+    server.terminate()
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in tree[1:]):
+        time.sleep(0.1)
+    for pid in tree[1:]:
         try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
+            os.kill(pid, 9)
+            print(f"process {pid} outlived the server by 10 s: killed")
+        except ProcessLookupError:
+            pass
 
 
 def main() -> None:

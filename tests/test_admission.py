@@ -4,6 +4,7 @@ import os
 import platform
 import sys
 import threading
+import time
 import types
 
 import pytest
@@ -119,6 +120,33 @@ def test_a_gate_admits_as_many_as_it_has_slots_then_refuses():
         pass
 
 
+def test_a_gate_lets_as_many_wait_as_it_has_slots_and_refuses_more_at_once():
+    """Heavy runs hold at most twice the slots in request threads: the rest of the threads stay free."""
+    gate = admission.Gate(slots=1, wait_seconds=5)
+    holding, waiting = threading.Event(), threading.Event()
+    outcome = []
+
+    def wait_for_the_slot():
+        waiting.set()
+        with gate.slot():
+            outcome.append("ran")
+
+    with gate.slot():
+        holding.set()
+        waiter = threading.Thread(target=wait_for_the_slot)
+        waiter.start()
+        waiting.wait()
+        deadline = time.monotonic() + 5
+        while gate._admitted._value and time.monotonic() < deadline:  # the waiter has taken its place
+            time.sleep(0.01)
+        start = time.monotonic()
+        with pytest.raises(ServiceUnavailable), gate.slot():
+            pass
+        assert time.monotonic() - start < 1  # refused at once, not after the 5 s wait
+    waiter.join()
+    assert outcome == ["ran"]
+
+
 def test_a_slot_comes_back_when_the_run_fails():
     gate = admission.Gate(slots=1, wait_seconds=0)
     with pytest.raises(RuntimeError), gate.slot():
@@ -201,6 +229,18 @@ def test_memory_is_given_back_after_heavy_runs_only(gated_app, monkeypatch):
     post(client, WORKSHEET_STEP)
     assert trims == []
     post(client, HEAVY)
+    assert trims == [1]
+
+
+def test_the_servers_own_memory_is_given_back_after_a_large_answer_is_sent(monkeypatch):
+    trims = []
+    monkeypatch.setattr(admission, "give_memory_back", lambda: trims.append(1))
+    client = create_app({**STAND_IN, "HEAVY_WORK_UNITS": limits.HEAVY_WORK_UNITS}).test_client()
+    client.get("/healthz").close()
+    assert trims == []
+    response = client.post("/api/train", json={"epochs": 1000})  # light, yet a large answer
+    assert response.content_length > admission.LARGE_BYTES
+    response.close()
     assert trims == [1]
 
 

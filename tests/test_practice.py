@@ -430,7 +430,8 @@ def test_check_names_each_bad_field(client, body, field):
 def test_check_refuses_bad_json(client, data, status, field):
     response = client.post("/api/practice/check", data=data, content_type="application/json")
     assert response.status_code == status
-    assert response.get_json()["errors"][0]["field"] == field
+    named = response.get_json()["errors"][0]["field"]
+    assert named.split(".")[0] == field, ascii(named)  # the field, or the key within it
 
 
 @pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", None])

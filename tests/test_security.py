@@ -1,8 +1,12 @@
 """Security headers on every response, the page's Content-Security-Policy, and what /api/train accepts."""
 
+import json
 import re
 
 import pytest
+
+from webapp import create_app
+from webapp.request.limits import MAX_PARAMS, MAX_QUERY_BYTES
 
 SECURE_EVERYWHERE = {
     "X-Content-Type-Options": "nosniff",
@@ -131,3 +135,48 @@ def test_an_empty_request_without_a_content_type_still_means_the_worksheet(clien
     response = client.post("/api/train")
     assert response.status_code == 200
     assert response.get_json()["config"]["x"] == [[3.0]]
+
+
+def test_a_redirect_says_only_its_path_when_the_address_is_not_configured():
+    client = create_app({"TESTING": True, "URL_PREFIX": "/bp"}).test_client()
+    response = client.get("/bp", headers={"Host": "evil.example"})
+    assert response.status_code == 308
+    assert response.headers["Location"] == "/bp/"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_configured_public_url_gives_the_addresses_whatever_the_host_header():
+    client = create_app({"TESTING": True, "PUBLIC_URL": "https://school.example"}).test_client()
+    page = client.get("/?x=4", headers={"Host": "evil.example"}).get_data(as_text=True)
+    assert "evil.example" not in page
+    assert "https://school.example/oembed?url=https%3A%2F%2Fschool.example%2F%3Fx%3D4" in page
+
+
+def test_the_oembed_discovery_link_is_relative_and_answers_without_a_configured_address(client):
+    page = client.get("/?x=4", headers={"Host": "evil.example"}).get_data(as_text=True)
+    assert "evil.example" not in page
+    link = re.search(r'href="(/oembed\?[^"]+)"', page).group(1).replace("&amp;", "&")
+    answer = client.get(link, headers={"Host": "evil.example"}).get_json()
+    assert "evil.example" not in json.dumps(answer)
+    assert 'src="/embed?x=4"' in answer["html"]
+
+
+def test_a_public_url_that_is_no_address_stops_the_app():
+    with pytest.raises(ValueError, match="--public-url"):
+        create_app({"TESTING": True, "PUBLIC_URL": "school.example"})
+
+
+def test_a_query_longer_than_the_limit_is_refused_before_any_work(client):
+    response = client.get("/?x=" + "1" * MAX_QUERY_BYTES)
+    assert response.status_code == 414
+    assert "query" in response.get_data(as_text=True)
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "Content-Security-Policy" in response.headers
+
+
+def test_more_parameter_ids_than_any_network_has_are_refused_naming_the_first_extra_one(client):
+    ids = [f"w{i}_1_1" for i in range(1, MAX_PARAMS + 3)]
+    response = client.get("/?" + "&".join(f"{pid}=1" for pid in ids))
+    assert response.status_code == 400
+    assert ids[MAX_PARAMS] in response.get_data(as_text=True)
+    assert len(response.get_data()) < 4096

@@ -10,6 +10,8 @@ Flask app; nothing but `views` and `web` imports Flask.
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# templates/ and static/: beside the package in the repository, inside it once installed (pyproject.toml).
+FILES = ROOT if (ROOT / "templates" / "index.html").is_file() else Path(__file__).resolve().parent
 
 
 def create_app(test_config: dict | None = None):
@@ -23,11 +25,13 @@ def create_app(test_config: dict | None = None):
 
     app = Flask(
         __name__,
-        static_folder=str(ROOT / "static"),
-        template_folder=str(ROOT / "templates"),
+        static_folder=str(FILES / "static"),
+        template_folder=str(FILES / "templates"),
     )
     app.json = StrictJSONProvider(app)
-    app.config.from_mapping(MAX_CONTENT_LENGTH=MAX_BODY_BYTES)
+    # A body streamed without Content-Length (chunked) is cut one byte past the limit, so that the API,
+    # which refuses anything longer than MAX_BODY_BYTES (413), sees that it was longer.
+    app.config.from_mapping(MAX_CONTENT_LENGTH=MAX_BODY_BYTES + 1)
     # Deployment settings from the environment, e.g. BACKPROP_HEAVY_SLOTS=1 (see webapp.web.admission).
     app.config.from_prefixed_env("BACKPROP")
     if test_config:
@@ -42,7 +46,11 @@ def create_app(test_config: dict | None = None):
     admission.init_app(app)
     # URL_PREFIX (--url-prefix, BACKPROP_URL_PREFIX) serves everything under a path; TRUST_PROXY, the
     # number of reverse proxies in front (BACKPROP_TRUST_PROXY=1), honours their X-Forwarded-* headers.
+    # PUBLIC_URL (--public-url) is the address students use: links are built from it, not from Host.
     app.wsgi_app = mounting.mount(
-        app.wsgi_app, mounting.url_prefix(app.config.get("URL_PREFIX")), int(app.config.get("TRUST_PROXY", 0))
+        app.wsgi_app,
+        mounting.url_prefix(app.config.get("URL_PREFIX")),
+        int(app.config.get("TRUST_PROXY", 0)),
+        mounting.public_origin(app.config.get("PUBLIC_URL")),
     )
     return app

@@ -4,6 +4,7 @@ import numpy as np
 
 from webapp.engine.landscape import cost_surface
 from webapp.engine.training import Run
+from webapp.request import limits
 from webapp.request.resolve import Resolved
 
 
@@ -27,7 +28,9 @@ def landscape(resolved: Resolved, run: Run, axes: list[str], count: int) -> dict
     u = np.linspace(*_span(path[:, 0]), count)
     v = np.linspace(*_span(path[:, 1]), count)
     req = resolved.request
-    surface = cost_surface(resolved.network, theta, req.x, req.y, position[first], position[second], u, v)
+    surface = cost_surface(
+        resolved.network, theta, req.x, req.y, position[first], position[second], u, v, limits.LANDSCAPE_NUMBERS
+    )
     # The cost at each kept θ: θ after k updates is where epoch k + 1 starts.
     costs = [*run.costs.tolist(), run.final_cost]
     start = run.first_epoch - 1  # the path's costs: the history's epochs count from the run's start

@@ -10,8 +10,12 @@ MAX_ABS_NUMBER = 1e6  # inputs, targets, initial weights and biases
 MAX_LEARNING_RATE = 100.0
 MAX_BODY_BYTES = 256 * 1024
 MAX_ANSWER_CHARS = 200  # an answer to check; the checker reads at most 64 of them
+# A page's query holds its whole state (the permalink): x and y of 256 samples are its longest fields.
+# Longer queries are refused before any work by the app (414, with its headers). granian's own limit
+# on a URL is 64 KB (then a bare 414), so this stays below it; gunicorn's limits are set above it.
+MAX_QUERY_BYTES = 60 * 1024
 MAX_DETAIL_SAMPLES = 8
-# Parameters given one by one (`params`): no network has more.
+# Parameters given one by one (`params`, or a page's query): no network has more.
 MAX_PARAMS = (MAX_LAYERS - 1) * MAX_WIDTH * (MAX_WIDTH + 1)
 # Epochs of detail in one response, asked for or chosen. By default a run gets as many as the
 # budget below fits, but never more than this many: evenly spaced, the first and last epoch always
@@ -62,5 +66,8 @@ LANDSCAPE_MAX_STEPS = 61
 LANDSCAPE_MIN_STEPS = 11
 LANDSCAPE_NUMBERS = 2_000_000
 
-# A CSV export holds every epoch's parameters and gradients: at most this many numbers (about 20 MB).
-EXPORT_NUMBERS = 1_000_000
+# A CSV export holds every epoch's parameters and gradients: at most this many numbers (about 17 MB).
+# Writing and compressing one costs about 0.8 µs of CPU, counted in the export's work units; with its
+# training (about 130 units a number) the largest CSV stays within MAX_WORK_UNITS.
+EXPORT_NUMBERS = 800_000
+EXPORT_UNITS_PER_NUMBER = 350

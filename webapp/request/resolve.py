@@ -3,6 +3,7 @@ and starting parameters made. The API, the page and the settings form all go thr
 """
 
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -78,7 +79,29 @@ def parse_body(body: bytes) -> dict:
         raise RequestError([{"field": "body", "message": f"not valid JSON: {exc}"}]) from None
     if not isinstance(data, dict):
         raise RequestError([{"field": "body", "message": "must be a JSON object"}])
+    if SURROGATE_ESCAPE.search(body) and (field := _lone_surrogate(data)) is not None:  # no str can hold one
+        raise RequestError([{"field": field or "body", "message": "holds a lone surrogate (\\ud800-\\udfff), no text"}])
     return data
+
+
+SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _lone_surrogate(value, path: str = "", depth: int = 0) -> str | None:
+    """The path of the first key or string holding a lone surrogate (which no text can), else None."""
+    if depth > 100:
+        return path  # nested deeper than any field: the body as a whole is refused
+    if isinstance(value, str):
+        return path if LONE_SURROGATE.search(value) else None
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        here = f"{path}[{key}]" if isinstance(key, int) else f"{path}.{key}" if path else key
+        if isinstance(key, str) and LONE_SURROGATE.search(key):
+            return here
+        if (found := _lone_surrogate(item, here, depth + 1)) is not None:
+            return found
+    return None
 
 
 def _field_path(loc) -> str:
@@ -107,9 +130,8 @@ def _error_list(error: ValidationError) -> list[dict]:
     errors = []
     for item in error.errors(include_url=False):
         message = _message(item)
-        field = _field_path(item["loc"])
-        if field:
-            errors.append({"field": field, "message": message})
+        if item["loc"]:  # a field's own check; a key "" is named as such
+            errors.append({"field": _field_path(item["loc"]) or '""', "message": message})
             continue
         # Checks across fields name their field at the head of each line of the message.
         for line in message.split("\n"):

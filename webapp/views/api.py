@@ -4,11 +4,11 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException, UnsupportedMediaType
 
 from webapp import service
-from webapp.request import runs, schema
+from webapp.request import limits, runs, schema
 from webapp.request.limits import MAX_BODY_BYTES, work_units
 from webapp.request.schema import documented
 from webapp.views.openapi import openapi_document
-from webapp.web import admission, strict_json
+from webapp.web import admission, compression, strict_json
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -46,7 +46,11 @@ def _units(resolved, extra: int = 0) -> int:
 
 
 def _json(units: int, function, *args) -> Response:
-    """function(*args) as JSON; light work at once, heavy work in one of a few slots (webapp.web.admission)."""
+    """function(*args) as JSON; light work at once, heavy work in one of a few slots (webapp.web.admission),
+    compressed there too."""
+    if admission.is_heavy(units) and compression.accepted():
+        data = admission.compute(units, compression.gzipped, strict_json.encoded, function, *args)
+        return compression.gzipped_response(data, "application/json")
     return Response(admission.compute(units, strict_json.encoded, function, *args), mimetype="application/json")
 
 
@@ -82,8 +86,14 @@ def gradient_check():
 def export():
     """The run as a CSV of every epoch, or one epoch's tables as LaTeX, to download."""
     resolved, kind, epoch = runs.export_request(service.parse_body(_json_body()))
-    text, mimetype, name = admission.compute(_units(resolved), service.export, resolved, kind, epoch)
-    response = Response(text, mimetype=mimetype)
+    numbers = 2 * resolved.request.epochs_to_train * resolved.network.param_count if kind == "csv" else 0
+    units = _units(resolved, numbers * limits.EXPORT_UNITS_PER_NUMBER)  # writing and compressing the file
+    if admission.is_heavy(units) and compression.accepted():
+        data, mimetype, name = admission.compute(units, compression.gzipped, service.export, resolved, kind, epoch)
+        response = compression.gzipped_response(data, mimetype)
+    else:
+        text, mimetype, name = admission.compute(units, service.export, resolved, kind, epoch)
+        response = Response(text, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
@@ -101,7 +111,11 @@ def openapi():
     return jsonify(openapi_document(current_app))
 
 
-ERROR_FIELDS = {413: ("body", f"the body is larger than {MAX_BODY_BYTES} bytes"), 415: ("Content-Type", None)}
+ERROR_FIELDS = {
+    413: ("body", f"the body is larger than {MAX_BODY_BYTES} bytes"),
+    414: ("query", None),
+    415: ("Content-Type", None),
+}
 
 
 @bp.app_errorhandler(HTTPException)

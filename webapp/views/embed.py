@@ -60,9 +60,12 @@ def _size(name: str, default: int) -> tuple[int | None, str | None]:
 
 
 def _own_path(url: str) -> tuple[str, str] | None:
-    """The path and query of `url` if it is one of this app's visualizer pages, else None."""
+    """The path and query of `url` if it is one of this app's visualizer pages (absolute, or a path as the
+    discovery link gives without a public address), else None."""
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or parts.netloc.lower() != request.host.lower():
+    if (parts.scheme or parts.netloc) and (
+        parts.scheme not in ("http", "https") or parts.netloc.lower() != request.host.lower()
+    ):
         return None
     if parts.path.rstrip("/") not in (url_for("pages.index").rstrip("/"), url_for("embed.visualizer")):
         return None
@@ -88,14 +91,16 @@ def oembed():
     if width_error or height_error:
         field = "maxwidth" if width_error else "maxheight"
         return _oembed_error(400, field, width_error or height_error)
-    src = url_for("embed.visualizer", _external=True) + (f"?{own[1]}" if own[1] else "")
+    # Addresses as the consumer asked, relative if it asked with a path: never from this request's Host.
+    origin = "{0.scheme}://{0.netloc}".format(urlsplit(url)) if urlsplit(url).netloc else ""
+    src = origin + url_for("embed.visualizer") + (f"?{own[1]}" if own[1] else "")
     html = render_template("_embed_iframe.html", src=src, width=width, height=height, title=TITLE)
     return jsonify(
         type="rich",
         version="1.0",
         title=TITLE,
         provider_name=TITLE,
-        provider_url=url_for("pages.index", _external=True),
+        provider_url=origin + url_for("pages.index"),
         html=html.strip(),
         width=width,
         height=height,
@@ -104,5 +109,8 @@ def oembed():
 
 @bp.app_template_global()
 def oembed_url() -> str:
-    """This page's oEmbed discovery URL."""
-    return url_for("embed.oembed", _external=True) + "?" + urlencode({"url": request.url, "format": "json"})
+    """This page's oEmbed discovery URL: absolute only where the address is known (--public-url, a trusted
+    proxy), else relative, as Host is whatever a client sent."""
+    known = bool(current_app.config.get("PUBLIC_URL") or current_app.config.get("TRUST_PROXY"))
+    url = request.url if known else request.full_path.rstrip("?")
+    return url_for("embed.oembed", _external=known) + "?" + urlencode({"url": url, "format": "json"})

@@ -7,14 +7,14 @@ from pathlib import Path
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 
-from webapp import service
+from webapp import FILES, service
 from webapp.presentation import page
 from webapp.request.page import page_request, resolve_query
 
 bp = Blueprint("pages", __name__)
 
 # plotly.js's partial bundle with the trace types the page draws (static/vendor/README.md says whence).
-(PLOTLY_JS,) = (Path(__file__).resolve().parents[2] / "static" / "vendor").glob("plotly-cartesian-*.min.js")
+(PLOTLY_JS,) = (FILES / "static" / "vendor").glob("plotly-cartesian-*.min.js")
 YEAR = 365 * 24 * 3600
 
 

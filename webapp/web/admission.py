@@ -11,9 +11,10 @@ the cores with everyone else and a worksheet step that costs a millisecond waits
   The run's answer comes back as text, and the process gives its memory back after each run.
 
 Light runs (at most limits.HEAVY_WORK_UNITS) skip all of this and run in the request's thread.
-The processes are multiprocessing's (forkserver where there is one): like any program that uses it,
+The processes are multiprocessing's, each a fresh interpreter (spawn): like any program that uses it,
 a script that serves the app itself must start its server under `if __name__ == "__main__":`, since
-each process imports the script's module; `python -m webapp`, gunicorn and `flask run` do.
+each process imports the script's module; `python -m webapp`, gunicorn and `flask run` do. Each
+watches its parent and exits once the server is gone, however it went (SIGKILL included).
 Each server process has its own gate and processes: with several worker processes give each a share
 of the cores (gunicorn.conf.py sets BACKPROP_HEAVY_SLOTS for that).
 """
@@ -23,6 +24,7 @@ import ctypes.util
 import logging
 import math
 import multiprocessing
+import multiprocessing.util
 import os
 import threading
 import time
@@ -31,14 +33,16 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
 from werkzeug.exceptions import ServiceUnavailable
 
 from webapp.request import limits
 
 EXTENSION = "admission"
-# Modules a heavy run's process needs, imported once by the process that starts them.
-PRELOAD = ["webapp.service", "webapp.web.strict_json"]
+# How often a heavy run's process looks whether the server that started it is still there.
+PARENT_CHECK_SECONDS = 1.0
+# A request or an answer larger than this leaves the server's own heap trimmed once it is done.
+LARGE_BYTES = 64 * 1024
 
 
 def _busy(retry_after: int, message: str) -> ServiceUnavailable:
@@ -46,7 +50,9 @@ def _busy(retry_after: int, message: str) -> ServiceUnavailable:
 
 
 class Gate:
-    """At most `slots` holders at once; a newcomer waits up to `wait_seconds` for a slot."""
+    """At most `slots` holders at once; a newcomer waits up to `wait_seconds` for a slot, if no more than
+    `slots` others are waiting already (else it is refused at once): heavy runs never hold more than
+    twice `slots` of a server's request threads, so light requests always find one."""
 
     def __init__(self, slots: int, wait_seconds: float):
         if slots < 1:
@@ -54,6 +60,7 @@ class Gate:
         self.slots = slots
         self.wait_seconds = wait_seconds
         self._free = threading.BoundedSemaphore(slots)
+        self._admitted = threading.BoundedSemaphore(2 * slots)  # holding a slot or waiting for one
 
     @property
     def retry_after(self) -> int:
@@ -61,17 +68,41 @@ class Gate:
 
     @contextmanager
     def slot(self) -> Iterator[None]:
-        if not self._free.acquire(timeout=self.wait_seconds):
-            raise _busy(self.retry_after, "The server is busy with other large runs; try again in a few seconds.")
+        busy = "The server is busy with other large runs; try again in a few seconds."
+        if not self._admitted.acquire(blocking=False):
+            raise _busy(self.retry_after, busy)
         try:
-            yield
+            if not self._free.acquire(timeout=self.wait_seconds):
+                raise _busy(self.retry_after, busy)
+            try:
+                yield
+            finally:
+                self._free.release()
         finally:
-            self._free.release()
+            self._admitted.release()
 
 
 def _start_heavy_process(niceness: int) -> None:
     if niceness and hasattr(os, "nice"):
         os.nice(niceness)
+    exit_with_parent()
+
+
+def exit_with_parent() -> None:
+    """End this process, in a moment, once its parent has exited, however it went (SIGKILL included)."""
+    threading.Thread(target=_watch_parent, args=(os.getppid(),), name="parent-watch", daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    """End this process once its parent, the server, has exited (it is then adopted by another)."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(0)
+
+
+def _pid_after(seconds: float) -> int:
+    time.sleep(seconds)
+    return os.getpid()
 
 
 def _run_heavy(function: Callable, args: tuple):
@@ -100,15 +131,15 @@ class HeavyProcesses:
     def _executor(self) -> ProcessPoolExecutor:
         with self._lock:
             if self._pool is None:
-                # A fresh interpreter forked from a clean server process, not from this one: forking a
-                # process whose other threads may hold locks (the server's) can leave the child stuck.
-                methods = multiprocessing.get_all_start_methods()
-                context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-                if context.get_start_method() == "forkserver":
-                    context.set_forkserver_preload(PRELOAD)
+                # A fresh interpreter, not a fork of this one: forking a process whose other threads may
+                # hold locks (the server's) can leave the child stuck. Its parent is the server itself.
+                context = multiprocessing.get_context("spawn")
                 self._pool = ProcessPoolExecutor(
                     self.size, mp_context=context, initializer=_start_heavy_process, initargs=(self.niceness,)
                 )
+                # Stopped as the server's process exits, before multiprocessing waits for its children
+                # (a server worker that is itself a multiprocessing process would otherwise wait for ever),
+                multiprocessing.util.Finalize(self, self.shutdown, exitpriority=100)  # before its queues close
             return self._pool
 
     def start(self) -> None:
@@ -119,10 +150,10 @@ class HeavyProcesses:
             if self.unavailable:
                 return
             # The pool starts a process only when none is idle: tasks that last a moment keep each
-            # busy while the next is submitted, so every one of them starts.
-            pool = self._executor()
-            for done in [pool.submit(time.sleep, 0.25) for _ in range(self.size)]:
-                done.result()
+            # busy while the next is submitted, until every one of them has started and answered.
+            pool, started, deadline = self._executor(), set(), time.monotonic() + 60
+            while len(started) < self.size and time.monotonic() < deadline:
+                started |= {done.result() for done in [pool.submit(_pid_after, 0.25) for _ in range(self.size)]}
         except ServiceUnavailable:
             pass  # lost while starting: the next heavy run starts a fresh pool
 
@@ -166,6 +197,14 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("HEAVY_NICENESS", 10)
     slots = int(app.config["HEAVY_SLOTS"])
     app.extensions[EXTENSION] = Gate(slots, float(app.config["HEAVY_WAIT_SECONDS"]))
+
+    @app.after_request
+    def trim_after_large(response):
+        """The server's own process gives back what a large request or answer took, once it is sent."""
+        if max(request.content_length or 0, response.content_length or 0) > LARGE_BYTES:
+            response.call_on_close(give_memory_back)
+        return response
+
     if app.config["HEAVY_PROCESSES"]:
         app.extensions["heavy_processes"] = HeavyProcesses(slots, int(app.config["HEAVY_NICENESS"]))
 

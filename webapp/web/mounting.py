@@ -6,6 +6,7 @@ Both only change the request's SCRIPT_NAME, host and scheme, so every URL the ap
 """
 
 import re
+from urllib.parse import urlsplit
 
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -29,11 +30,29 @@ def outside_prefix(environ, start_response):
     return response(environ, start_response)
 
 
-def mount(wsgi_app, prefix: str = "", trusted_proxies: int = 0):
-    """`wsgi_app` served under `prefix`, trusting `trusted_proxies` proxies' X-Forwarded-For/Proto/Host/Prefix."""
+def public_origin(setting: str | None) -> tuple[str, str] | None:
+    """(scheme, host) of the PUBLIC_URL setting (--public-url), None for none; ValueError naming it otherwise."""
+    if not setting:
+        return None
+    parts = urlsplit(setting)
+    if parts.scheme not in ("http", "https") or not parts.netloc or "@" in parts.netloc:
+        raise ValueError(f"--public-url: {setting!r} is not an address such as https://school.example")
+    return parts.scheme, parts.netloc
+
+
+def mount(wsgi_app, prefix: str = "", trusted_proxies: int = 0, origin: tuple[str, str] | None = None):
+    """`wsgi_app` served under `prefix`, trusting `trusted_proxies` proxies' X-Forwarded-For/Proto/Host/Prefix,
+    or at `origin` (scheme, host) whatever a request's Host header says."""
     if prefix:
         wsgi_app = DispatcherMiddleware(outside_prefix, {prefix: wsgi_app})
     if trusted_proxies:
         n = trusted_proxies
         wsgi_app = ProxyFix(wsgi_app, x_for=n, x_proto=n, x_host=n, x_prefix=n)
+    elif origin:
+        inner = wsgi_app
+
+        def wsgi_app(environ, start_response):
+            environ["wsgi.url_scheme"], environ["HTTP_HOST"] = origin
+            return inner(environ, start_response)
+
     return wsgi_app

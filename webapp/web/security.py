@@ -16,7 +16,10 @@ import re
 import secrets
 from urllib.parse import urlsplit
 
-from flask import Flask, g, request
+from flask import Flask, abort, g, request
+
+from webapp.engine.graph import is_param_id
+from webapp.request.limits import MAX_PARAMS, MAX_QUERY_BYTES
 
 PERMISSIONS_POLICY = ", ".join(
     f"{feature}=()"
@@ -99,6 +102,17 @@ def content_security_policy(nonce: str | None, frame_ancestors: str = "'self'") 
 def init_app(app: Flask) -> None:
     app.add_template_global(csp_nonce)
     frame_ancestors = embed_origins(app.config.get("EMBED_ORIGINS"))
+    # Where the public address is not known, a redirect says only the path: Host is the client's word.
+    relative_redirects = not (app.config.get("PUBLIC_URL") or app.config.get("TRUST_PROXY"))
+
+    @app.before_request
+    def bounded_query():
+        """A query's work is bounded before any: its length, and no more parameter ids than a network has."""
+        if len(request.query_string) > MAX_QUERY_BYTES:
+            abort(414, f"query: longer than {MAX_QUERY_BYTES} bytes")
+        ids = [name for name in request.args if is_param_id(name)]
+        if len(ids) > MAX_PARAMS:
+            abort(400, f"{ids[MAX_PARAMS]}: no network has more than {MAX_PARAMS} parameters")
 
     @app.after_request
     def secure_headers(response):
@@ -112,6 +126,10 @@ def init_app(app: Flask) -> None:
             response.headers.setdefault(
                 "Content-Security-Policy", content_security_policy(g.get("csp_nonce"), ancestors)
             )
+        location = response.headers.get("Location")
+        if location and relative_redirects:
+            parts = urlsplit(location)
+            response.headers["Location"] = parts.path + (f"?{parts.query}" if parts.query else "")
         api = request.path.startswith("/api/")
         if api:
             response.headers["Cache-Control"] = "no-store"

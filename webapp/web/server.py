@@ -1,128 +1,113 @@
-"""The single-process server behind `python -m webapp`: waitress, set up for a class rather than one user.
+"""The server behind `python -m webapp` and `backprop-visualizer`: granian, set up for a class on a LAN.
 
-waitress's own defaults suit one developer: 100 connections at most and two minutes before an idle
-one is dropped, so a hundred idle browser tabs lock everyone else out. A class of a few hundred
-students keeps several keep-alive connections each, most of them idle most of the time.
+granian (Rust, wheels for Linux, macOS and Windows) holds every connection in its event loop, where an
+idle or slow one costs a few kilobytes and no thread, and closes any connection that has not sent a
+whole request head within `--header-timeout` seconds: slow-header sockets (slowloris) and idle
+keep-alives go, while the app's requests are computed by `--threads` threads. The app's settings
+travel to granian's worker process in the environment (BACKPROP_*), as gunicorn's do.
 """
 
 import argparse
-import resource
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field, fields, replace
 
-from waitress.server import create_server
+from webapp.request.limits import MAX_QUERY_BYTES
+from webapp.web.mounting import public_origin, url_prefix
 
-from webapp import create_app
-from webapp.request.limits import MAX_BODY_BYTES
-from webapp.web import admission
-from webapp.web.mounting import url_prefix
+
+def _option(default, text: str):
+    return field(default=default, metadata={"help": text})
 
 
 @dataclass(frozen=True)
 class ServerSettings:
-    host: str = "127.0.0.1"
-    port: int = 8000
-    # Threads answer requests; runs are short (heavy ones queue in webapp.web.admission), so a few per
-    # core keep light requests flowing while others wait on slow clients.
-    threads: int = 8
-    # Open connections at once: a browser keeps up to six per site, idle between clicks.
-    connection_limit: int = 2000
-    # Seconds before an idle connection is closed (keep-alive between a student's clicks).
-    channel_timeout: int = 20
-    # Serve everything under this path, e.g. /backprop, for a site that mounts the app there.
-    url_prefix: str = ""
-    # Reverse proxies in front whose X-Forwarded-For/Proto/Host/Prefix headers are believed.
-    trust_proxy: int = 0
-
-
-def build_server(app, settings: ServerSettings):
-    """A waitress server for `app`, bound but not yet running: `.run()` serves, `.close()` stops listening."""
-    _allow_open_files(settings.connection_limit + 100)
-    return create_server(
-        app,
-        host=settings.host,
-        port=settings.port,
-        threads=settings.threads,
-        connection_limit=settings.connection_limit,
-        channel_timeout=settings.channel_timeout,
-        # Idle connections are looked for this often; waitress's 30 s would let them overstay.
-        cleanup_interval=max(1, min(10, settings.channel_timeout // 2)),
-        # select() stops at 1024 descriptors; poll() has no such ceiling.
-        asyncore_use_poll=True,
-        # waitress reads a whole body before the app sees it: refuse an oversized one from its
-        # Content-Length (or, chunked, as soon as it grows past the limit) instead of spooling it.
-        max_request_body_size=MAX_BODY_BYTES + 1,
-        ident="backprop-visualizer",
-    )
-
-
-def _allow_open_files(wanted: int) -> None:
-    """Raise this process's open-file limit towards `wanted` (one descriptor a connection), within the hard limit."""
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
-    if soft != resource.RLIM_INFINITY and soft < target:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+    host: str = _option("127.0.0.1", "address to listen on; 0.0.0.0 to be reachable from other machines")
+    port: int = _option(8000, "port")
+    # Runs are short (heavy ones queue in webapp.web.admission): a few threads a core keep light ones flowing.
+    threads: int = _option(8, "threads that run the app")
+    # A browser keeps up to six connections per site, idle between clicks: thousands cost granian little.
+    connection_limit: int = _option(10_000, "open connections at most; more wait in the listen queue")
+    header_timeout: int = _option(10, "seconds a connection may take to send a request's head, or idle (1 to 60)")
+    url_prefix: str = _option("", "serve everything under this path, e.g. /backprop")
+    trust_proxy: int = _option(0, "reverse proxies in front whose X-Forwarded-* headers (Prefix included) to honour")
+    public_url: str = _option("", "the address students use, e.g. https://school.example: links are built from it")
 
 
 def parse_args(argv: list[str] | None = None) -> ServerSettings:
-    defaults = ServerSettings()
-    parser = argparse.ArgumentParser(prog="python -m webapp", description="Serve Backprop Visualizer.")
-    parser.add_argument("--host", default=defaults.host, help="address to listen on (default: %(default)s)")
-    parser.add_argument("--port", type=int, default=defaults.port, help="port (default: %(default)s)")
-    parser.add_argument("--threads", type=int, default=defaults.threads, help="request threads (default: %(default)s)")
-    parser.add_argument(
-        "--connection-limit",
-        type=int,
-        default=defaults.connection_limit,
-        help="open connections at most (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--channel-timeout",
-        type=int,
-        default=defaults.channel_timeout,
-        help="seconds before an idle connection is closed (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--url-prefix",
-        default=defaults.url_prefix,
-        help="serve everything under this path, e.g. /backprop (default: the site's root)",
-    )
-    parser.add_argument(
-        "--trust-proxy",
-        type=int,
-        default=defaults.trust_proxy,
-        help="reverse proxies in front whose X-Forwarded-* headers (Prefix included) to honour (default: %(default)s)",
-    )
-    args = parser.parse_args(argv)
+    parser = argparse.ArgumentParser(prog="backprop-visualizer", description="Serve Backprop Visualizer.")
+    for option in fields(ServerSettings):
+        name = "--" + option.name.replace("_", "-")
+        help_text = option.metadata["help"] + " (default: %(default)s)"
+        parser.add_argument(name, type=type(option.default), default=option.default, help=help_text)
+    settings = ServerSettings(**vars(parser.parse_args(argv)))
+    if not 1 <= settings.header_timeout <= 60:
+        parser.error("--header-timeout: from 1 to 60 seconds")
     try:
-        prefix = url_prefix(args.url_prefix)
+        public_origin(settings.public_url)
+        return replace(settings, url_prefix=url_prefix(settings.url_prefix))
     except ValueError as exc:
         parser.error(str(exc))
-    return ServerSettings(
-        args.host, args.port, args.threads, args.connection_limit, args.channel_timeout, prefix, args.trust_proxy
-    )
 
 
 def app_config(settings: ServerSettings) -> dict:
     """The app settings the command line sets; left out when not given, so the environment's apply."""
-    config = {}
-    if settings.url_prefix:
-        config["URL_PREFIX"] = settings.url_prefix
-    if settings.trust_proxy:
-        config["TRUST_PROXY"] = settings.trust_proxy
-    return config
+    given = {"URL_PREFIX": settings.url_prefix, "TRUST_PROXY": settings.trust_proxy, "PUBLIC_URL": settings.public_url}
+    return {key: value for key, value in given.items() if value}
+
+
+def serving_app():
+    """The app as a server's worker process serves it: its heavy-run processes started, the chart built."""
+    from webapp import create_app
+    from webapp.presentation.charts import figure_json
+    from webapp.web import admission
+
+    app = create_app()
+    figure_json()  # built once, before the first visitor waits for it
+    admission.start_processes(app)
+    admission.exit_with_parent()  # granian's worker outlives a killed granian otherwise
+    return app
 
 
 def main(argv: list[str] | None = None) -> None:
-    from webapp.presentation.charts import figure_json
+    from granian import Granian
+    from granian.constants import HTTPModes, Interfaces
+    from granian.http import HTTP1Settings
 
     settings = parse_args(argv)
-    app = create_app(app_config(settings) or None)
-    figure_json()  # built once, before the first visitor waits for it
-    admission.start_processes(app)
-    server = build_server(app, settings)
-    prefix = app.config.get("URL_PREFIX") or ""
-    print(f"Backprop Visualizer on http://{settings.host}:{server.effective_port}{prefix}/", flush=True)
+    for key, value in app_config(settings).items():
+        os.environ[f"BACKPROP_{key}"] = str(value)
+    _allow_open_files(settings.connection_limit + 100)
+    prefix = settings.url_prefix or os.environ.get("BACKPROP_URL_PREFIX", "")
+    print(f"Backprop Visualizer on http://{settings.host}:{settings.port}{prefix}/", flush=True)
+    Granian(
+        "webapp.web.server:serving_app",
+        factory=True,
+        interface=Interfaces.WSGI,
+        address=settings.host,
+        port=settings.port,
+        workers=1,
+        blocking_threads=settings.threads,
+        # granian's backpressure counts accepted connections, busy or idle.
+        backpressure=settings.connection_limit,
+        backlog=min(4096, settings.connection_limit),
+        http=HTTPModes.http1,
+        websockets=False,
+        # A head may be longer than the app's own query limit, so that the app refuses a longer one itself.
+        http1_settings=HTTP1Settings(
+            header_read_timeout=settings.header_timeout * 1000, max_buffer_size=MAX_QUERY_BYTES + 64 * 1024
+        ),
+        log_access=False,
+        workers_kill_timeout=5,
+    ).serve()
+
+
+def _allow_open_files(wanted: int) -> None:
+    """Raise the open-file limit towards `wanted` (one descriptor a connection), within the hard limit."""
     try:
-        server.run()
-    finally:
-        server.close()
+        import resource
+    except ImportError:  # Windows: no such limit
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
