@@ -1,2 +1,2 @@
-"""HTTP around the views: the waitress server, response headers, compression, admission of heavy runs,
+"""HTTP around the views: the server (granian), response headers, compression, admission of heavy runs,
 strict JSON. Nothing here knows about networks."""
