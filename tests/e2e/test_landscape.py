@@ -65,9 +65,20 @@ def test_the_gradient_check_puts_backpropagation_beside_finite_differences(page:
     # Written as the page writes numbers (×10ⁿ), not 1.2e-10.
     difference = re.compile(r"^Epoch 1: the largest relative difference is (0|\d\.?\d*(×10⁻[⁰¹²³⁴⁵⁶⁷⁸⁹]+)?)\.$")
     expect(page.locator("#gradient-check-status")).to_have_text(difference)
-    expect(rows.first.locator("td").nth(3)).to_have_text(re.compile(r"^(0|\d\.?\d*(×10⁻[⁰¹²³⁴⁵⁶⁷⁸⁹]+)?)$"))
+    expect(rows.first.locator("td").nth(3)).to_have_text(re.compile(r"^(0|\d\.?\d*(×10⁻[⁰¹²³⁴⁵⁶⁷⁸⁹]+)?) relative$"))
     expect(rows.first.locator("td").nth(1)).to_have_text("−1.92")
     expect(rows.first.locator("td").nth(2)).to_have_text(re.compile(r"^−1\.92"))
+
+
+def test_the_gradient_check_says_when_backward_has_not_run_yet(page: Page):
+    """Before Backward, the check's gradients are the ones Backward will give, and it says so; after, it does not."""
+    open_app(page, "?animate=0")
+    page.get_by_role("button", name="Check the shown epoch's gradients").click()
+    status = page.locator("#gradient-check-status")
+    expect(status).to_contain_text("backward pass has not been shown yet: these are the gradients Backward will give")
+    page.get_by_role("button", name="Backward", exact=True).click()
+    page.get_by_role("button", name="Check the shown epoch's gradients").click()
+    expect(status).to_have_text(re.compile(r"^Epoch 1: the largest relative difference is [^:]+\.$"))
 
 
 def test_every_export_downloads_and_parses(page: Page, tmp_path):
