@@ -14,7 +14,7 @@ def surface_data(page: Page) -> dict:
         """() => {
             const data = document.getElementById('landscape-chart').data;
             const ring = data.find(t => (t.name || '').startsWith('epoch'));
-            return {pathU: [...data[2].x], pathV: [...data[2].y], ring: ring ? [ring.x[0], ring.y[0]] : null};
+            return {pathU: [...data[3].x], pathV: [...data[3].y], ring: ring ? [ring.x[0], ring.y[0]] : null};
         }"""
     )
 
@@ -30,7 +30,7 @@ def test_the_surface_shows_the_path_and_follows_the_shown_epoch(page: Page):
     )
     data = surface_data(page)
     # Hovers write numbers as the page does: ×10ⁿ and the true minus, never 1.2e-5.
-    hovers = page.evaluate("() => document.getElementById('landscape-chart').data[2].customdata")
+    hovers = page.evaluate("() => document.getElementById('landscape-chart').data[3].customdata")
     assert len(hovers) == 6 and all(
         re.fullmatch(r"after epoch \d<br>w₁ = [^<]+, w₂ = [^<]+<br>J = [^<]+", h) for h in hovers
     )
