@@ -126,10 +126,12 @@ export class CostChart {
       line: { ...costStyle.line, color },
       marker: { ...costStyle.marker, color },
     };
+    // θ after k updates is where epoch k + 1 starts: each epoch's weights are drawn above its J,
+    // the weights that J was computed with (the API's epochs[k].values).
     const weights = Object.entries(this.series.weights).map(([name, points], i) => ({
       ...style,
       name,
-      x: points.map((p) => p[0]),
+      x: points.map((p) => p[0] + 1),
       y: points.map((p) => p[1]),
       customdata: points.map((p) => [p[1], ""]),
       line: { ...style.line, color: colors[i % colors.length] },
@@ -145,10 +147,12 @@ export class CostChart {
   layout() {
     const layout = themed(this.figure.layout);
     const epochs = this.series.costs.length;
-    // Epochs are whole numbers: few of them get a tick each, many get Plotly's own spacing.
+    // The weights may run one epoch ahead of the costs: after an update, the next epoch's start is known.
+    const last = Math.max(epochs, 1, ...Object.values(this.series.weights).map((points) => (points.at(-1)?.[0] ?? 0) + 1));
+    // Epochs are whole numbers, from 1: few of them get a tick each, many get Plotly's own spacing.
     const ticks =
-      epochs <= 12
-        ? { dtick: 1, tick0: 0, range: [-0.4, Math.max(epochs, 1) + 0.4], autorange: false }
+      last <= 12
+        ? { dtick: 1, tick0: 1, range: [0.6, last + 0.4], autorange: false }
         : { dtick: undefined, autorange: true };
     layout.xaxis = { ...layout.xaxis, ...ticks };
     layout.xaxis2 = { ...layout.xaxis2, ...ticks };
@@ -165,7 +169,7 @@ export class CostChart {
     const narrow = this.container.clientWidth < NARROW_PX;
     layout.annotations = layout.annotations.map((a) => {
       if (!a.text.startsWith("Weights")) return narrow ? { ...a, text: "Cost J" } : a;
-      const text = narrow ? "Weights after each update" : a.text;
+      const text = narrow ? "Weights at each epoch's start" : a.text;
       const count = `${shownWeights} of ${totalWeights}${narrow ? "" : " parameters"}`;
       return { ...a, text: totalWeights > shownWeights ? `${text}: ${count}` : text };
     });
