@@ -1,5 +1,7 @@
-// The Plotly chart of cost (and weights) per epoch. plotly.js is large, so it loads after the
-// graph and the controls are ready and never holds them up; until then the chart just waits.
+// The Plotly chart of cost (and weights) per epoch. plotly.js is large, so it loads only once the
+// chart comes near the viewport or the page is idle: the graph and the controls answer first, and a
+// placeholder (app.css's .chart min-height) holds the chart's space. Redraws wait for the next frame
+// and take the newest data then, so a burst of updates costs one drawing.
 
 import { formatNumber } from "./format.js";
 
@@ -37,6 +39,20 @@ function loadPlotly(src) {
     script.onload = () => resolve(window.Plotly);
     script.onerror = () => reject(new Error("plotly.js did not load"));
     document.head.append(script);
+  });
+}
+
+// Resolves when `element` comes within a screen of the viewport or the page has nothing else to do.
+function nearOrIdle(element) {
+  return new Promise((resolve) => {
+    const observer = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && done(), { rootMargin: "100% 0px" });
+    const idle = window.requestIdleCallback ? requestIdleCallback(() => done(), { timeout: 4000 }) : setTimeout(() => done(), 500);
+    function done() {
+      observer.disconnect();
+      (window.cancelIdleCallback || clearTimeout)(idle);
+      resolve();
+    }
+    observer.observe(element);
   });
 }
 
@@ -100,10 +116,10 @@ export class CostChart {
     this.ready = null;
   }
 
-  // Load plotly.js once the page has painted; later calls share the same promise.
+  // Load plotly.js once the chart is near or the page idle; later calls share the same promise.
   start() {
     if (!this.ready) {
-      this.ready = new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)))
+      this.ready = nearOrIdle(this.container)
         .then(() => loadPlotly(this.src))
         .then((Plotly) => this.draw(Plotly));
     }
@@ -243,13 +259,19 @@ export class CostChart {
     return notes.join(" ");
   }
 
-  // Redraws run one after another, each with the newest data.
+  // Redraws run one after another, at most one a frame, each with the newest data.
   refresh() {
     if (this.noteElement) this.noteElement.textContent = this.note();
     if (!this.Plotly) return Promise.resolve();
-    this.queue = (this.queue || Promise.resolve()).then(() =>
-      this.Plotly.react(this.container, this.traces(), this.layout()),
-    );
-    return this.queue;
+    if (!this.waiting) {
+      this.waiting = (this.queue || Promise.resolve())
+        .then(() => new Promise((resolve) => requestAnimationFrame(resolve)))
+        .then(() => {
+          this.waiting = null;
+          return this.Plotly.react(this.container, this.traces(), this.layout());
+        });
+      this.queue = this.waiting;
+    }
+    return this.waiting;
   }
 }
