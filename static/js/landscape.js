@@ -160,7 +160,7 @@ export class Landscape {
         mode: "lines+markers",
         x: reached.map((i) => s.path.u[i]),
         y: reached.map((i) => s.path.v[i]),
-        customdata: reached.map((i) => `after epoch ${s.path.epochs[i]}<br>${u} = ${short(s.path.u[i])}, ${v} = ${short(s.path.v[i])}<br>J = ${formatNumber(s.path.cost[i])}`),
+        customdata: reached.map((i) => `start of epoch ${s.path.epochs[i] + 1}<br>${u} = ${short(s.path.u[i])}, ${v} = ${short(s.path.v[i])}<br>J = ${formatNumber(s.path.cost[i])}`),
         line: { color: grad, width: 2 },
         marker: { color: grad, size: 5 },
         name: "gradient descent",

@@ -32,10 +32,10 @@ def test_the_surface_shows_the_path_and_follows_the_shown_epoch(page: Page):
     # Hovers write numbers as the page does: ×10ⁿ and the true minus, never 1.2e-5.
     hovers = page.evaluate("() => document.getElementById('landscape-chart').data[3].customdata")
     assert len(hovers) == 6 and all(
-        re.fullmatch(r"after epoch \d<br>w₁ = [^<]+, w₂ = [^<]+<br>J = [^<]+", h) for h in hovers
+        re.fullmatch(r"start of epoch \d<br>w₁ = [^<]+, w₂ = [^<]+<br>J = [^<]+", h) for h in hovers
     )
     assert not any(re.search(r"\de[-+]?\d|-", h) for h in hovers), hovers
-    assert hovers[0] == "after epoch 0<br>w₁ = 0.5, w₂ = 0.8<br>J = 0.32"  # ½ (2 − 0.8 · 0.5 · 3)²
+    assert hovers[0] == "start of epoch 1<br>w₁ = 0.5, w₂ = 0.8<br>J = 0.32"  # ½ (2 − 0.8 · 0.5 · 3)²
     assert data["pathV"] == history["history"]["params"]["w2"]
     # The ring marks where the shown epoch (5) started: its weights before its update.
     fifth = history["epochs"][4]["values"]
