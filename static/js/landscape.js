@@ -97,9 +97,14 @@ export class Landscape {
     return this.draw(Plotly);
   }
 
-  traces() {
+  narrow() {
+    return this.container.clientWidth < 520;
+  }
+
+  // What a surface alone decides, worked out once per surface: redraws for the shown epoch reuse it.
+  derived() {
     const s = this.surface;
-    const { fg, grid, value, grad, dead, deadBg } = colors();
+    if (this.derivedFor === s) return this.derivedData;
     const [u, v] = s.axes.map((a) => a.label);
     // Colours follow log J, so both the steep walls and the valley floor show; hover gives J itself.
     const positive = s.cost.flat().filter((c) => c !== null && c > 0);
@@ -110,16 +115,27 @@ export class Landscape {
     const [low, high] = [Math.ceil(Math.min(...logs)), Math.floor(Math.max(...logs))];
     const decades = [];
     for (let n = low; n <= high; n += Math.max(1, Math.ceil((high - low) / 6))) decades.push(n);
-    // A diverged run's path ends where its cost passes a float's range: the rest is off the plot (the note says so).
-    const reached = s.path.epochs.map((e, i) => i).filter((i) => s.path.epochs[i] <= this.shown.updated  && s.path.cost[i] !== null);
+    const hovers = s.cost.map((row, j) => row.map((c, i) => `${u} = ${short(s.u[i])}<br>${v} = ${short(s.v[j])}<br>J = ${formatNumber(c)}`));
     const flatPoints = s.flat.flatMap((row, j) => row.flatMap((isFlat, i) => (isFlat ? [[s.u[i], s.v[j]]] : [])));
+    this.derivedFor = s;
+    this.derivedData = { u, v, logCost, decades, hovers, flatPoints };
+    return this.derivedData;
+  }
+
+  traces() {
+    const s = this.surface;
+    const { fg, grid, value, grad, dead, deadBg } = colors();
+    const { u, v, logCost, decades, hovers, flatPoints } = this.derived();
+    const ticks = decades.filter((n, k) => k % 2 === 0); // room for every other decade on a phone
+    // A diverged run's path ends where its cost passes a float's range: the rest is off the plot (the note says so).
+    const reached = s.path.epochs.map((e, i) => i).filter((i) => s.path.epochs[i] <= this.shown.updated && s.path.cost[i] !== null);
     const traces = [
       {
         type: "contour",
         x: s.u,
         y: s.v,
         z: logCost,
-        customdata: s.cost.map((row, j) => row.map((c, i) => `${u} = ${short(s.u[i])}<br>${v} = ${short(s.v[j])}<br>J = ${formatNumber(c)}`)),
+        customdata: hovers,
         colorscale: "Viridis",
         ncontours: 24,
         colorbar: {
@@ -129,6 +145,8 @@ export class Landscape {
           tickfont: { color: fg },
           outlinecolor: grid,
           thickness: 14,
+          // A phone's plot keeps its width: the colour bar goes below it.
+          ...(this.narrow() ? { orientation: "h", y: -0.3, yanchor: "top", title: { text: "J", side: "left" }, thickness: 10, tickangle: 0, tickvals: ticks, ticktext: ticks.map((n) => short(10 ** n)) } : {}),
         },
         hovertemplate: "%{customdata}<extra></extra>",
       },
@@ -219,7 +237,7 @@ export class Landscape {
       });
     }
     return {
-      margin: { l: 56, r: 16, t: 16, b: 48 },
+      margin: { l: 56, r: 16, t: 16, b: this.narrow() ? 100 : 48 },
       height: 420,
       paper_bgcolor: "rgba(0,0,0,0)",
       plot_bgcolor: "rgba(0,0,0,0)",
