@@ -44,16 +44,12 @@ function loadPlotly(src) {
 
 // Resolves when `element` comes within a screen of the viewport or the page has nothing else to do.
 function nearOrIdle(element) {
+  let observer;
   return new Promise((resolve) => {
-    const observer = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && done(), { rootMargin: "100% 0px" });
-    const idle = window.requestIdleCallback ? requestIdleCallback(() => done(), { timeout: 4000 }) : setTimeout(() => done(), 500);
-    function done() {
-      observer.disconnect();
-      (window.cancelIdleCallback || clearTimeout)(idle);
-      resolve();
-    }
+    observer = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && resolve(), { rootMargin: "100% 0px" });
     observer.observe(element);
-  });
+    (window.requestIdleCallback || setTimeout)(resolve, { timeout: 4000 });
+  }).then(() => observer.disconnect());
 }
 
 // Past this many points a trace is drawn as a line alone: thousands of markers cost a long task per redraw.

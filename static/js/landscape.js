@@ -39,12 +39,7 @@ export class Landscape {
     if (this.pickers) {
       // Filled here rather than in the page: a wide network has hundreds of parameters.
       this.pickers.forEach((picker, axis) => {
-        picker.replaceChildren(
-          ...params.map(([id, label], i) => {
-            const option = new Option(label, id, i === axis, i === axis);
-            return option;
-          }),
-        );
+        picker.replaceChildren(...params.map(([id, label], i) => new Option(label, id, i === axis, i === axis)));
         picker.addEventListener("change", () => this.refresh());
       });
       // One parameter cannot be both axes: each picker offers every parameter but the other's choice.
@@ -73,7 +68,6 @@ export class Landscape {
   async refresh() {
     if (this.container.closest("[hidden]") || !this.config) return;
     const axes = this.axes();
-    if (axes && axes[0] === axes[1]) return;
     const key = JSON.stringify([this.epochs, axes]);
     if (key !== this.key) {
       this.key = key;
