@@ -109,7 +109,8 @@ export class Landscape {
     const [low, high] = [Math.ceil(Math.min(...logs)), Math.floor(Math.max(...logs))];
     const decades = [];
     for (let n = low; n <= high; n += Math.max(1, Math.ceil((high - low) / 6))) decades.push(n);
-    const hovers = s.cost.map((row, j) => row.map((c, i) => `${u} = ${short(s.u[i])}<br>${v} = ${short(s.v[j])}<br>J = ${formatNumber(c)}`));
+    const [us, vs] = [s.u.map((a) => `${u} = ${short(a)}<br>`), s.v.map((b) => `${v} = ${short(b)}<br>J = `)];
+    const hovers = s.cost.map((row, j) => row.map((c, i) => us[i] + vs[j] + formatNumber(c)));
     const flatPoints = s.flat.flatMap((row, j) => row.flatMap((isFlat, i) => (isFlat ? [[s.u[i], s.v[j]]] : [])));
     this.derivedFor = s;
     this.derivedData = { u, v, logCost, decades, hovers, flatPoints };
