@@ -30,6 +30,23 @@ def test_the_worksheet_checks_out_epoch_by_epoch(client):
             assert row["relative_error"] < 1e-7
 
 
+def test_near_convergence_tiny_gradients_are_judged_by_absolute_difference(client):
+    """By epoch 15 the worksheet's gradients are about 10⁻⁹: their relative difference would compare rounding
+    noise, so the check gives the absolute one and says why."""
+    run = client.post("/api/train", json={"epochs": 15, "detail_epochs": [15]}).get_json()
+    grads = next(e for e in run["epochs"] if e["epoch"] == 15)["grads"]
+    assert 0 < max(abs(grads["w1"]), abs(grads["w2"])) < 1e-8
+    data = client.post("/api/gradient-check", json={"epoch": 15}).get_json()
+    for row in data["params"]:
+        assert row["backprop"] == grads[row["id"]]
+        assert row["relative_error"] is None
+        assert row["difference"] == abs(row["backprop"] - row["numeric"]) < 1e-14
+    assert "compared by absolute difference" in data["message"] and "tiny" in data["message"]
+    first = client.post("/api/gradient-check", json={"epoch": 1}).get_json()
+    assert first["message"].startswith("Epoch 1: the largest relative difference is")
+    assert "absolute" not in first["message"]
+
+
 @pytest.mark.parametrize(
     ("body", "field"),
     [

@@ -7,8 +7,9 @@ import pytest
 
 from webapp.engine import Network, Params, init_params
 from webapp.engine.landscape import cost_surface
-from webapp.engine.training import cost_of
+from webapp.engine.training import cost_of, record_pass
 from webapp.request import limits
+from webapp.request.resolve import resolve
 
 
 @pytest.mark.parametrize(
@@ -57,8 +58,55 @@ def test_the_path_is_the_runs_and_its_costs_are_the_runs(client):
     costs = [e["cost"] for e in run["epochs"]] + [run["final_cost"]]
     assert data["path"]["cost"] == [costs[k] for k in data["path"]["epochs"]]
     assert min(data["u"]) < 0 < max(data["u"]), "the range takes in 0, where the ReLUs die"
-    assert any(any(row) for row in data["dead"]) and not all(all(row) for row in data["dead"])
+    assert any(any(row) for row in data["flat"]) and not all(all(row) for row in data["flat"])
     json.dumps(data, allow_nan=False)
+
+
+def gradient_on_axes(resolved, axes, a, b):
+    """The engine's own ∂J/∂p and ∂J/∂q, by backpropagation, at p = a and q = b, the rest at the start."""
+    theta = resolved.params.theta.copy()
+    first, second = (resolved.graph.param_position[axis] for axis in axes)
+    theta[first], theta[second] = a, b
+    grad = record_pass(resolved.network, theta, resolved.request.x, resolved.request.y).grad_theta
+    return grad[first], grad[second]
+
+
+@pytest.mark.parametrize(
+    ("body", "axes", "some_flat"),
+    [({"preset": "two_hidden"}, ["w1_2_1", "b2"], False), ({}, ["w1", "w2"], True)],
+)
+def test_flat_marks_only_points_where_the_gradient_on_both_axes_is_zero(client, body, axes, some_flat):
+    """Two hidden neurons, across w₁,₂,₁ and up b₂: the second neuron is dead wherever w₁,₂,₁ ≤ 0, yet b₂ still moves
+    J, so nothing there is flat. The worksheet's w₁ ≤ 0 kills everything after it: flat there."""
+    data = post(client, {**body, "axes": axes, "epochs": 20}).get_json()
+    resolved = resolve({**body, "epochs": 1})
+    flat = np.array(data["flat"])
+    assert flat.any() == some_flat
+    for row, b in enumerate(data["v"]):
+        for column, a in enumerate(data["u"]):
+            gradient = gradient_on_axes(resolved, axes, a, b)
+            if flat[row, column]:
+                assert gradient == (0, 0), (a, b)
+    if not some_flat:  # the engine itself sees a dead neuron on this plane: it is the label that was wrong
+        surface_dead = cost_surface(
+            resolved.network, resolved.params.theta, resolved.request.x, resolved.request.y,
+            *(resolved.graph.param_position[axis] for axis in axes), data["u"], data["v"],
+        ).dead  # fmt: skip
+        assert surface_dead.any()
+
+
+def test_a_diverged_run_gets_a_surface_where_its_cost_is_a_float_and_says_why(client):
+    data = post(client, {"preset": "diverging", "epochs": 64}).get_json()
+    json.dumps(data, allow_nan=False)
+    costs = data["path"]["cost"]
+    assert None in costs, "the run diverged: its cost passed a float's range"
+    last = costs.index(None)
+    assert all(np.isfinite(c) for row in data["cost"] for c in row if c is not None)
+    assert any(c is not None for row in data["cost"] for c in row)
+    for u, v in zip(data["path"]["u"][:last], data["path"]["v"][:last], strict=True):
+        assert data["u"][0] <= u <= data["u"][-1] and data["v"][0] <= v <= data["v"][-1]
+    assert f"epoch {data['path']['epochs'][last] + 1}" in data["note"] and "past a float's range" in data["note"]
+    assert post(client, {"epochs": 20}).get_json()["note"] == ""
 
 
 @pytest.mark.parametrize(

@@ -610,7 +610,11 @@ window.addEventListener("popstate", () => {
 });
 
 linkHighlights(main);
-wireGradientCheck(document.getElementById("gradient-check"), () => ({ config: store.config, epoch: state.epoch }));
+wireGradientCheck(document.getElementById("gradient-check"), () => ({
+  config: store.config,
+  epoch: state.epoch,
+  backwardShown: state.cursor >= ends.backward,
+}));
 wireExports(
   document.getElementById("exports"),
   () => ({ config: store.config, epochs: Math.max(1, store.available), epoch: state.epoch }),

@@ -1,5 +1,7 @@
-// The Plotly chart of cost (and weights) per epoch. plotly.js is large, so it loads after the
-// graph and the controls are ready and never holds them up; until then the chart just waits.
+// The Plotly chart of cost (and weights) per epoch. plotly.js is large, so it loads only once the
+// chart comes near the viewport or the page is idle: the graph and the controls answer first, and a
+// placeholder (app.css's .chart min-height) holds the chart's space. Redraws wait for the next frame
+// and take the newest data then, so a burst of updates costs one drawing.
 
 import { formatNumber } from "./format.js";
 
@@ -38,6 +40,16 @@ function loadPlotly(src) {
     script.onerror = () => reject(new Error("plotly.js did not load"));
     document.head.append(script);
   });
+}
+
+// Resolves when `element` comes within a screen of the viewport or the page has nothing else to do.
+function nearOrIdle(element) {
+  let observer;
+  return new Promise((resolve) => {
+    observer = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && resolve(), { rootMargin: "100% 0px" });
+    observer.observe(element);
+    (window.requestIdleCallback || setTimeout)(resolve, { timeout: 4000 });
+  }).then(() => observer.disconnect());
 }
 
 // Past this many points a trace is drawn as a line alone: thousands of markers cost a long task per redraw.
@@ -100,10 +112,10 @@ export class CostChart {
     this.ready = null;
   }
 
-  // Load plotly.js once the page has painted; later calls share the same promise.
+  // Load plotly.js once the chart is near or the page idle; later calls share the same promise.
   start() {
     if (!this.ready) {
-      this.ready = new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)))
+      this.ready = nearOrIdle(this.container)
         .then(() => loadPlotly(this.src))
         .then((Plotly) => this.draw(Plotly));
     }
@@ -126,10 +138,12 @@ export class CostChart {
       line: { ...costStyle.line, color },
       marker: { ...costStyle.marker, color },
     };
+    // θ after k updates is where epoch k + 1 starts: each epoch's weights are drawn above its J,
+    // the weights that J was computed with (the API's epochs[k].values).
     const weights = Object.entries(this.series.weights).map(([name, points], i) => ({
       ...style,
       name,
-      x: points.map((p) => p[0]),
+      x: points.map((p) => p[0] + 1),
       y: points.map((p) => p[1]),
       customdata: points.map((p) => [p[1], ""]),
       line: { ...style.line, color: colors[i % colors.length] },
@@ -145,10 +159,12 @@ export class CostChart {
   layout() {
     const layout = themed(this.figure.layout);
     const epochs = this.series.costs.length;
-    // Epochs are whole numbers: few of them get a tick each, many get Plotly's own spacing.
+    // The weights may run one epoch ahead of the costs: after an update, the next epoch's start is known.
+    const last = Math.max(epochs, 1, ...Object.values(this.series.weights).map((points) => (points.at(-1)?.[0] ?? 0) + 1));
+    // Epochs are whole numbers, from 1: few of them get a tick each, many get Plotly's own spacing.
     const ticks =
-      epochs <= 12
-        ? { dtick: 1, tick0: 0, range: [-0.4, Math.max(epochs, 1) + 0.4], autorange: false }
+      last <= 12
+        ? { dtick: 1, tick0: 1, range: [0.6, last + 0.4], autorange: false }
         : { dtick: undefined, autorange: true };
     layout.xaxis = { ...layout.xaxis, ...ticks };
     layout.xaxis2 = { ...layout.xaxis2, ...ticks };
@@ -165,7 +181,7 @@ export class CostChart {
     const narrow = this.container.clientWidth < NARROW_PX;
     layout.annotations = layout.annotations.map((a) => {
       if (!a.text.startsWith("Weights")) return narrow ? { ...a, text: "Cost J" } : a;
-      const text = narrow ? "Weights after each update" : a.text;
+      const text = narrow ? "Weights at each epoch's start" : a.text;
       const count = `${shownWeights} of ${totalWeights}${narrow ? "" : " parameters"}`;
       return { ...a, text: totalWeights > shownWeights ? `${text}: ${count}` : text };
     });
@@ -239,13 +255,19 @@ export class CostChart {
     return notes.join(" ");
   }
 
-  // Redraws run one after another, each with the newest data.
+  // Redraws run one after another, at most one a frame, each with the newest data.
   refresh() {
     if (this.noteElement) this.noteElement.textContent = this.note();
     if (!this.Plotly) return Promise.resolve();
-    this.queue = (this.queue || Promise.resolve()).then(() =>
-      this.Plotly.react(this.container, this.traces(), this.layout()),
-    );
-    return this.queue;
+    if (!this.waiting) {
+      this.waiting = (this.queue || Promise.resolve())
+        .then(() => new Promise((resolve) => requestAnimationFrame(resolve)))
+        .then(() => {
+          this.waiting = null;
+          return this.Plotly.react(this.container, this.traces(), this.layout());
+        });
+      this.queue = this.waiting;
+    }
+    return this.waiting;
   }
 }

@@ -1,18 +1,24 @@
 // The cost surface J(p, q) over two parameters with gradient descent's path across it, drawn with
 // Plotly once the chart has loaded plotly.js. The server computes the surface (POST /api/landscape);
 // this module only fetches it for the run's length and draws the part of the path the student has
-// reached, the shown epoch's point and its step direction.
+// reached, the shown epoch's point and its step direction. Refetches wait for a pause in the clicks
+// (REFETCH_MS), and each redraw waits for the next frame, so a burst of clicks costs one drawing.
 
 import { formatNumber } from "./format.js";
 import { aborted, postJSON, superseding } from "./api.js";
 import { appUrl } from "./urls.js";
 
 const short = (value) => formatNumber(value, { compact: true });
+const REFETCH_MS = 250;
+const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+
+// An embed with lock=1 keeps its run: the settings are rendered read-only and a click on the surface starts nothing.
+const locked = () => document.documentElement.dataset.locked !== undefined || Boolean(document.querySelector(".locked-settings"));
 
 function colors() {
   const style = getComputedStyle(document.body);
   const read = (name) => style.getPropertyValue(name).trim();
-  return { fg: read("--fg"), grid: read("--grid"), value: read("--value"), grad: read("--grad"), active: read("--active") };
+  return { fg: read("--fg"), grid: read("--grid"), value: read("--value"), grad: read("--grad"), dead: read("--dead"), deadBg: read("--dead-bg") };
 }
 
 export class Landscape {
@@ -20,6 +26,7 @@ export class Landscape {
   // window.Plotly; onPick(u, v, axes): the student clicked the surface.
   constructor(container, params, plotlyReady, onPick) {
     this.container = container;
+    this.status = document.getElementById("landscape-status");
     this.plotlyReady = plotlyReady;
     this.onPick = onPick;
     this.surface = null;
@@ -32,14 +39,16 @@ export class Landscape {
     if (this.pickers) {
       // Filled here rather than in the page: a wide network has hundreds of parameters.
       this.pickers.forEach((picker, axis) => {
-        picker.replaceChildren(
-          ...params.map(([id, label], i) => {
-            const option = new Option(label, id, i === axis, i === axis);
-            return option;
-          }),
-        );
+        picker.replaceChildren(...params.map(([id, label], i) => new Option(label, id, i === axis, i === axis)));
         picker.addEventListener("change", () => this.refresh());
       });
+      // One parameter cannot be both axes: each picker offers every parameter but the other's choice.
+      const exclude = () => this.pickers.forEach((picker, axis) => {
+        const other = this.pickers[1 - axis].value;
+        for (const option of picker.options) option.disabled = option.value === other;
+      });
+      this.pickers.forEach((picker) => picker.addEventListener("change", exclude));
+      exclude();
     }
   }
 
@@ -59,61 +68,112 @@ export class Landscape {
   async refresh() {
     if (this.container.closest("[hidden]") || !this.config) return;
     const axes = this.axes();
-    if (axes && axes[0] === axes[1]) return;
     const key = JSON.stringify([this.epochs, axes]);
     if (key !== this.key) {
       this.key = key;
       const body = { ...this.config, epochs: this.epochs, include_graph: false, ...(axes ? { axes } : {}) };
-      this.fetching = postJSON(appUrl("landscape"), body, { signal: this.nextSignal() });
+      const signal = this.nextSignal();
+      const pause = this.surface ? REFETCH_MS : 0; // the first surface at once, later ones after the clicks stop
+      this.fetching = new Promise((resolve) => setTimeout(resolve, pause)).then(() => {
+        if (signal.aborted) throw signal.reason;
+        return postJSON(appUrl("landscape"), body, { signal });
+      });
     }
     const fetching = this.fetching;
     const [surface, Plotly] = await Promise.all([fetching, this.plotlyReady]).catch((error) => {
       if (!aborted(error)) throw error;
       return [];
     });
-    if (fetching !== this.fetching) return; // a newer request is on its way
+    if (fetching !== this.fetching || !surface) return; // a newer request is on its way
     this.surface = surface;
+    await frame();
+    if (fetching !== this.fetching) return;
     return this.draw(Plotly);
   }
 
-  traces() {
+  narrow() {
+    return this.container.clientWidth < 520;
+  }
+
+  // What a surface alone decides, worked out once per surface: redraws for the shown epoch reuse it.
+  derived() {
     const s = this.surface;
-    const { value, grad } = colors();
+    if (this.derivedFor === s) return this.derivedData;
     const [u, v] = s.axes.map((a) => a.label);
     // Colours follow log J, so both the steep walls and the valley floor show; hover gives J itself.
     const positive = s.cost.flat().filter((c) => c !== null && c > 0);
     const floor = positive.length ? Math.min(...positive) : 1e-12;
     const logCost = s.cost.map((row) => row.map((c) => (c === null ? null : Math.log10(Math.max(c, floor)))));
-    const reached = s.path.epochs.map((e, i) => i).filter((i) => s.path.epochs[i] <= this.shown.updated);
+    // The colour bar's ticks: whole decades of J, at most about seven of them.
+    const logs = logCost.flat().filter((c) => c !== null);
+    const [low, high] = [Math.ceil(Math.min(...logs)), Math.floor(Math.max(...logs))];
+    const decades = [];
+    for (let n = low; n <= high; n += Math.max(1, Math.ceil((high - low) / 6))) decades.push(n);
+    const [us, vs] = [s.u.map((a) => `${u} = ${short(a)}<br>`), s.v.map((b) => `${v} = ${short(b)}<br>J = `)];
+    const hovers = s.cost.map((row, j) => row.map((c, i) => us[i] + vs[j] + formatNumber(c)));
+    const flatPoints = s.flat.flatMap((row, j) => row.flatMap((isFlat, i) => (isFlat ? [[s.u[i], s.v[j]]] : [])));
+    this.derivedFor = s;
+    this.derivedData = { u, v, logCost, decades, hovers, flatPoints };
+    return this.derivedData;
+  }
+
+  traces() {
+    const s = this.surface;
+    const { fg, grid, value, grad, dead, deadBg } = colors();
+    const { u, v, logCost, decades, hovers, flatPoints } = this.derived();
+    const ticks = decades.filter((n, k) => k % 2 === 0); // room for every other decade on a phone
+    // A diverged run's path ends where its cost passes a float's range: the rest is off the plot (the note says so).
+    const reached = s.path.epochs.map((e, i) => i).filter((i) => s.path.epochs[i] <= this.shown.updated && s.path.cost[i] !== null);
     const traces = [
       {
         type: "contour",
         x: s.u,
         y: s.v,
         z: logCost,
-        customdata: s.cost.map((row, j) => row.map((c, i) => `${u} = ${short(s.u[i])}<br>${v} = ${short(s.v[j])}<br>J = ${formatNumber(c)}`)),
+        customdata: hovers,
         colorscale: "Viridis",
         ncontours: 24,
-        showscale: false,
+        colorbar: {
+          title: { text: "J", side: "top" },
+          tickvals: decades,
+          ticktext: decades.map((n) => short(10 ** n)),
+          tickfont: { color: fg },
+          outlinecolor: grid,
+          thickness: 14,
+          // A phone's plot keeps its width: the colour bar goes below it.
+          ...(this.narrow() ? { orientation: "h", y: -0.3, yanchor: "top", title: { text: "J", side: "left" }, thickness: 10, tickangle: 0, tickvals: ticks, ticktext: ticks.map((n) => short(10 ** n)) } : {}),
+        },
         hovertemplate: "%{customdata}<extra></extra>",
       },
       {
+        // Flat: no colour of the cost scale, but the panel's grey, hatched.
         type: "contour",
         x: s.u,
         y: s.v,
-        z: s.dead.map((row) => row.map(Number)),
+        z: s.flat.map((row) => row.map(Number)),
         contours: { start: 0.5, end: 1.5, size: 1, coloring: "fill", showlines: false },
-        colorscale: [[0, "rgba(0,0,0,0)"], [1, "rgba(128,128,128,0.55)"]],
+        zmin: 0,
+        zmax: 1,
+        colorscale: [[0, "rgba(0,0,0,0)"], [0.5, "rgba(0,0,0,0)"], [0.5, deadBg], [1, deadBg]],
         showscale: false,
         hoverinfo: "skip",
-        name: "dead ReLU",
+        name: "flat",
+      },
+      {
+        type: "scatter",
+        mode: "markers",
+        x: flatPoints.map((p) => p[0]),
+        y: flatPoints.map((p) => p[1]),
+        marker: { symbol: "line-ne-open", size: 7, color: dead, line: { color: dead, width: 1 } },
+        hoverinfo: "skip",
+        name: "flat hatch",
       },
       {
         type: "scatter",
         mode: "lines+markers",
         x: reached.map((i) => s.path.u[i]),
         y: reached.map((i) => s.path.v[i]),
-        customdata: reached.map((i) => `after epoch ${s.path.epochs[i]}<br>${u} = ${short(s.path.u[i])}, ${v} = ${short(s.path.v[i])}<br>J = ${formatNumber(s.path.cost[i])}`),
+        customdata: reached.map((i) => `start of epoch ${s.path.epochs[i] + 1}<br>${u} = ${short(s.path.u[i])}, ${v} = ${short(s.path.v[i])}<br>J = ${formatNumber(s.path.cost[i])}`),
         line: { color: grad, width: 2 },
         marker: { color: grad, size: 5 },
         name: "gradient descent",
@@ -171,28 +231,15 @@ export class Landscape {
         text: "",
       });
     }
-    const deadIndex = s.dead.flat().indexOf(true);
-    if (deadIndex >= 0) {
-      const row = Math.floor(deadIndex / s.u.length);
-      annotations.push({
-        x: s.u[deadIndex % s.u.length],
-        y: s.v[row],
-        text: "dead ReLU: flat, zero gradient",
-        showarrow: false,
-        xanchor: "left",
-        yanchor: "bottom",
-        font: { color: fg, size: 12 },
-        bgcolor: "rgba(128,128,128,0.35)",
-      });
-    }
     return {
-      margin: { l: 56, r: 16, t: 16, b: 48 },
+      margin: { l: 56, r: 16, t: 16, b: this.narrow() ? 100 : 48 },
       height: 420,
       paper_bgcolor: "rgba(0,0,0,0)",
       plot_bgcolor: "rgba(0,0,0,0)",
       font: { family: "system-ui, sans-serif", size: 13, color: fg },
-      xaxis: { ...axis, title: { text: s.axes[0].label } },
-      yaxis: { ...axis, title: { text: s.axes[1].label } },
+      // automargin: a diverged run's plot spans huge values, whose tick labels are wide.
+      xaxis: { ...axis, automargin: true, exponentformat: "power", title: { text: s.axes[0].label } },
+      yaxis: { ...axis, automargin: true, exponentformat: "power", title: { text: s.axes[1].label } },
       showlegend: false,
       hovermode: "closest",
       annotations,
@@ -201,9 +248,11 @@ export class Landscape {
   }
 
   async draw(Plotly) {
+    if (this.status) this.status.textContent = this.surface.note;
     // No mode bar: a click on the surface starts a run from there, and zooming would only get in its way.
-    await Plotly.react(this.container, this.traces(), this.layout(), { responsive: true, displayModeBar: false });
-    if (!this.listening) {
+    const traces = this.traces();
+    await Plotly.react(this.container, traces, this.layout(), { responsive: true, displayModeBar: false });
+    if (!this.listening && !locked()) {
       this.listening = true;
       this.container.on("plotly_click", (event) => {
         const hit = event.points && event.points.find((p) => p.curveNumber === 0);
@@ -211,7 +260,7 @@ export class Landscape {
       });
     }
     this.container.classList.add("drawn");
-    this.container.dataset.pathPoints = String(this.traces()[2].x.length);
+    this.container.dataset.pathPoints = String(traces[3].x.length);
     this.container.setAttribute("aria-label", this.describe());
   }
 

@@ -142,3 +142,21 @@ def test_a_network_with_few_parameters_shows_them_all_without_a_note(page: Page)
     train_and_wait_for_chart(page, 5, 5)
     assert page.evaluate("() => document.getElementById('cost-chart').data.slice(1).map(t => t.name)") == ["w₁", "w₂"]
     expect(page.locator("#chart-note")).to_have_text("")
+
+
+def test_each_column_pairs_an_epochs_cost_with_the_weights_it_was_computed_with(page: Page):
+    """Epoch 1 is J = 0.32 with w₁ = 0.5 (its start), not with 0.692 (after its update); there is no epoch 0."""
+    open_app(page, INSTANT)
+    train_and_wait_for_chart(page, 5, 5)
+    run = page.evaluate("() => fetch('/api/train', {method: 'POST', headers: {'Content-Type': 'application/json'},"
+                        " body: JSON.stringify({epochs: 5})}).then(r => r.json())")  # fmt: skip
+    cost, w1, w2 = (trace(page, i) for i in range(3))
+    assert cost["x"] == [1, 2, 3, 4, 5] and cost["y"] == [e["cost"] for e in run["epochs"]]
+    for weight, pid in ((w1, "w1"), (w2, "w2")):
+        for epoch, value in zip(weight["x"], weight["y"], strict=True):
+            known = run["epochs"][epoch - 1]["values"][pid] if epoch <= 5 else run["history"]["params"][pid][5]
+            assert value == known, (pid, epoch)
+    assert w1["y"][0] == 0.5 and w1["x"][0] == 1
+    layout = page.evaluate("() => document.getElementById('cost-chart')._fullLayout.xaxis2.range")
+    assert layout[0] > 0, "no epoch 0 on the axis"
+    expect(page.locator("#cost-chart .annotation-text", has_text="Weights at the start of each epoch")).to_be_visible()

@@ -14,7 +14,7 @@ def surface_data(page: Page) -> dict:
         """() => {
             const data = document.getElementById('landscape-chart').data;
             const ring = data.find(t => (t.name || '').startsWith('epoch'));
-            return {pathU: [...data[2].x], pathV: [...data[2].y], ring: ring ? [ring.x[0], ring.y[0]] : null};
+            return {pathU: [...data[3].x], pathV: [...data[3].y], ring: ring ? [ring.x[0], ring.y[0]] : null};
         }"""
     )
 
@@ -30,12 +30,12 @@ def test_the_surface_shows_the_path_and_follows_the_shown_epoch(page: Page):
     )
     data = surface_data(page)
     # Hovers write numbers as the page does: ×10ⁿ and the true minus, never 1.2e-5.
-    hovers = page.evaluate("() => document.getElementById('landscape-chart').data[2].customdata")
+    hovers = page.evaluate("() => document.getElementById('landscape-chart').data[3].customdata")
     assert len(hovers) == 6 and all(
-        re.fullmatch(r"after epoch \d<br>w₁ = [^<]+, w₂ = [^<]+<br>J = [^<]+", h) for h in hovers
+        re.fullmatch(r"start of epoch \d<br>w₁ = [^<]+, w₂ = [^<]+<br>J = [^<]+", h) for h in hovers
     )
     assert not any(re.search(r"\de[-+]?\d|-", h) for h in hovers), hovers
-    assert hovers[0] == "after epoch 0<br>w₁ = 0.5, w₂ = 0.8<br>J = 0.32"  # ½ (2 − 0.8 · 0.5 · 3)²
+    assert hovers[0] == "start of epoch 1<br>w₁ = 0.5, w₂ = 0.8<br>J = 0.32"  # ½ (2 − 0.8 · 0.5 · 3)²
     assert data["pathV"] == history["history"]["params"]["w2"]
     # The ring marks where the shown epoch (5) started: its weights before its update.
     fifth = history["epochs"][4]["values"]
@@ -65,9 +65,20 @@ def test_the_gradient_check_puts_backpropagation_beside_finite_differences(page:
     # Written as the page writes numbers (×10ⁿ), not 1.2e-10.
     difference = re.compile(r"^Epoch 1: the largest relative difference is (0|\d\.?\d*(×10⁻[⁰¹²³⁴⁵⁶⁷⁸⁹]+)?)\.$")
     expect(page.locator("#gradient-check-status")).to_have_text(difference)
-    expect(rows.first.locator("td").nth(3)).to_have_text(re.compile(r"^(0|\d\.?\d*(×10⁻[⁰¹²³⁴⁵⁶⁷⁸⁹]+)?)$"))
+    expect(rows.first.locator("td").nth(3)).to_have_text(re.compile(r"^(0|\d\.?\d*(×10⁻[⁰¹²³⁴⁵⁶⁷⁸⁹]+)?) relative$"))
     expect(rows.first.locator("td").nth(1)).to_have_text("−1.92")
     expect(rows.first.locator("td").nth(2)).to_have_text(re.compile(r"^−1\.92"))
+
+
+def test_the_gradient_check_says_when_backward_has_not_run_yet(page: Page):
+    """Before Backward, the check's gradients are the ones Backward will give, and it says so; after, it does not."""
+    open_app(page, "?animate=0")
+    page.get_by_role("button", name="Check the shown epoch's gradients").click()
+    status = page.locator("#gradient-check-status")
+    expect(status).to_contain_text("backward pass has not been shown yet: these are the gradients Backward will give")
+    page.get_by_role("button", name="Backward", exact=True).click()
+    page.get_by_role("button", name="Check the shown epoch's gradients").click()
+    expect(status).to_have_text(re.compile(r"^Epoch 1: the largest relative difference is [^:]+\.$"))
 
 
 def test_every_export_downloads_and_parses(page: Page, tmp_path):
@@ -115,3 +126,55 @@ def test_a_second_check_cancels_the_first(page: Page):
     assert failed.value.url.endswith("/api/gradient-check") and held
     expect(page.locator("#gradient-check-status")).to_contain_text("Epoch 1: the largest relative difference is")
     expect(page.locator("#gradient-check-table tbody tr")).to_have_count(2)
+
+
+def test_the_surface_has_a_colour_bar_and_a_grey_flat_region(page: Page):
+    """The worksheet's w₁ ≤ 0 kills every ReLU: hatched in a neutral grey, no colour of the cost scale; the cost
+    itself has a colour bar in decades of J."""
+    open_app(page, "?animate=0")
+    expect(page.locator("#landscape-chart.drawn")).to_be_attached(timeout=CHART_TIMEOUT_MS)
+    drawn = page.evaluate(
+        """() => { const [cost, flat, hatch] = document.getElementById('landscape-chart')._fullData;
+                   return {scale: cost.showscale, ticks: cost.colorbar.ticktext, fill: flat.colorscale.at(-1)[1],
+                           hatch: hatch.x.length, flat: flat.z.flat().filter(Boolean).length}; }"""
+    )
+    assert drawn["scale"] and len(drawn["ticks"]) >= 3 and "1" in drawn["ticks"]
+    red, green, blue = map(int, re.findall(r"\d+", drawn["fill"])[:3])
+    assert max(red, green, blue) - min(red, green, blue) <= 8, drawn["fill"]
+    assert drawn["hatch"] == drawn["flat"] > 0
+    expect(page.locator("#landscape-hint")).to_contain_text("Hatched grey is not a cost")
+
+
+def test_one_parameter_cannot_be_on_both_axes(page: Page):
+    open_app(page, "?preset=two_hidden&animate=0")
+    across, up = page.locator("#landscape-u"), page.locator("#landscape-v")
+    first, second = across.input_value(), up.input_value()
+    assert first != second
+    expect(up.locator(f"option[value={first}]")).to_be_disabled()
+    expect(across.locator(f"option[value={second}]")).to_be_disabled()
+    across.select_option("b2")
+    expect(up.locator("option[value=b2]")).to_be_disabled()
+    expect(up.locator(f"option[value={first}]")).to_be_enabled()
+
+
+def test_a_diverged_run_says_why_its_path_leaves_the_surface(page: Page):
+    open_app(page, "?preset=diverging&animate=0")
+    page.get_by_label("Epochs to train", exact=True).fill("20")
+    page.get_by_role("button", name="Train", exact=True).click()
+    expect(page.locator("#landscape-status")).to_contain_text("past a float's range", timeout=CHART_TIMEOUT_MS)
+    expect(page.locator("#landscape-chart .contour").first).to_be_attached()
+
+
+def test_a_locked_embed_starts_nothing_from_a_click_on_the_surface(page: Page):
+    page.goto("/embed?view=graph,chart,settings&lock=1&animate=0")
+    chart = page.locator("#landscape-chart.drawn .nsewdrag").first
+    expect(chart).to_be_visible(timeout=CHART_TIMEOUT_MS)
+    expect(page.locator("#landscape-hint")).not_to_contain_text("Click the surface")
+    page.evaluate("() => { window.stayed = true; }")
+    chart.scroll_into_view_if_needed()
+    box = chart.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.2, box["y"] + box["height"] * 0.3)
+    page.get_by_role("button", name="Forward", exact=True).click()
+    expect(page.locator("#graph [data-node-id=J] .node-value")).not_to_be_empty()
+    assert page.evaluate("() => window.stayed") is True
+    assert "w1=" not in page.url

@@ -18,7 +18,7 @@ def figure_json() -> str:
         shared_xaxes=True,
         row_heights=[0.6, 0.4],
         vertical_spacing=0.1,
-        subplot_titles=("Cost J per epoch", "Weights per epoch (after the update)"),
+        subplot_titles=("Cost J per epoch", "Weights at the start of each epoch (the ones its J is computed with)"),
     )
     fig.add_trace(
         go.Scatter(
@@ -65,5 +65,5 @@ def weight_trace_template() -> dict:
         "line": {"width": 1.5},
         "xaxis": "x2",
         "yaxis": "y2",
-        "hovertemplate": "epoch %{x}<br>%{fullData.name} = %{customdata[0]}<extra></extra>",
+        "hovertemplate": "start of epoch %{x}<br>%{fullData.name} = %{customdata[0]}<extra></extra>",
     }

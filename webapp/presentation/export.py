@@ -35,8 +35,8 @@ def _tex_number(value) -> str:
 
 
 def tables_latex(resolved: Resolved, run: Run, epoch: int) -> str:
-    """The forward pass, the local derivatives and the update of one epoch (its first sample), as
-    LaTeX tabulars ready to paste into a document."""
+    """The forward pass, the local derivatives, the gradients and the update of one epoch (its first
+    sample), as LaTeX tabulars ready to paste into a document."""
     detail = epoch_details(resolved.graph, run, [epoch], [0])[epoch]
     rows = tables(resolved.graph)
     lines = [
@@ -56,6 +56,11 @@ def tables_latex(resolved: Resolved, run: Run, epoch: int) -> str:
         "Local derivatives",
         r"Derivative & Value",
         [rf"${r['derivative']}$ & ${_tex_number(detail['local'][r['edge']])}$ \\" for r in rows["local"]],
+    )
+    tabular(
+        "Gradients",
+        r"Gradient & Value",
+        [rf"${r['tex']}$ & ${_tex_number(detail['grads'][r['node']])}$ \\" for r in rows["accumulation"]],
     )
     tabular(
         "Update",

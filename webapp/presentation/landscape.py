@@ -10,13 +10,23 @@ from webapp.request.resolve import Resolved
 
 def _span(values: np.ndarray) -> np.ndarray:
     """A range around a path that also takes in 0, where ReLUs die, with room on both sides."""
-    low, high = min(values.min(), 0.0), max(values.max(), 0.0)
+    low, high = min(values.min(initial=0.0), 0.0), max(values.max(initial=0.0), 0.0)
     margin = 0.25 * max(high - low, 0.4)
     return np.array([low - margin, high + margin])
 
 
-def _finite(rows: np.ndarray) -> list:
-    return [[v if np.isfinite(v) else None for v in row] for row in rows.tolist()]
+def _finite(values) -> list:
+    """JSON holds no NaN or Infinity: a number past a float's range is null."""
+    array = np.asarray(values, dtype=float)
+    return np.where(np.isfinite(array), array, None).tolist()
+
+
+def flat(cost: np.ndarray, dead: np.ndarray) -> np.ndarray:
+    """Where a dead ReLU leaves J constant along both axes: a dead point whose cost equals its neighbours'
+    on each axis, exactly. A dead ReLU alone does not make J flat: the other neurons still move it."""
+    padded = np.pad(cost, 1, mode="edge")
+    same = [padded[1:-1, :-2], padded[1:-1, 2:], padded[:-2, 1:-1], padded[2:, 1:-1]]
+    return dead & np.isfinite(cost) & np.all([side == cost for side in same], axis=0)
 
 
 def landscape(resolved: Resolved, run: Run, axes: list[str], count: int) -> dict:
@@ -24,17 +34,22 @@ def landscape(resolved: Resolved, run: Run, axes: list[str], count: int) -> dict
     first, second = axes
     position = resolved.graph.param_position
     path = run.history[:, [position[first], position[second]]]
+    # The cost at each kept θ: θ after k updates is where epoch k + 1 starts.
+    costs = [*run.costs.tolist(), run.final_cost]
+    start = run.first_epoch - 1  # the path's costs: the history's epochs count from the run's start
+    path_costs = np.array(
+        [costs[k - start] if k - start < len(costs) else np.nan for k in run.history_epochs.tolist()], dtype=float
+    )
+    # The plot spans the path while its cost is a float: a diverged run's later points are beyond it.
+    kept = np.isfinite(path_costs) & np.isfinite(path).all(axis=1)
+    kept[0] |= np.isfinite(path[0]).all()
     theta = resolved.params.theta
-    u = np.linspace(*_span(path[:, 0]), count)
-    v = np.linspace(*_span(path[:, 1]), count)
+    u = np.linspace(*_span(path[kept, 0]), count)
+    v = np.linspace(*_span(path[kept, 1]), count)
     req = resolved.request
     surface = cost_surface(
         resolved.network, theta, req.x, req.y, position[first], position[second], u, v, limits.LANDSCAPE_NUMBERS
     )
-    # The cost at each kept θ: θ after k updates is where epoch k + 1 starts.
-    costs = [*run.costs.tolist(), run.final_cost]
-    start = run.first_epoch - 1  # the path's costs: the history's epochs count from the run's start
-    path_costs = [costs[k - start] if k - start < len(costs) else None for k in run.history_epochs.tolist()]
     labels = {n.id: n.label for n in resolved.graph.nodes}
     return {
         "axes": [{"id": first, "label": labels[first]}, {"id": second, "label": labels[second]}],
@@ -42,11 +57,29 @@ def landscape(resolved: Resolved, run: Run, axes: list[str], count: int) -> dict
         "u": u.tolist(),
         "v": v.tolist(),
         "cost": _finite(surface.cost),
-        "dead": surface.dead.tolist(),
+        "flat": flat(surface.cost, surface.dead).tolist(),
+        "note": _note(surface.cost, run.history_epochs[~kept]),
         "path": {
             "epochs": run.history_epochs.tolist(),
-            "u": path[:, 0].tolist(),
-            "v": path[:, 1].tolist(),
-            "cost": path_costs,
+            "u": _finite(path[:, 0]),
+            "v": _finite(path[:, 1]),
+            "cost": _finite(path_costs),
         },
     }
+
+
+def _note(cost: np.ndarray, beyond: np.ndarray) -> str:
+    """Why some of the plot is missing, in words: costs past a float's range, a path that leaves the plot."""
+    notes = []
+    if not np.isfinite(cost).any():
+        notes.append(
+            "J is not a finite number anywhere on this plane (it is past a float's range), so there is no surface to draw."
+        )
+    elif not np.isfinite(cost).all():
+        notes.append("Blank areas: J is past a float's range there.")
+    if len(beyond):
+        notes.append(
+            f"From the start of epoch {beyond[0] + 1} on the run's cost is past a float's range (it diverged): the plot "
+            "spans its path up to there; the rest of the path is off the plot."
+        )
+    return " ".join(notes)

@@ -347,7 +347,8 @@ class Surface(BaseModel):
     u: list[float]
     v: list[float]
     cost: list[list[float | None]] = Field(description="J at each point: rows follow v, columns u.")
-    dead: list[list[bool]] = Field(description="Where some ReLU is dead (its input ≤ 0 for every sample).")
+    flat: list[list[bool]] = Field(description="Where a dead ReLU leaves J constant along both axes (zero gradient).")
+    note: str = Field(description="Why part of the plot is missing (costs past a float's range), or empty.")
     path: dict[str, list[float | int | None]] = Field(description="The run's epochs and parameters, and their cost.")
 
 
@@ -356,13 +357,15 @@ class CheckedGradient(BaseModel):
     label: str
     backprop: float | None
     numeric: float | None = Field(description="Central difference (J(θ + h) − J(θ − h)) / 2h.")
-    relative_error: float | None
+    difference: float | None = Field(description="|backprop − numeric|.")
+    relative_error: float | None = Field(description="difference / the larger gradient; null where both are tiny.")
 
 
 class GradientCheck(BaseModel):
     epoch: int
     step: float = Field(description="h, the central differences' step.")
     params: list[CheckedGradient]
+    message: str = Field(description="The verdict in words, by absolute difference where the gradients are tiny.")
 
 
 class Presets(BaseModel):
