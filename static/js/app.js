@@ -210,23 +210,17 @@ function announce(text) {
   announcer.textContent = text;
 }
 
-// "press Forward or Step", naming only the buttons the page has ("" if it has none of them).
-function press(...actions) {
-  const names = actions.filter((a) => buttons[a]).map((a) => buttons[a].textContent.trim());
-  return names.length ? `press ${names.join(" or ")}` : "";
-}
-
-// "The forward pass is done: press Backward.", or without the advice when there is no such button.
+// `text`, then which of `actions`' buttons to press, naming only the buttons the page has.
 function advise(text, ...actions) {
-  const advice = press(...actions);
-  return advice ? `${text}: ${advice}.` : `${text}.`;
+  const names = actions.filter((a) => buttons[a]).map((a) => buttons[a].textContent.trim());
+  return names.length ? `${text}: press ${names.join(" or ")}.` : `${text}.`;
 }
 
 // What the page says before anything is computed: how to start, with the controls it has.
 function startHint() {
   if (buttons.forward && buttons.step) return "Press Forward, or Step to go one node at a time.";
-  const advice = press("forward", "step", "play", "train");
-  if (advice) return `${advice[0].toUpperCase()}${advice.slice(1)} to compute the network.`;
+  const start = ["forward", "step", "play", "train"].find((a) => buttons[a]);
+  if (start) return `Press ${buttons[start].textContent.trim()} to compute the network.`;
   return "The network with its data and starting weights: nothing computed yet.";
 }
 
