@@ -275,3 +275,11 @@ def test_pages_link_their_oembed(client):
         href = re.search(r'<link rel="alternate" type="application/json\+oembed" href="([^"]+)"', html).group(1)
         answer = client.get(href.replace("&amp;", "&").removeprefix("http://localhost"))
         assert answer.status_code == 200 and "x=4" in answer.get_json()["html"]
+
+
+def test_the_embed_dialog_lists_every_panel_and_control_name(client):
+    html = client.get("/").get_data(as_text=True)
+    dialog = html[html.index('<dialog id="embed-dialog"') : html.index("</dialog>")]
+    for name in CONTROLS:
+        assert re.search(rf"\b{name}\b", dialog), name
+    assert "README" not in dialog

@@ -10,13 +10,13 @@ from dataclasses import dataclass, field
 
 PANELS = ("graph", "tables", "chart", "settings")
 DEFAULT_VIEW = ("graph",)
-# Every control of the page, by the name a course page shows or hides it by, in the page's order: the
-# stepping buttons (start and end: the jumps to a phase's start and end), then the rest (text: Larger
-# text; scrubber: the epoch shown; scale: the chart's log scale). The template marks each with its name.
-CONTROLS = (
-    "forward", "backward", "update", "start", "back", "step", "end", "play",
-    "reset", "speed", "text", "scrubber", "train", "sample", "scale",
-)  # fmt: skip
+# Every control of the page, by the name a course page shows or hides it by, in the page's order, with
+# what it is where the name does not say (the Embed dialog lists them). The template marks each.
+CONTROLS = {
+    "forward": "", "backward": "", "update": "", "start": "the jump to the start of a phase", "back": "", "step": "",
+    "end": "the jump to its end", "play": "", "reset": "", "speed": "", "text": "Larger text",
+    "scrubber": "Epoch shown", "train": "", "sample": "Sample shown", "scale": "the chart's Log scale",
+}  # fmt: skip
 THEMES = ("auto", "light", "dark")
 TRUE_WORDS = ("1", "true", "yes", "on")
 FALSE_WORDS = ("", "0", "false", "no", "off")

@@ -118,6 +118,6 @@ def oembed_url() -> str:
 
 
 @bp.app_template_global()
-def embed_names() -> dict[str, tuple[str, ...]]:
+def embed_names() -> dict:
     """The names an embed's `view` and `controls` take, for the Embed dialog to list."""
     return {"view": PANELS, "controls": CONTROLS}
