@@ -25,7 +25,7 @@ def sections(html: str) -> dict[str, bool]:
 def test_embed_shows_the_graph_and_its_controls_by_default(client):
     html = client.get("/embed").get_data(as_text=True)
     assert sections(html) == {"graph": True, "tables": False, "chart": False, "settings": False}
-    assert 'data-action="forward"' in html and 'data-hide-controls=""' in html
+    assert 'data-action="forward"' in html and "hidden" not in re.findall(r'data-control="\w+"( hidden)?', html)
     assert "site-header" not in html
 
 
@@ -64,6 +64,21 @@ def test_controls_hide_or_list_the_controls(controls, hidden):
     options, errors = embed_options({"controls": [controls]})
     assert errors == {}
     assert options.hidden_controls == hidden
+
+
+def named_controls(html: str) -> dict[str, bool]:
+    """Each control the page marks, by its name, mapped to whether it is shown."""
+    return {name: not hidden for name, hidden in re.findall(r'data-control="(\w+)"( hidden)?', html)}
+
+
+@pytest.mark.parametrize(
+    ("controls", "shown"), [("forward,backward,update", {"forward", "backward", "update"}), ("none", set())]
+)
+def test_every_control_of_the_page_has_a_name_and_the_hidden_ones_are_left_out(client, controls, shown):
+    html = client.get(f"/embed?view=graph,chart&preset=xor&controls={controls}").get_data(as_text=True)
+    marked = named_controls(html)
+    assert set(marked) == set(CONTROLS)
+    assert {name for name, visible in marked.items() if visible} == shown
 
 
 @pytest.mark.parametrize(
@@ -260,3 +275,11 @@ def test_pages_link_their_oembed(client):
         href = re.search(r'<link rel="alternate" type="application/json\+oembed" href="([^"]+)"', html).group(1)
         answer = client.get(href.replace("&amp;", "&").removeprefix("http://localhost"))
         assert answer.status_code == 200 and "x=4" in answer.get_json()["html"]
+
+
+def test_the_embed_dialog_lists_every_panel_and_control_name(client):
+    html = client.get("/").get_data(as_text=True)
+    dialog = html[html.index('<dialog id="embed-dialog"') : html.index("</dialog>")]
+    for name in CONTROLS:
+        assert re.search(rf"\b{name}\b", dialog), name
+    assert "README" not in dialog

@@ -34,8 +34,9 @@ const main = document.querySelector("main");
 const view = new View(main, { graph, geometry: initial.geometry, labels, params, chains: initial.tables.chains, batchSize: initial.samples });
 const announcer = document.getElementById("announcer");
 const runStatus = document.getElementById("run-status");
+// The buttons there are: an embed may leave some out (its `controls`), and then their keys do nothing.
 const buttons = Object.fromEntries(
-  [...document.querySelectorAll("[data-action]")].map((button) => [button.dataset.action, button]),
+  [...document.querySelectorAll("[data-action]")].filter((b) => !b.closest("[hidden]")).map((b) => [b.dataset.action, b]),
 );
 const state = new PageState();
 const scrubber = document.getElementById("epoch-scrubber");
@@ -70,6 +71,8 @@ function render() {
   document.getElementById("what-is-backpropagated").classList.toggle("active", active && active.phase === "backward");
   renderStatus();
   renderScrubber();
+  // A question is about the step after the cursor: once the page has moved, it is withdrawn unscored.
+  predictor?.withdrawUnless(`${state.epoch}:${state.cursor}`);
   bringIntoView(active);
   recordLocation();
 }
@@ -87,8 +90,7 @@ function renderScrubber() {
 // The node being computed stays on screen (above the sticky controls); a page scrolled on past the
 // graph, to the tables or the chart, is left where it is.
 let lastBrought = null;
-function bringIntoView(active) {
-  const where = `${state.epoch}:${state.cursor}`;
+function bringIntoView(active, where = `${state.epoch}:${state.cursor}`) {
   if (!active || !active.node || where === lastBrought) return;
   lastBrought = where;
   const node = [...main.querySelectorAll(`svg.graph [data-node-id="${CSS.escape(active.node)}"]`)].find(
@@ -97,7 +99,7 @@ function bringIntoView(active) {
   const drawing = node && node.closest("svg").getBoundingClientRect();
   if (!drawing || drawing.bottom < 0) return;
   node.scrollIntoView({ block: "nearest", inline: "nearest" });
-  const bar = document.querySelector(".step-controls").getBoundingClientRect();
+  const bar = document.querySelector(".step-bar").getBoundingClientRect();
   const bottom = node.getBoundingClientRect().bottom;
   if (bar.bottom >= innerHeight - 1 && bottom > bar.top - 8) scrollBy(0, bottom - bar.top + 8);
 }
@@ -206,6 +208,20 @@ function questionFor(step, where) {
 
 function announce(text) {
   announcer.textContent = text;
+}
+
+// `text`, then which of `actions`' buttons to press, naming only the buttons the page has.
+function advise(text, ...actions) {
+  const names = actions.filter((a) => buttons[a]).map((a) => buttons[a].textContent.trim());
+  return names.length ? `${text}: press ${names.join(" or ")}.` : `${text}.`;
+}
+
+// What the page says before anything is computed: how to start, with the controls it has.
+function startHint() {
+  if (buttons.forward && buttons.step) return "Press Forward, or Step to go one node at a time.";
+  const start = ["forward", "step", "play", "train"].find((a) => buttons[a]);
+  if (start) return `Press ${buttons[start].textContent.trim()} to compute the network.`;
+  return "The network with its data and starting weights: nothing computed yet.";
 }
 
 function refreshChart() {
@@ -379,20 +395,20 @@ const actions = {
   async forward(signal) {
     if (noEpochs()) return;
     if (state.cursor === ends.update && !(await nextEpoch(signal))) return;
-    if (state.cursor >= ends.forward) return announce(`The forward pass of epoch ${state.epoch} is done: press Backward.`);
+    if (state.cursor >= ends.forward) return announce(advise(`The forward pass of epoch ${state.epoch} is done`, "backward"));
     await advanceTo(ends.forward, signal);
   },
   async backward(signal) {
     if (noEpochs()) return;
-    if (state.cursor === ends.update) return announce("The weights are updated: press Forward for the next epoch.");
-    if (state.cursor >= ends.backward) return announce(`The backward pass of epoch ${state.epoch} is done: press Update.`);
+    if (state.cursor === ends.update) return announce(advise("The weights are updated, the epoch is done", "forward", "step"));
+    if (state.cursor >= ends.backward) return announce(advise(`The backward pass of epoch ${state.epoch} is done`, "update"));
     const forwardFirst = state.cursor < ends.forward;
     await advanceTo(ends.backward, signal);
     if (forwardFirst && !signal.aborted) announce(`Ran the forward pass first, as backward needs its values. ${describeCursor()}`);
   },
   async update(signal) {
     if (noEpochs()) return;
-    if (state.cursor === ends.update) return announce("Already updated: press Forward for the next epoch.");
+    if (state.cursor === ends.update) return announce(advise("Already updated, the epoch is done", "forward", "step"));
     await advanceTo(ends.update, signal);
   },
   async back(signal) {
@@ -413,18 +429,22 @@ const actions = {
   },
   async phaseEnd(signal) {
     if (noEpochs()) return;
-    if (state.cursor === ends.update) return announce("Already updated: press Forward or Step for the next epoch.");
+    if (state.cursor === ends.update) return announce(advise("Already updated, the epoch is done", "forward", "step"));
     await advanceTo(phaseEnd(ends, state.cursor), signal);
   },
   async step(signal) {
     if (noEpochs()) return;
     if (state.cursor === ends.update && !(await nextEpoch(signal))) return;
     const where = `${state.epoch}:${state.cursor}`;
-    if (predictor && !predictor.allows(where)) return predictor.ask(questionFor(steps[state.cursor], where));
+    if (predictor && !predictor.allows(where)) {
+      predictor.ask(questionFor(steps[state.cursor], where));
+      return bringIntoView(steps[state.cursor], `asked ${where}`);
+    }
     await advanceTo(state.cursor + 1, signal);
   },
   async reset() {
     state.reset();
+    predictor?.forget();
     render();
     refreshChart();
     announce("Reset: epoch 1, nothing computed yet.");
@@ -446,7 +466,7 @@ const actions = {
     if (noEpochs()) return;
     const done = state.cursor === ends.update ? state.epoch : state.epoch - 1;
     if (done >= most) {
-      announce(`Epoch ${done} is the last this network may train (at most ${most} epochs): press Reset to start over.`);
+      announce(advise(`Epoch ${done} is the last this network may train (at most ${most} epochs)`, "reset"));
       return;
     }
     const target = Math.min(done + count, most);
@@ -477,8 +497,8 @@ function showEpoch(epoch) {
 
 function setPlaying(on) {
   state.playing = on;
-  buttons.play.textContent = on ? "Pause" : "Play";
-  buttons.play.setAttribute("aria-pressed", String(on));
+  buttons.play?.replaceChildren(on ? "Pause" : "Play");
+  buttons.play?.setAttribute("aria-pressed", String(on));
 }
 
 async function play() {
@@ -517,7 +537,8 @@ const landscape =
         landscapeElement,
         params.map((id) => [id, labels[id]]),
         Promise.resolve().then(() => chart.start()).then(() => window.Plotly),
-        startFrom,
+        // A locked embed keeps its settings: the surface is there to look at, not to start runs from.
+        main.hasAttribute("data-locked") ? () => announce("The settings are fixed by the page this is part of.") : startFrom,
       )
     : null;
 
@@ -555,6 +576,7 @@ document.addEventListener("keydown", (event) => {
   // Fields and links keep their keys; a button keeps Space and Enter but has no use for arrows.
   const field = event.target.closest("input, select, textarea, a, .js-plotly-plot");
   if (field || (event.target.closest("button") && !KEY_ACTIONS[event.key])) return;
+  if (!buttons[event.key === " " ? "play" : KEY_ACTIONS[event.key]]) return;
   if (event.key === " ") {
     event.preventDefault();
     play();
@@ -617,11 +639,13 @@ wireGradientCheck(document.getElementById("gradient-check"), () => ({
 }));
 wireExports(
   document.getElementById("exports"),
-  () => ({ config: store.config, epochs: Math.max(1, store.available), epoch: state.epoch }),
+  // What the page has shown: every epoch whose cost it has shown (as the chart does), at least the first.
+  () => ({ config: store.config, epochs: Math.max(1, state.reached), epoch: state.epoch }),
   () => chart.start().then(() => window.Plotly),
 );
 wireSettings(document.getElementById("settings"));
 view.fillSamplePicker(store.samples, store.config.x, state.row);
+announce(startHint());
 render();
 if (!store.available) noEpochs();
 refreshChart();

@@ -41,7 +41,22 @@ export class Predictor {
     }
     this.label.textContent = `Predict ${question.name} =`;
     this.form.classList.add("asking");
-    this.input.focus();
+    // The page keeps the step asked about in view (the form is in the sticky bar beside it).
+    this.input.focus({ preventScroll: true });
+  }
+
+  // Withdraw the question, unscored, unless it is about the step at `where`: the page has moved on
+  // (Forward, Play, Train, Reset…) and may already show the number asked for.
+  withdrawUnless(where) {
+    if (!this.pending || this.pending.where === where) return;
+    this.pending = null;
+    this.feedback.textContent = "";
+    this.form.classList.remove("asking");
+  }
+
+  // After a Reset every step is asked again.
+  forget() {
+    this.answered.clear();
   }
 
   async check() {

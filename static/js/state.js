@@ -32,11 +32,7 @@ export class PageState {
   }
 
   reset() {
-    this.epoch = 1;
-    this.cursor = 0;
-    this.reached = 0;
-    this.updated = 0;
-    this.pending = null;
+    Object.assign(this, { epoch: 1, cursor: 0, reached: 0, updated: 0, pending: null });
   }
 }
 

@@ -2,9 +2,11 @@
 cancelled while its request is in flight, and a sample picker built from what the server returned."""
 
 import contextlib
+import csv
 import json
 import re
 
+import pytest
 from playwright.sync_api import Page, Route, expect
 
 from tests.e2e import CHART_TIMEOUT_MS, open_app
@@ -121,3 +123,23 @@ def test_each_action_sends_at_most_one_request_detailing_only_the_epoch_it_shows
     whole = {k: v for k, v in sent[0].items() if k not in ("from_epoch", "params")}
     from_start = page.request.post("/api/train", data=whole).json()
     assert answer.value.json()["epochs"] == from_start["epochs"][sent[0]["from_epoch"] :]
+
+
+def exported_csv(page: Page) -> list[dict]:
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Every epoch as CSV", exact=True).click()
+    return list(csv.DictReader(download.value.path().read_text(encoding="utf-8").splitlines()))
+
+
+def test_the_exports_hold_the_epochs_the_page_has_shown(page: Page):
+    open_app(page, "?animate=0")
+    page.get_by_role("button", name="Forward", exact=True).click()
+    expect(page.locator("#phase-label")).to_have_text("forward pass done")
+    # Epoch 1's cost is shown (J = 0.32, the worksheet's), epoch 2's is not: one row.
+    rows = exported_csv(page)
+    assert [row["epoch"] for row in rows] == ["1"] and float(rows[0]["J"]) == pytest.approx(0.32, rel=1e-12)
+    page.get_by_role("button", name="Update", exact=True).click()
+    page.get_by_role("button", name="Forward", exact=True).click()
+    expect(page.locator("#epoch-label")).to_have_text("Epoch 2")
+    expect(page.locator("#phase-label")).to_have_text("forward pass done")
+    assert [row["epoch"] for row in exported_csv(page)] == ["1", "2"]

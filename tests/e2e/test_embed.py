@@ -200,3 +200,61 @@ def test_the_embed_dialog_copies_this_state(page: Page, base_url: str):
     dialog.get_by_role("button", name="Copy HTML").click()
     expect(dialog.get_by_role("status")).to_have_text("Copied the HTML.")
     assert page.evaluate("() => navigator.clipboard.readText()") == html.input_value()
+
+
+def test_controls_shows_only_the_controls_named_and_the_narration_speaks_of_those(
+    page: Page, base_url: str, course_site: CourseSite
+):
+    src = escape(f"{base_url}/embed?view=graph,chart&animate=0&controls=forward,backward,update")
+    page.goto(
+        course_site.page("/three-buttons", f'<iframe id="viz" src="{src}" style="width:800px;height:900px"></iframe>')
+    )
+    viz = frame_of(page, "#viz")
+    for name in ("Forward", "Backward", "Update"):
+        expect(viz.get_by_role("button", name=name, exact=True)).to_be_visible()
+    for name in ("Start of phase", "Back", "Step", "End of phase", "Play", "Reset", "Larger text", "Train"):
+        expect(viz.get_by_role("button", name=name, exact=True)).to_have_count(0)
+    for label in ("Speed", "Epoch shown", "Epochs to train", "Log scale"):
+        expect(viz.get_by_label(label, exact=True)).to_be_hidden()
+    narration = viz.locator("#announcer")
+    expect(narration).to_have_text("Press Forward to compute the network.")
+    viz.get_by_role("button", name="Forward", exact=True).click()
+    viz.get_by_role("button", name="Forward", exact=True).click()
+    expect(narration).to_have_text("The forward pass of epoch 1 is done: press Backward.")
+    viz.get_by_role("button", name="Update", exact=True).click()
+    viz.get_by_role("button", name="Update", exact=True).click()
+    # No Step button here: the advice names Forward alone.
+    expect(narration).to_have_text("Already updated, the epoch is done: press Forward.")
+
+
+def test_controls_none_leaves_no_control_and_no_advice_to_press_one(page: Page, base_url: str, course_site: CourseSite):
+    src = escape(f"{base_url}/embed?view=graph,chart&animate=0&controls=none")
+    page.goto(
+        course_site.page("/no-buttons", f'<iframe id="viz" src="{src}" style="width:800px;height:900px"></iframe>')
+    )
+    viz = frame_of(page, "#viz")
+    expect(viz.locator("main[data-ready]")).to_be_attached()
+    expect(viz.locator(".graph-panel").locator("button, select, input").filter(visible=True)).to_have_count(0)
+    expect(viz.locator("#log-scale")).to_be_hidden()
+    expect(viz.locator("#announcer")).to_have_text(
+        "The network with its data and starting weights: nothing computed yet."
+    )
+    # Nor do the keys of the buttons that are not there step the graph.
+    viz.locator("#graph-heading").click()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("End")
+    expect(viz.locator("#phase-label")).to_have_text("nothing computed yet")
+
+
+def test_a_locked_embed_cannot_be_escaped_through_the_cost_surface(page: Page, base_url: str, course_site: CourseSite):
+    src = escape(f"{base_url}/embed?view=graph,chart,settings&animate=0&lock=1")
+    page.goto(course_site.page("/locked", f'<iframe id="viz" src="{src}" style="width:800px;height:2400px"></iframe>'))
+    viz = frame_of(page, "#viz")
+    surface = viz.locator("#landscape-chart .nsewdrag").first
+    expect(surface).to_be_visible(timeout=CHART_TIMEOUT_MS)
+    surface.scroll_into_view_if_needed()
+    box = surface.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.2, box["y"] + box["height"] * 0.3)
+    expect(viz.locator("#announcer")).to_have_text("The settings are fixed by the page this is part of.")
+    frame = page.frames[1]
+    assert "w1=" not in frame.url and frame.evaluate("() => document.getElementById('param-w1').value") == "0.5"

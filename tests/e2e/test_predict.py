@@ -73,3 +73,58 @@ def test_the_server_judges_each_answer_and_says_why(page: Page):
     check(form, "−0,80", "Right!")
     # Counted once each, at the first readable answer: both first answers were wrong.
     expect(form.locator(".predict-score")).to_have_text("Predictions right: 0 of 7")
+
+
+def test_a_question_is_withdrawn_when_the_page_shows_its_number(page: Page):
+    open_app(page, "?animate=0&predict=1")
+    form = page.locator("#predict")
+    step = page.get_by_role("button", name="Step", exact=True)
+    for action in ("Forward", "Play", "Train"):
+        step.click()
+        expect(form.locator("label")).to_be_visible()
+        page.get_by_role("button", name=action, exact=True).click()
+        # The number asked for is on the page now: no question, nothing to type, nothing scored.
+        expect(form.locator("label")).to_be_hidden()
+        expect(form.locator("input")).to_be_hidden()
+        expect(form.locator(".predict-score")).to_have_text("Predictions right: 0 of 0")
+    expect(page.locator("#epoch-label")).not_to_have_text("Epoch 1")
+
+
+def test_after_reset_every_step_is_asked_again(page: Page):
+    open_app(page, "?animate=0&predict=1")
+    form = page.locator("#predict")
+    step = page.get_by_role("button", name="Step", exact=True)
+    step.click()
+    check(form, "1.5", "Right!")
+    expect(page.locator("#phase-label")).to_have_text("forward pass")
+    step.click()
+    expect(form.locator("label")).to_have_text("Predict a₁ =")
+    page.get_by_role("button", name="Reset", exact=True).click()
+    expect(form.locator("label")).to_be_hidden()
+    step.click()
+    expect(form.locator("label")).to_have_text("Predict z₁ =")
+    expect(page.locator("#phase-label")).to_have_text("nothing computed yet")
+
+
+IN_VIEW = """([selector, bar]) => {
+    const el = [...document.querySelectorAll(selector)].find((e) => e.getClientRects().length);
+    const box = el.getBoundingClientRect();
+    const top = bar ? document.querySelector('.step-bar').getBoundingClientRect().top : innerHeight;
+    return box.top >= 0 && box.bottom <= top && box.left >= 0 && box.right <= innerWidth;
+}"""
+
+
+def test_on_a_phone_the_step_asked_about_and_the_answer_box_stay_in_view(page: Page):
+    page.set_viewport_size({"width": 390, "height": 844})
+    open_app(page, "?animate=0&predict=1")
+    form = page.locator("#predict")
+    step = page.get_by_role("button", name="Step", exact=True)
+    step.click()
+    check(form, "1.5", "Right!")
+    for asked in ("a1", "z2"):
+        step.click()
+        expect(form.locator("input")).to_be_focused()
+        # The node asked about, above the sticky bar, and the box the student types in.
+        page.wait_for_function(IN_VIEW, arg=[f'svg.graph [data-node-id="{asked}"]', True])
+        page.wait_for_function(IN_VIEW, arg=["#predict-answer", False])
+        form.get_by_role("button", name="Show me").click()

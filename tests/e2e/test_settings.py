@@ -76,3 +76,17 @@ def test_the_preset_picker_describes_presets_and_reads_custom_once_edited(page: 
     expect(description).to_contain_text("Your own settings")
     picker.select_option("dead_relu")
     expect(description).to_contain_text("every ReLU dies")
+
+
+def test_editing_a_setting_moves_nothing_in_the_header(page: Page):
+    page.set_viewport_size({"width": 1440, "height": 900})
+    open_app(page, "?animate=0")
+    embed = page.get_by_role("button", name="Embed", exact=True)
+    expect(embed).to_be_visible()
+    before = (embed.bounding_box(), page.locator(".graph-panel").bounding_box())
+    field(page, "Learning rate α").fill("0.2")
+    expect(page.locator("#preset-description")).to_have_text(
+        "Your own settings: a preset edited, or the settings form."
+    )
+    page.evaluate("scrollTo(0, 0)")
+    assert (embed.bounding_box(), page.locator(".graph-panel").bounding_box()) == before

@@ -616,3 +616,31 @@ def test_layout_has_no_horizontal_overflow(page: Page, width: int):
     expect_backward(page)
     expect_no_horizontal_overflow(page)
     screenshot(page, f"width-{width}")
+
+
+# The element's box lies on screen, and, for a node of the graph, above the sticky step bar.
+ON_SCREEN = """([selector, aboveBar]) => {
+    const el = [...document.querySelectorAll(selector)].find((e) => e.getClientRects().length);
+    const box = el.getBoundingClientRect();
+    const bottom = aboveBar ? document.querySelector('.step-bar').getBoundingClientRect().top : innerHeight;
+    return box.top >= 0 && box.bottom <= bottom && box.left >= 0 && box.right <= innerWidth;
+}"""
+
+
+def test_on_a_phone_the_narration_and_the_epoch_stay_on_screen_while_stepping(page: Page):
+    page.set_viewport_size({"width": 390, "height": 844})
+    open_app(page, "?animate=0")
+    step = page.get_by_role("button", name="Step", exact=True)
+    narration = page.locator("#announcer")
+    # The worksheet: z₁ = w₁x = 0.5 · 3, z₂ = w₂a₁ = 0.8 · 1.5, J = (2 − 1.2)²/2.
+    said = {"z1": "z₁ = 0.5 · 3 = 1.5", "z2": "z₂ = 0.8 · 1.5 = 1.2", "J": mentions_number_re("0.32")}
+    for node in ("z1", "a1", "z2", "yhat", "J"):
+        step.click()
+        if node in said:
+            expect(narration).to_have_text(said[node])
+        for selector in ("#announcer", "#epoch-label", "#phase-label"):
+            page.wait_for_function(ON_SCREEN, arg=[selector, False])
+        # The node being computed is not under the bar that carries the narration.
+        page.wait_for_function(ON_SCREEN, arg=[f'svg.graph [data-node-id="{node}"]', True])
+    expect(page.locator("#phase-label")).to_have_text("forward pass done")
+    assert page.evaluate("() => parseFloat(getComputedStyle(document.getElementById('announcer')).fontSize)") >= 16

@@ -10,8 +10,13 @@ from dataclasses import dataclass, field
 
 PANELS = ("graph", "tables", "chart", "settings")
 DEFAULT_VIEW = ("graph",)
-# The controls a course page may hide, by name: the stepping buttons by their action, then the rest.
-CONTROLS = ("forward", "backward", "update", "step", "play", "reset", "speed", "train", "sample", "scale")
+# Every control of the page, by the name a course page shows or hides it by, in the page's order, with
+# what it is where the name does not say (the Embed dialog lists them). The template marks each.
+CONTROLS = {
+    "forward": "", "backward": "", "update": "", "start": "the jump to the start of a phase", "back": "", "step": "",
+    "end": "the jump to its end", "play": "", "reset": "", "speed": "", "text": "Larger text",
+    "scrubber": "Epoch shown", "train": "", "sample": "Sample shown", "scale": "the chart's Log scale",
+}  # fmt: skip
 THEMES = ("auto", "light", "dark")
 TRUE_WORDS = ("1", "true", "yes", "on")
 FALSE_WORDS = ("", "0", "false", "no", "off")

@@ -6,7 +6,7 @@ from urllib.parse import urlencode, urlsplit
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 
-from webapp.request.embed import embed_options, embed_query
+from webapp.request.embed import CONTROLS, PANELS, embed_options, embed_query
 from webapp.views.pages import page_state
 
 bp = Blueprint("embed", __name__)
@@ -30,6 +30,7 @@ def visualizer():
         embed_errors=errors,
         embed_keep=keep,
         hidden_panels=options.hidden_panels,
+        hidden_controls=options.hidden_controls,
         locked=options.locked,
         settings_action=url_for("embed.visualizer"),
     )
@@ -114,3 +115,9 @@ def oembed_url() -> str:
     known = bool(current_app.config.get("PUBLIC_URL") or current_app.config.get("TRUST_PROXY"))
     url = request.url if known else request.full_path.rstrip("?")
     return url_for("embed.oembed", _external=known) + "?" + urlencode({"url": url, "format": "json"})
+
+
+@bp.app_template_global()
+def embed_names() -> dict:
+    """The names an embed's `view` and `controls` take, for the Embed dialog to list."""
+    return {"view": PANELS, "controls": CONTROLS}
