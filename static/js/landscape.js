@@ -13,7 +13,8 @@ const REFETCH_MS = 250;
 const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
 
 // An embed with lock=1 keeps its run: the settings are rendered read-only and a click on the surface starts nothing.
-const locked = () => document.documentElement.dataset.locked !== undefined || Boolean(document.querySelector(".locked-settings"));
+// A locked embed (lock=1) marks its <main>: its surface is there to look at, not to start runs from.
+const locked = () => Boolean(document.querySelector("main[data-locked]"));
 
 function colors() {
   const style = getComputedStyle(document.body);
