@@ -1,4 +1,4 @@
-"""How a run ends (ok, dead, diverged), its costs and its final parameters never depend on which
+"""How a run ends (ok, dead, stuck, diverged), its costs and its final parameters never depend on which
 epochs and samples a request asks to see in full, and an epoch's record is the same whether it
 is detailed alone or among others."""
 
@@ -29,7 +29,18 @@ SATURATED = {
     "weights": [[[1000.0]], [[-1000.0]]],
     "epochs": 3,
 }
-NAMED = {"dead_relu": DEAD_RELU, "diverging": DIVERGING, "saturated": SATURATED}
+# A sigmoid whose slope σ′(800) underflows float64: every gradient is exactly 0 though J is not.
+STUCK = {
+    "layers": [1, 1],
+    "activations": ["sigmoid"],
+    "loss": "half_mse",
+    "x": [[1]],
+    "y": [[0.5]],
+    "weights": [[[800]]],
+    "learning_rate": 0.1,
+    "epochs": 3,
+}
+NAMED = {"dead_relu": DEAD_RELU, "diverging": DIVERGING, "saturated": SATURATED, "stuck": STUCK}
 
 
 def post(body: dict) -> dict:
@@ -138,8 +149,9 @@ def _reference_outcome(body: dict) -> tuple[str, int | None, int | None]:
     )
     if not np.isfinite(reference.final_cost.value):
         return "diverged", len(reference.epochs) + 1, stuck_at
-    dead = stuck_at is not None and reference.epochs[stuck_at - 1].dead and reference.final_cost.value > 0
-    return ("dead" if dead else "ok"), None, stuck_at
+    if stuck_at is None or reference.final_cost.value == 0:
+        return "ok", None, stuck_at
+    return ("dead" if reference.epochs[stuck_at - 1].dead else "stuck"), None, stuck_at
 
 
 @pytest.mark.parametrize("name", NAMED)
@@ -148,6 +160,21 @@ def test_named_runs_end_as_the_reference_says(name):
     body = NAMED[name]
     data = post(body)
     assert (data["status"], data["diverged_at"], data["stuck_at"]) == _reference_outcome(body), data["message"]
+
+
+def test_a_slope_that_underflows_float64_is_called_stuck_and_explained():
+    """σ′(800) is about 10⁻³⁴⁸ (mpmath), below the smallest float64: the gradient is exactly 0 though
+    J is not, and the status says which node saturated and what to change."""
+    import mpmath
+
+    sigma = 1 / (1 + mpmath.exp(-800))
+    gradient = (sigma - mpmath.mpf("0.5")) * sigma / (1 + mpmath.exp(800))  # (ŷ − y)·σ(z)σ(−z)·x, x = 1
+    assert 0 < gradient < mpmath.mpf(np.nextafter(0.0, 1.0)) / 2  # rounds to exactly 0 in float64
+    data = post(STUCK)
+    assert (data["status"], data["stuck_at"]) == ("stuck", 1)
+    assert [e["cost"] for e in data["epochs"]] == [pytest.approx(float((sigma - mpmath.mpf("0.5")) ** 2 / 2))] * 3
+    for words in ("sigmoid at ŷ", "saturated", "underflows to exactly 0 in 64-bit floats", "smaller weights"):
+        assert words in data["message"]
 
 
 @pytest.mark.parametrize(

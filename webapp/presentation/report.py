@@ -10,9 +10,10 @@ import sys
 
 import numpy as np
 
+from webapp.engine.activations import ACTIVATIONS
 from webapp.engine.graph import EDGE_KINDS, NODE_KINDS, Graph, param_terms
 from webapp.engine.network import Params
-from webapp.engine.training import Pass, Run, dead_neurons
+from webapp.engine.training import Pass, Run, dead_neurons, record_pass
 from webapp.presentation.notation import number
 
 LARGEST = number(sys.float_info.max, compact=True)
@@ -116,13 +117,41 @@ def _dead_per_epoch(graph: Graph, records: list[Pass]) -> list[list[str]]:
     return dead
 
 
-def _inputs(graph: Graph, dead: list[tuple[int, int, float]]) -> str:
-    """Each dead ReLU with the largest input it gets: "a₁ (z₁ at most −1.5)"."""
+def _listed(parts: list[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    return " and ".join([", ".join(parts[:-1]), parts[-1]] if len(parts) > 1 else parts)
+
+
+def _dead_clause(graph: Graph, dead: list[tuple[int, int, float]]) -> str:
+    """Each dead ReLU with the largest input it gets, and what that does, in agreement with how many:
+    "the ReLU at a₁ (z₁ at most −1.5) gets an input z ≤ 0 … so it outputs 0 and passes"."""
     parts = []
     for k, j, largest in dead:
         z, a = graph.ids("sum", k + 1)[j], graph.ids("activation", k + 1)[j]
         parts.append(f"{graph.node[a].label} ({graph.node[z].label} at most {number(largest, compact=True)})")
-    return ", ".join(parts)
+    one = len(parts) == 1
+    return (
+        f"the ReLU{'' if one else 's'} at {_listed(parts)} "
+        + ("gets an input z ≤ 0 for every sample, so it outputs 0 and passes" if one else
+           "get inputs z ≤ 0 for every sample, so they output 0 and pass")
+        + " no gradient back (a dead ReLU)"
+    )  # fmt: skip
+
+
+def _saturated(run: Run, graph: Graph) -> list[str]:
+    """The sigmoid and tanh nodes whose slope is exactly 0 in float64 for every sample, with their inputs."""
+    rec = record_pass(run.network, run.final_theta, run.x, run.y)  # a stuck run's θ no longer changes
+    found = []
+    for k, z in enumerate(rec.z):
+        if run.network.activations[k] in ("sigmoid", "tanh"):
+            flat = (ACTIVATIONS[run.network.activations[k]].derivative(z) == 0).all(axis=0)
+            for j in np.flatnonzero(flat):
+                a, zid = graph.ids("activation", k + 1)[j], graph.ids("sum", k + 1)[j]
+                smallest = number(float(np.abs(z[:, j]).min()), compact=True)
+                found.append(
+                    f"{run.network.activations[k]} at {graph.node[a].label} (|{graph.node[zid].label}| ≥ {smallest})"
+                )
+    return found
 
 
 def status_of(run: Run, graph: Graph) -> dict:
@@ -142,38 +171,38 @@ def status_of(run: Run, graph: Graph) -> dict:
                 "this network: try a smaller learning rate."
             ),
         }
-    if run.stuck_at is not None and run.dead_at_stuck and run.final_cost:
+    if run.stuck_at is None or not run.final_cost:
+        return {"status": "ok", "message": ""}
+    if run.dead_at_stuck:
+        dead = _dead_clause(graph, run.dead_at_stuck)
         if run.stuck_at == run.first_epoch > 1:
-            return {
-                "status": "dead",
-                "message": (
-                    f"Every gradient is 0 at epoch {run.stuck_at}, where this run resumes: the ReLU at "
-                    f"{_inputs(graph, run.dead_at_stuck)} gets an input z ≤ 0 for every sample, so it outputs 0 "
-                    "and passes no gradient back (a dead ReLU). Training cannot change anything from here."
-                ),
-            }
-        if run.stuck_at == 1:
+            message = f"Every gradient is 0 at epoch {run.stuck_at}, where this run resumes: {dead}. Training cannot change anything from here."
+        elif run.stuck_at == 1:
             causes = "the starting weights" + (", the biases" if run.network.bias else "") + " and the inputs"
-            return {
-                "status": "dead",
-                "message": (
-                    f"Every gradient is 0 from the start: with {causes}, the ReLU at "
-                    f"{_inputs(graph, run.dead_at_stuck)} gets an input z ≤ 0 for every sample, so it outputs 0 "
-                    "and passes no gradient back "
-                    "(a dead ReLU). Training cannot change anything. Start from other weights (or a bias) that make "
-                    "z positive for some sample."
-                ),
-            }
-        return {
-            "status": "dead",
-            "message": (
-                f"From epoch {run.stuck_at} every gradient is 0: the update of epoch {run.stuck_at - 1} pushed the "
-                f"ReLU at {_inputs(graph, run.dead_at_stuck)} to an input z ≤ 0 for every sample, so it outputs 0 and passes no gradient back "
-                "(a dead ReLU). This is not divergence: the cost stays where it is. The step was too large: try a "
-                "smaller learning rate."
-            ),
-        }
-    return {"status": "ok", "message": ""}
+            message = (
+                f"Every gradient is 0 from the start: with {causes}, {dead}. Training cannot change anything. "
+                "Start from other weights (or a bias) that make z positive for some sample."
+            )
+        else:
+            message = (
+                f"From epoch {run.stuck_at} every gradient is 0: after the update of epoch {run.stuck_at - 1}, {dead}. "
+                "This is not divergence: the cost stays where it is. The step was too large: try a smaller learning rate."
+            )
+        return {"status": "dead", "message": message}
+    saturated = _saturated(run, graph)
+    why = (
+        f"the {_listed(saturated)} {'is' if len(saturated) == 1 else 'are'} saturated: "
+        f"{'its slope underflows' if len(saturated) == 1 else 'their slopes underflow'} to exactly 0 in 64-bit "
+        "floats, so no gradient passes back"
+        if saturated else "nothing reaches the parameters"
+    )  # fmt: skip
+    return {
+        "status": "stuck",
+        "message": (
+            f"From epoch {run.stuck_at} every gradient is exactly 0 though the cost is not: {why}. Training cannot "
+            "change anything. Start from smaller weights (and inputs) so that z stays within a few units of 0."
+        ),
+    }
 
 
 def report(run: Run, graph: Graph, samples: list[int]) -> dict:
