@@ -136,10 +136,10 @@ def problems(graph: Graph, epochs: list[dict], samples: int) -> dict[str, Proble
             Step([accumulation_row(graph, n)["tex"]], "accumulation", n) for n in backward if n in after and n != "J"
         ]
         hint = f"Multiply the local derivatives along the way from J back to {label[node]}, adding up the ways."
-        prompt = f"dJ/d{label[node]}" + (sample if graph.node[node].per_sample else "")
+        prompt = graph.node[node].gradient + (sample if graph.node[node].per_sample else "")
         add(Problem(f"grads.{node}", prompt, hint, after, steps, "grad", _first(first["grads"][node])))
     for p in graph.params:
-        hint = f"Step {label[p]} against its gradient: {label[p]} ≔ {label[p]} − α · dJ/d{label[p]}."
+        hint = f"Step {label[p]} against its gradient: {label[p]} ≔ {label[p]} − α · {graph.node[p].gradient}."
         add(Problem(f"after.{p}", f"The new {label[p]}", hint, [p], [Step([update_row(graph, p)["tex"]], "update", p)], "update", first["after"][p]))  # fmt: skip
     cost, final = first["values"]["J"], second["values"]["J"]
     hint = "The same forward pass, with the new parameters."
