@@ -122,20 +122,39 @@ def _listed(parts: list[str]) -> str:
     return " and ".join([", ".join(parts[:-1]), parts[-1]] if len(parts) > 1 else parts)
 
 
-def _dead_clause(graph: Graph, dead: list[tuple[int, int, float]]) -> str:
-    """Each dead ReLU with the largest input it gets, and what that does, in agreement with how many:
-    "the ReLU at a₁ (z₁ at most −1.5) gets an input z ≤ 0 … so it outputs 0 and passes"."""
-    parts = []
-    for k, j, largest in dead:
-        z, a = graph.ids("sum", k + 1)[j], graph.ids("activation", k + 1)[j]
-        parts.append(f"{graph.node[a].label} ({graph.node[z].label} at most {number(largest, compact=True)})")
-    one = len(parts) == 1
-    return (
+def dead_clause(graph: Graph, dead: list[str], largest: dict[str, float]) -> str:
+    """What the dead ReLUs (`training.dead_neurons`: activation ids, with each one's largest input z) do,
+    in agreement with how many: one whose input is ≤ 0 only because every ReLU of the layer before is
+    among them gets nothing to pass on, and is said so, not called dead."""
+    silenced = [
+        a
+        for a in dead
+        if graph.node[a].layer > 1 and set(graph.ids("activation", graph.node[a].layer - 1)) <= set(dead)
+    ]
+    own = [a for a in dead if a not in silenced]
+
+    def z(a: str) -> str:
+        return graph.ids("sum", graph.node[a].layer)[graph.node[a].index]
+
+    parts = [
+        f"{graph.node[a].label} ({graph.node[z(a)].label} at most {number(largest[a], compact=True)})" for a in own
+    ]
+    one = len(own) == 1
+    said = (
         f"the ReLU{'' if one else 's'} at {_listed(parts)} "
         + ("gets an input z ≤ 0 for every sample, so it outputs 0 and passes" if one else
            "get inputs z ≤ 0 for every sample, so they output 0 and pass")
         + " no gradient back (a dead ReLU)"
     )  # fmt: skip
+    if silenced:
+        one = len(silenced) == 1
+        said += (
+            f"; the ReLU{'' if one else 's'} at {_listed([graph.node[a].label for a in silenced])} "
+            + ("is not dead itself but gets nothing from the layer before, so it outputs 0 and passes" if one else
+               "are not dead themselves but get nothing from the layer before, so they output 0 and pass")
+            + " no gradient back either"
+        )  # fmt: skip
+    return said
 
 
 def _saturated(run: Run, graph: Graph) -> list[str]:
@@ -174,7 +193,8 @@ def status_of(run: Run, graph: Graph) -> dict:
     if run.stuck_at is None or not run.final_cost:
         return {"status": "ok", "message": ""}
     if run.dead_at_stuck:
-        dead = _dead_clause(graph, run.dead_at_stuck)
+        ids = {graph.ids("activation", k + 1)[j]: largest for k, j, largest in run.dead_at_stuck}
+        dead = dead_clause(graph, list(ids), ids)
         if run.stuck_at == run.first_epoch > 1:
             message = f"Every gradient is 0 at epoch {run.stuck_at}, where this run resumes: {dead}. Training cannot change anything from here."
         elif run.stuck_at == 1:
