@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from tests.reference import ACTIVATION_NAMES, LOSS_NAMES, Spec, autograd_run
 from webapp import create_app
+from webapp.presentation.notation import number
 from webapp.request.presets import PRESETS
 
 # The test client keeps no state between requests, so one serves every example.
@@ -206,3 +207,29 @@ def test_a_run_diverges_only_when_its_true_cost_is_beyond_a_float(samples, w1, r
     assert data["diverged_at"] == expected
     costs = {e["epoch"]: e["cost"] for e in data["epochs"]}
     assert all(costs[e] is not None and np.isfinite(costs[e]) for e in costs if expected is None or e < expected)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_largest_network_says_its_cost_oscillates_and_the_rate_it_suggests_converges(seed):
+    """Hidden 16,16,16,16 ReLU, no biases, on x = 3, y = 2 at α = 0.1: the cost ends in a two-epoch cycle
+    (every other cost the same, the ones between higher), whatever the seed. A bias-free ReLU network on one
+    sample is a product of its weights along paths; its flattest minimum (balanced weights, as a chain
+    w⁵·3 = 2) has Σ(∂ŷ/∂w)² = 5·(2/w)² ≈ 23.5 > 2/α = 20, so no start converges at α = 0.1, and the page
+    says so and what to change. Half that α converges."""
+    body = {"layers": [1, 16, 16, 16, 16, 1], "activations": ["relu"] * 5, "x": [[3]], "y": [[2]], "seed": seed}
+    w = (2 / 3) ** (1 / 5)
+    assert 5 * (2 / w) ** 2 > 2 / 0.1 > 5 * (2 / w) ** 2 / 2  # the chain's flattest minimum: unstable at 0.1, not 0.05
+    data = post({**body, "learning_rate": 0.1, "epochs": 2000, "detail_epochs": []})
+    costs = [e["cost"] for e in data["epochs"]]
+    assert costs[-1] == pytest.approx(costs[-3], rel=1e-6) and costs[-2] == pytest.approx(costs[-4], rel=1e-6)
+    assert abs(costs[-1] - costs[-2]) > 0.05
+    assert data["status"] == "oscillating" and "α = 0.05" in data["message"], data["message"]
+    low, high = (number(c, compact=True) for c in sorted(costs[-2:]))  # the two costs of the cycle
+    assert f"jumps to and fro between {low} and {high}" in data["message"]
+    calmer = post({**body, "learning_rate": 0.05, "epochs": 2000, "detail_epochs": []})
+    assert calmer["status"] == "ok" and calmer["final_cost"] < 1e-20
+
+
+@pytest.mark.parametrize("name", ["worksheet", "two_hidden", "xor"])
+def test_a_run_that_settles_is_not_called_oscillating(name):
+    assert post({"preset": name, "epochs": 3000, "detail_epochs": []})["status"] == "ok"

@@ -191,7 +191,7 @@ def status_of(run: Run, graph: Graph) -> dict:
             ),
         }
     if run.stuck_at is None or not run.final_cost:
-        return {"status": "ok", "message": ""}
+        return _oscillating(run)
     if run.dead_at_stuck:
         ids = {graph.ids("activation", k + 1)[j]: largest for k, j, largest in run.dead_at_stuck}
         dead = dead_clause(graph, list(ids), ids)
@@ -221,6 +221,23 @@ def status_of(run: Run, graph: Graph) -> dict:
         "message": (
             f"From epoch {run.stuck_at} every gradient is exactly 0 though the cost is not: {why}. Training cannot "
             "change anything. Start from smaller weights (and inputs) so that z stays within a few units of 0."
+        ),
+    }
+
+
+def _oscillating(run: Run) -> dict:
+    """A run whose cost, over the last half of at least 20 epochs, rose at a third of them or more by more
+    than rounding: each step overshoots the minimum, to and fro (deep networks grow steeper as they learn)."""
+    tail = run.costs[len(run.costs) // 2 :]
+    if len(run.costs) < 20 or tail.max() - tail.min() <= 1e-6 * tail.max() or (np.diff(tail) > 0).mean() < 1 / 3:
+        return {"status": "ok", "message": ""}
+    low, high, rate = (number(v, compact=True) for v in (tail.min(), tail.max(), run.learning_rate / 2))
+    return {
+        "status": "oscillating",
+        "message": (
+            f"The cost is not settling: over the last {len(tail)} epochs it jumps to and fro between {low} and {high}. "
+            "Each step overshoots the bottom of the valley: near it this network's cost is too steep for "
+            f"α = {number(run.learning_rate)}. Try a smaller learning rate (α = {rate}, say)."
         ),
     }
 
