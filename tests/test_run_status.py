@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from tests.reference import ACTIVATION_NAMES, LOSS_NAMES, Spec, autograd_run
 from webapp import create_app
-from webapp.presentation.notation import number
+from webapp.presentation import notation
 from webapp.request.presets import PRESETS
 
 # The test client keeps no state between requests, so one serves every example.
@@ -224,7 +224,7 @@ def test_the_largest_network_says_its_cost_oscillates_and_the_rate_it_suggests_c
     assert costs[-1] == pytest.approx(costs[-3], rel=1e-6) and costs[-2] == pytest.approx(costs[-4], rel=1e-6)
     assert abs(costs[-1] - costs[-2]) > 0.05
     assert data["status"] == "oscillating" and "α = 0.05" in data["message"], data["message"]
-    low, high = (number(c, compact=True) for c in sorted(costs[-2:]))  # the two costs of the cycle
+    low, high = (notation.number(c, compact=True) for c in sorted(costs[-2:]))  # the two costs of the cycle
     assert f"jumps to and fro between {low} and {high}" in data["message"]
     calmer = post({**body, "learning_rate": 0.05, "epochs": 2000, "detail_epochs": []})
     assert calmer["status"] == "ok" and calmer["final_cost"] < 1e-20
