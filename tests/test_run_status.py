@@ -225,7 +225,7 @@ def test_the_largest_network_says_its_cost_oscillates_and_the_rate_it_suggests_c
     assert abs(costs[-1] - costs[-2]) > 0.05
     assert data["status"] == "oscillating" and "α = 0.05" in data["message"], data["message"]
     low, high = (notation.number(c, compact=True) for c in sorted(costs[-2:]))  # the two costs of the cycle
-    assert f"jumps to and fro between {low} and {high}" in data["message"]
+    assert f"jumping to and fro between {low} and {high}" in data["message"]
     calmer = post({**body, "learning_rate": 0.05, "epochs": 2000, "detail_epochs": []})
     assert calmer["status"] == "ok" and calmer["final_cost"] < 1e-20
 

@@ -227,17 +227,19 @@ def status_of(run: Run, graph: Graph) -> dict:
 
 def _oscillating(run: Run) -> dict:
     """A run whose cost, over the last half of at least 20 epochs, rose at a third of them or more by more
-    than rounding: each step overshoots the minimum, to and fro (deep networks grow steeper as they learn)."""
+    than rounding: its steps overshoot the minimum, to and fro (deep networks grow steeper as they learn)."""
     tail = run.costs[len(run.costs) // 2 :]
-    if len(run.costs) < 20 or tail.max() - tail.min() <= 1e-6 * tail.max() or (np.diff(tail) > 0).mean() < 1 / 3:
+    rises = int((np.diff(tail) > 0).sum())
+    if len(run.costs) < 20 or tail.max() - tail.min() <= 1e-6 * tail.max() or rises < (len(tail) - 1) / 3:
         return {"status": "ok", "message": ""}
     low, high, rate = (number(v, compact=True) for v in (tail.min(), tail.max(), run.learning_rate / 2))
     return {
         "status": "oscillating",
         "message": (
-            f"The cost is not settling: over the last {len(tail)} epochs it jumps to and fro between {low} and {high}. "
-            "Each step overshoots the bottom of the valley: near it this network's cost is too steep for "
-            f"α = {number(run.learning_rate)}. Try a smaller learning rate (α = {rate}, say)."
+            f"The cost is not settling: over the last {len(tail)} epochs it rose {rises} times, jumping to and fro "
+            f"between {low} and {high}. Each step overshoots the bottom of the valley: near it this network's cost "
+            f"is too steep for α = {number(run.learning_rate)}. It may calm down later, or never; a smaller "
+            f"learning rate (α = {rate}, say) steps calmly."
         ),
     }
 
