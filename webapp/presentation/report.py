@@ -117,71 +117,50 @@ def _dead_per_epoch(graph: Graph, records: list[Pass]) -> list[list[str]]:
     return dead
 
 
-def _listed(parts: list[str]) -> str:
-    """ "a", "a and b", "a, b and c"."""
-    return " and ".join([", ".join(parts[:-1]), parts[-1]] if len(parts) > 1 else parts)
+def _listed(parts: list[str], one: str = "", many: str = "") -> str:
+    """ "a", "a and b", "a, b and c", then `one` or `many`: the verb agreeing with how many."""
+    return " and ".join([", ".join(parts[:-1]), parts[-1]] if len(parts) > 1 else parts) + (
+        one if len(parts) == 1 else many
+    )
 
 
 def dead_clause(graph: Graph, dead: list[str], largest: dict[str, float]) -> str:
-    """What the dead ReLUs (`training.dead_neurons`: activation ids, with each one's largest input z) do,
-    in agreement with how many: one whose input is ≤ 0 only because every ReLU of the layer before is
-    among them gets nothing to pass on, and is said so, not called dead."""
-    silenced = [
-        a
-        for a in dead
-        if graph.node[a].layer > 1 and set(graph.ids("activation", graph.node[a].layer - 1)) <= set(dead)
-    ]
+    """What the dead ReLUs (`training.dead_neurons`: activation ids, with each one's largest input z) do. One
+    whose input is ≤ 0 only because every ReLU of the layer before is dead gets nothing, and is said so."""
+    node = graph.node
+    silenced = [a for a in dead if node[a].layer > 1 and set(graph.ids("activation", node[a].layer - 1)) <= set(dead)]
     own = [a for a in dead if a not in silenced]
-
-    def z(a: str) -> str:
-        return graph.ids("sum", graph.node[a].layer)[graph.node[a].index]
-
-    parts = [
-        f"{graph.node[a].label} ({graph.node[z(a)].label} at most {number(largest[a], compact=True)})" for a in own
-    ]
-    one = len(own) == 1
-    said = (
-        f"the ReLU{'' if one else 's'} at {_listed(parts)} "
-        + ("gets an input z ≤ 0 for every sample, so it outputs 0 and passes" if one else
-           "get inputs z ≤ 0 for every sample, so they output 0 and pass")
-        + " no gradient back (a dead ReLU)"
-    )  # fmt: skip
+    z = {a: node[graph.ids("sum", node[a].layer)[node[a].index]].label for a in own}
+    parts = [f"{node[a].label} ({z[a]} at most {number(largest[a], compact=True)})" for a in own]
+    said = "the ReLU" + ("" if len(own) == 1 else "s") + " at " + _listed(
+        parts, " gets an input z ≤ 0 for every sample, so it outputs 0 and passes",
+        " get inputs z ≤ 0 for every sample, so they output 0 and pass") + " no gradient back (a dead ReLU)"  # fmt: skip
     if silenced:
-        one = len(silenced) == 1
-        said += (
-            f"; the ReLU{'' if one else 's'} at {_listed([graph.node[a].label for a in silenced])} "
-            + ("is not dead itself but gets nothing from the layer before, so it outputs 0 and passes" if one else
-               "are not dead themselves but get nothing from the layer before, so they output 0 and pass")
-            + " no gradient back either"
-        )  # fmt: skip
+        said += "; the ReLU" + ("" if len(silenced) == 1 else "s") + " at " + _listed(
+            [node[a].label for a in silenced], " is not dead itself but gets nothing from the layer before, so it outputs 0 and passes",
+            " are not dead themselves but get nothing from the layer before, so they output 0 and pass") + " no gradient back either"  # fmt: skip
     return said
 
 
 def _saturated(run: Run, graph: Graph) -> list[str]:
     """The sigmoid and tanh nodes whose slope is exactly 0 in float64 for every sample, with their inputs."""
-    rec = record_pass(run.network, run.final_theta, run.x, run.y)  # a stuck run's θ no longer changes
+    zs = record_pass(run.network, run.final_theta, run.x, run.y).z  # a stuck run's θ no longer changes
     found = []
-    for k, z in enumerate(rec.z):
-        if run.network.activations[k] in ("sigmoid", "tanh"):
-            flat = (ACTIVATIONS[run.network.activations[k]].derivative(z) == 0).all(axis=0)
-            for j in np.flatnonzero(flat):
-                a, zid = graph.ids("activation", k + 1)[j], graph.ids("sum", k + 1)[j]
-                smallest = number(float(np.abs(z[:, j]).min()), compact=True)
-                found.append(
-                    f"{run.network.activations[k]} at {graph.node[a].label} (|{graph.node[zid].label}| ≥ {smallest})"
-                )
+    for k, (z, name) in enumerate(zip(zs, run.network.activations, strict=True)):
+        for j in np.flatnonzero((ACTIVATIONS[name].derivative(z) == 0).all(axis=0) & (name in ("sigmoid", "tanh"))):
+            a, zid = graph.ids("activation", k + 1)[j], graph.ids("sum", k + 1)[j]
+            found.append(
+                f"{name} at {graph.node[a].label} (|{graph.node[zid].label}| ≥ {number(np.abs(z[:, j]).min(), compact=True)})"
+            )
     return found
 
 
 def status_of(run: Run, graph: Graph) -> dict:
     """What happened, in words a student can act on."""
+    if run.diverged_at == 1:
+        return {"status": "diverged", "message": "The starting numbers are too large: the cost of epoch 1 does not fit a 64-bit float."}  # fmt: skip
     if run.diverged_at is not None:
         what = "cost" if run.diverged_by == "cost" else "weights"
-        if run.diverged_at == 1:
-            return {
-                "status": "diverged",
-                "message": "The starting numbers are too large: the cost of epoch 1 does not fit a 64-bit float.",
-            }
         return {
             "status": "diverged",
             "message": (
@@ -192,37 +171,34 @@ def status_of(run: Run, graph: Graph) -> dict:
         }
     if run.stuck_at is None or not run.final_cost:
         return _oscillating(run)
-    if run.dead_at_stuck:
-        ids = {graph.ids("activation", k + 1)[j]: largest for k, j, largest in run.dead_at_stuck}
-        dead = dead_clause(graph, list(ids), ids)
-        if run.stuck_at == run.first_epoch > 1:
-            message = f"Every gradient is 0 at epoch {run.stuck_at}, where this run resumes: {dead}. Training cannot change anything from here."
-        elif run.stuck_at == 1:
-            causes = "the starting weights" + (", the biases" if run.network.bias else "") + " and the inputs"
-            message = (
-                f"Every gradient is 0 from the start: with {causes}, {dead}. Training cannot change anything. "
-                "Start from other weights (or a bias) that make z positive for some sample."
-            )
-        else:
-            message = (
-                f"From epoch {run.stuck_at} every gradient is 0: after the update of epoch {run.stuck_at - 1}, {dead}. "
-                "This is not divergence: the cost stays where it is. The step was too large: try a smaller learning rate."
-            )
-        return {"status": "dead", "message": message}
-    saturated = _saturated(run, graph)
-    why = (
-        f"the {_listed(saturated)} {'is' if len(saturated) == 1 else 'are'} saturated: "
-        f"{'its slope underflows' if len(saturated) == 1 else 'their slopes underflow'} to exactly 0 in 64-bit "
-        "floats, so no gradient passes back"
-        if saturated else "nothing reaches the parameters"
-    )  # fmt: skip
-    return {
-        "status": "stuck",
-        "message": (
-            f"From epoch {run.stuck_at} every gradient is exactly 0 though the cost is not: {why}. Training cannot "
-            "change anything. Start from smaller weights (and inputs) so that z stays within a few units of 0."
-        ),
-    }
+    if not run.dead_at_stuck:
+        saturated = _saturated(run, graph)
+        why = "nothing reaches the parameters" if not saturated else "the " + _listed(
+            saturated, " is saturated: its slope underflows", " are saturated: their slopes underflow"
+        ) + " to exactly 0 in 64-bit floats, so no gradient passes back"  # fmt: skip
+        return {
+            "status": "stuck",
+            "message": (
+                f"From epoch {run.stuck_at} every gradient is exactly 0 though the cost is not: {why}. Training cannot "
+                "change anything. Start from smaller weights (and inputs) so that z stays within a few units of 0."
+            ),
+        }
+    ids = {graph.ids("activation", k + 1)[j]: largest for k, j, largest in run.dead_at_stuck}
+    dead = dead_clause(graph, list(ids), ids)
+    if run.stuck_at == run.first_epoch > 1:
+        message = f"Every gradient is 0 at epoch {run.stuck_at}, where this run resumes: {dead}. Training cannot change anything from here."  # fmt: skip
+    elif run.stuck_at == 1:
+        causes = "the starting weights" + (", the biases" if run.network.bias else "") + " and the inputs"
+        message = (
+            f"Every gradient is 0 from the start: with {causes}, {dead}. Training cannot change anything. "
+            "Start from other weights (or a bias) that make z positive for some sample."
+        )
+    else:
+        message = (
+            f"From epoch {run.stuck_at} every gradient is 0: after the update of epoch {run.stuck_at - 1}, {dead}. "
+            "This is not divergence: the cost stays where it is. The step was too large: try a smaller learning rate."
+        )
+    return {"status": "dead", "message": message}
 
 
 def _oscillating(run: Run) -> dict:
