@@ -38,3 +38,12 @@ def test_a_preset_that_starts_with_a_dead_relu_says_so(name):
         assert f"= {number(first['values'][z][0])} ≤ 0" in described, (name, first["values"][z])
     if not first["dead"]:
         assert "starts dead" not in described
+
+
+def test_the_dead_relu_preset_is_what_it_says():
+    """w₁ goes negative, a₁ dies (z₁ < 0), ŷ gets nothing from it (z₂ = 0), the cost sticks at (2 − 0)²/2 = 2."""
+    data = run(resolve({"preset": "dead_relu"}))
+    final = data["final"]["weights"][0][0][0]
+    assert final < 0 and data["final_cost"] == 2.0
+    assert "the ReLU at a₁ (z₁ at most −" in data["message"]
+    assert "the ReLU at ŷ is not dead itself but gets nothing from the layer before" in data["message"]
