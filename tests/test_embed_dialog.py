@@ -23,3 +23,7 @@ def test_the_embed_dialog_lists_every_option_and_each_is_accepted(client):
         embed_options({"controls": ["none"]})[0]
         == embed_options({"controls": [",".join(f"-{c}" for c in controls)]})[0]
     )
+    from urllib.parse import parse_qs, unquote
+
+    example = re.search(r"For example <code>(.*?)</code>", text)[1].replace("&amp;", "&")
+    assert not embed_options(parse_qs(unquote(example.lstrip("&"))))[1], example
