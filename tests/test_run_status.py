@@ -176,6 +176,9 @@ def test_a_slope_that_underflows_float64_is_called_stuck_and_explained():
     assert [e["cost"] for e in data["epochs"]] == [pytest.approx(float((sigma - mpmath.mpf("0.5")) ** 2 / 2))] * 3
     for words in ("sigmoid at ŷ", "saturated", "underflows to exactly 0 in 64-bit floats", "smaller weights"):
         assert words in data["message"]
+    # A continued run cannot know since when: it says where it resumes.
+    resumed = post({**STUCK, "weights": None, "from_epoch": 2, "params": {"w1": 800.0}, "epochs": 4})
+    assert resumed["status"] == "stuck" and resumed["message"].startswith("At epoch 3, where this run resumes, every")
 
 
 @pytest.mark.parametrize(

@@ -179,7 +179,9 @@ def status_of(run: Run, graph: Graph) -> dict:
         return {
             "status": "stuck",
             "message": (
-                f"From epoch {run.stuck_at} every gradient is exactly 0 though the cost is not: {why}. Training cannot "
+                f"{'At' if run.stuck_at == run.first_epoch > 1 else 'From'} epoch {run.stuck_at}"
+                f"{', where this run resumes,' if run.stuck_at == run.first_epoch > 1 else ''} every gradient is exactly "
+                f"0 though the cost is not: {why}. Training cannot "
                 "change anything. Start from smaller weights (and inputs) so that z stays within a few units of 0."
             ),
         }
