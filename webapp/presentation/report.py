@@ -119,9 +119,7 @@ def _dead_per_epoch(graph: Graph, records: list[Pass]) -> list[list[str]]:
 
 def _listed(parts: list[str], one: str = "", many: str = "") -> str:
     """ "a", "a and b", "a, b and c", then `one` or `many`: the verb agreeing with how many."""
-    return " and ".join([", ".join(parts[:-1]), parts[-1]] if len(parts) > 1 else parts) + (
-        one if len(parts) == 1 else many
-    )
+    return " and ".join([", ".join(parts[:-1]), parts[-1]] if len(parts) > 1 else parts) + (one if len(parts) == 1 else many)  # fmt: skip
 
 
 def dead_clause(graph: Graph, dead: list[str], largest: dict[str, float]) -> str:
@@ -149,9 +147,7 @@ def _saturated(run: Run, graph: Graph) -> list[str]:
     for k, (z, name) in enumerate(zip(zs, run.network.activations, strict=True)):
         for j in np.flatnonzero((ACTIVATIONS[name].derivative(z) == 0).all(axis=0) & (name in ("sigmoid", "tanh"))):
             a, zid = graph.ids("activation", k + 1)[j], graph.ids("sum", k + 1)[j]
-            found.append(
-                f"{name} at {graph.node[a].label} (|{graph.node[zid].label}| ≥ {number(np.abs(z[:, j]).min(), compact=True)})"
-            )
+            found.append(f"{name} at {graph.node[a].label} (|{graph.node[zid].label}| ≥ {number(np.abs(z[:, j]).min(), compact=True)})")  # fmt: skip
     return found
 
 
@@ -171,6 +167,7 @@ def status_of(run: Run, graph: Graph) -> dict:
         }
     if run.stuck_at is None or not run.final_cost:
         return _oscillating(run)
+    resumes = run.stuck_at == run.first_epoch > 1
     if not run.dead_at_stuck:
         saturated = _saturated(run, graph)
         why = "nothing reaches the parameters" if not saturated else "the " + _listed(
@@ -179,15 +176,14 @@ def status_of(run: Run, graph: Graph) -> dict:
         return {
             "status": "stuck",
             "message": (
-                f"{'At' if run.stuck_at == run.first_epoch > 1 else 'From'} epoch {run.stuck_at}"
-                f"{', where this run resumes,' if run.stuck_at == run.first_epoch > 1 else ''} every gradient is exactly "
-                f"0 though the cost is not: {why}. Training cannot "
-                "change anything. Start from smaller weights (and inputs) so that z stays within a few units of 0."
+                f"{'At' if resumes else 'From'} epoch {run.stuck_at}{', where this run resumes,' if resumes else ''} every "
+                f"gradient is exactly 0 though the cost is not: {why}. Training cannot change anything. Start from "
+                "smaller weights (and inputs) so that z stays within a few units of 0."
             ),
         }
     ids = {graph.ids("activation", k + 1)[j]: largest for k, j, largest in run.dead_at_stuck}
     dead = dead_clause(graph, list(ids), ids)
-    if run.stuck_at == run.first_epoch > 1:
+    if resumes:
         message = f"Every gradient is 0 at epoch {run.stuck_at}, where this run resumes: {dead}. Training cannot change anything from here."  # fmt: skip
     elif run.stuck_at == 1:
         causes = "the starting weights" + (", the biases" if run.network.bias else "") + " and the inputs"
