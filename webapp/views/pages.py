@@ -9,7 +9,6 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 
 from webapp import FILES, service
 from webapp.presentation import page
-from webapp.request import embed
 from webapp.request.page import page_request, resolve_query
 
 bp = Blueprint("pages", __name__)
@@ -106,12 +105,6 @@ def app_urls() -> dict[str, str]:
         "check": url_for("pages.check"),
         "checkAnswer": url_for("answers.check"),
     }
-
-
-@bp.app_template_global()
-def embed_choices() -> dict[str, tuple[str, ...]]:
-    """The values `/embed` understands, for the Embed dialog: webapp.request.embed's own lists."""
-    return {"view": embed.PANELS, "controls": embed.CONTROLS, "theme": embed.THEMES}
 
 
 @bp.app_template_global()
