@@ -64,6 +64,18 @@ def test_no_page_names_a_derivative_with_d(client, query):
         assert not D_DERIVATIVE.findall(html), (page + query, D_DERIVATIVE.findall(html)[:5])
 
 
+PRACTICE = [f"worksheet={f.stem}" for f in sorted((ROOT / "webapp" / "worksheets").glob("[!_]*.toml"))]
+
+
+@pytest.mark.parametrize("query", [*PRACTICE, "preset=two_hidden&hidden=2,2&bias=1"])
+def test_no_practice_set_names_a_derivative_with_d(client, query):
+    """Prompts, hints, solutions and the answer key of every worksheet write ∂, as the graph does."""
+    for variant in ("0", "5"):
+        html = client.get(f"/practice?{query}&variant={variant}&key=1").get_data(as_text=True)
+        assert "∂J/∂" in html, query
+        assert not D_DERIVATIVE.findall(html), (query, variant, D_DERIVATIVE.findall(html)[:5])
+
+
 @pytest.mark.parametrize("preset", PRESETS)
 def test_the_api_graph_names_every_derivative_with_partial(client, preset):
     graph = client.post("/api/train", json={"preset": preset}).get_json()["graph"]

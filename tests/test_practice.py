@@ -153,6 +153,26 @@ def test_every_fifth_variant_has_a_dead_relu_and_the_layers_take_turns(client, q
     assert not any(live)
 
 
+def test_a_relu_silenced_by_a_dead_one_before_it_is_not_called_dead(client):
+    """x → a₁ = ReLU(w₁x) → ŷ = ReLU(w₂a₁), worked by hand from each variant's numbers: a ReLU whose own
+    input is ≤ 0 is dead; ŷ with a₁ = 0 only gets nothing, and the page says which is which."""
+    for variant in range(0, 41, 5):
+        page, data = _page(client, f"worksheet=backprop&variant={variant}")
+        values = data["epochs"][0]["values"]
+        z1 = values["w1"] * values["x"][0]
+        a1 = max(z1, 0.0)
+        note = re.search(r'id="dead-note">([^<]*)<', page)
+        if z1 > 0 and values["w2"] * a1 > 0:
+            assert note is None, variant
+            continue
+        said = html.unescape(note[1])
+        if z1 <= 0:
+            assert said.startswith("In these numbers the ReLU at a₁ (z₁ at most −") and "(a dead ReLU)" in said
+            assert "the ReLU at ŷ is not dead itself but gets nothing from the layer before" in said, said
+        else:
+            assert said.startswith("In these numbers the ReLU at ŷ (z₂ at most −") and "not dead itself" not in said
+
+
 @pytest.mark.parametrize(
     ("raw", "variant", "refused"),
     [

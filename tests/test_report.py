@@ -45,3 +45,19 @@ def test_detail_of_some_samples_keeps_everyones_one_over_n():
     assert epoch["values"]["x"] == [4.0]
     assert epoch["grads"]["yhat"] == [pytest.approx(4.0 / 4)]
     assert epoch["terms"]["w1"] == [pytest.approx(4.0 * 4.0 / 4)]
+
+
+@pytest.mark.parametrize(
+    ("weights", "words"),
+    [
+        ([[[-1.0]], [[1.0]]], "the ReLU at a₁ (z₁ at most −1) gets an input z ≤ 0 for every sample, so it outputs 0 and passes no"),
+        ([[[-1.0], [-2.0]], [[1.0, 1.0]]], "the ReLUs at a₁,₁ (z₁,₁ at most −1) and a₁,₂ (z₁,₂ at most −2) get inputs z ≤ 0 for every sample, so they output 0 and pass no"),
+        ([[[-1.0], [-2.0], [-3.0]], [[1.0, 1.0, 1.0]]], "the ReLUs at a₁,₁ (z₁,₁ at most −1), a₁,₂ (z₁,₂ at most −2) and a₁,₃ (z₁,₃ at most −3) get"),
+    ],
+)  # fmt: skip
+def test_dead_relu_messages_agree_with_how_many_died(weights, words):
+    """One dead ReLU is "the ReLU at … gets … it outputs"; several are "the ReLUs at … and … get … they output"."""
+    network = Network((1, len(weights[0]), 1), ("relu", "linear"))
+    run = train(network, Params.from_lists(network, weights), [[1.0]], [[5.0]], 0.1, 2, [1])
+    data = report(run, Graph(network), [0])
+    assert data["status"] == "dead" and words in data["message"], data["message"]

@@ -1,4 +1,4 @@
-"""How a run ends (ok, dead, diverged), its costs and its final parameters never depend on which
+"""How a run ends (ok, dead, stuck, diverged), its costs and its final parameters never depend on which
 epochs and samples a request asks to see in full, and an epoch's record is the same whether it
 is detailed alone or among others."""
 
@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from tests.reference import ACTIVATION_NAMES, LOSS_NAMES, Spec, autograd_run
 from webapp import create_app
+from webapp.presentation import notation
 from webapp.request.presets import PRESETS
 
 # The test client keeps no state between requests, so one serves every example.
@@ -29,7 +30,18 @@ SATURATED = {
     "weights": [[[1000.0]], [[-1000.0]]],
     "epochs": 3,
 }
-NAMED = {"dead_relu": DEAD_RELU, "diverging": DIVERGING, "saturated": SATURATED}
+# A sigmoid whose slope σ′(800) underflows float64: every gradient is exactly 0 though J is not.
+STUCK = {
+    "layers": [1, 1],
+    "activations": ["sigmoid"],
+    "loss": "half_mse",
+    "x": [[1]],
+    "y": [[0.5]],
+    "weights": [[[800]]],
+    "learning_rate": 0.1,
+    "epochs": 3,
+}
+NAMED = {"dead_relu": DEAD_RELU, "diverging": DIVERGING, "saturated": SATURATED, "stuck": STUCK}
 
 
 def post(body: dict) -> dict:
@@ -138,8 +150,9 @@ def _reference_outcome(body: dict) -> tuple[str, int | None, int | None]:
     )
     if not np.isfinite(reference.final_cost.value):
         return "diverged", len(reference.epochs) + 1, stuck_at
-    dead = stuck_at is not None and reference.epochs[stuck_at - 1].dead and reference.final_cost.value > 0
-    return ("dead" if dead else "ok"), None, stuck_at
+    if stuck_at is None or reference.final_cost.value == 0:
+        return "ok", None, stuck_at
+    return ("dead" if reference.epochs[stuck_at - 1].dead else "stuck"), None, stuck_at
 
 
 @pytest.mark.parametrize("name", NAMED)
@@ -148,6 +161,24 @@ def test_named_runs_end_as_the_reference_says(name):
     body = NAMED[name]
     data = post(body)
     assert (data["status"], data["diverged_at"], data["stuck_at"]) == _reference_outcome(body), data["message"]
+
+
+def test_a_slope_that_underflows_float64_is_called_stuck_and_explained():
+    """σ′(800) is about 10⁻³⁴⁸ (mpmath), below the smallest float64: the gradient is exactly 0 though
+    J is not, and the status says which node saturated and what to change."""
+    import mpmath
+
+    sigma = 1 / (1 + mpmath.exp(-800))
+    gradient = (sigma - mpmath.mpf("0.5")) * sigma / (1 + mpmath.exp(800))  # (ŷ − y)·σ(z)σ(−z)·x, x = 1
+    assert 0 < gradient < mpmath.mpf(np.nextafter(0.0, 1.0)) / 2  # rounds to exactly 0 in float64
+    data = post(STUCK)
+    assert (data["status"], data["stuck_at"]) == ("stuck", 1)
+    assert [e["cost"] for e in data["epochs"]] == [pytest.approx(float((sigma - mpmath.mpf("0.5")) ** 2 / 2))] * 3
+    for words in ("sigmoid at ŷ", "saturated", "underflows to exactly 0 in 64-bit floats", "smaller weights"):
+        assert words in data["message"]
+    # A continued run cannot know since when: it says where it resumes.
+    resumed = post({**STUCK, "weights": None, "from_epoch": 2, "params": {"w1": 800.0}, "epochs": 4})
+    assert resumed["status"] == "stuck" and resumed["message"].startswith("At epoch 3, where this run resumes, every")
 
 
 @pytest.mark.parametrize(
@@ -179,3 +210,29 @@ def test_a_run_diverges_only_when_its_true_cost_is_beyond_a_float(samples, w1, r
     assert data["diverged_at"] == expected
     costs = {e["epoch"]: e["cost"] for e in data["epochs"]}
     assert all(costs[e] is not None and np.isfinite(costs[e]) for e in costs if expected is None or e < expected)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_largest_network_says_its_cost_oscillates_and_the_rate_it_suggests_converges(seed):
+    """Hidden 16,16,16,16 ReLU, no biases, on x = 3, y = 2 at α = 0.1: the cost ends in a two-epoch cycle
+    (every other cost the same, the ones between higher), whatever the seed. A bias-free ReLU network on one
+    sample is a product of its weights along paths; its flattest minimum (balanced weights, as a chain
+    w⁵·3 = 2) has Σ(∂ŷ/∂w)² = 5·(2/w)² ≈ 23.5 > 2/α = 20, so no start converges at α = 0.1, and the page
+    says so and what to change. Half that α converges."""
+    body = {"layers": [1, 16, 16, 16, 16, 1], "activations": ["relu"] * 5, "x": [[3]], "y": [[2]], "seed": seed}
+    w = (2 / 3) ** (1 / 5)
+    assert 5 * (2 / w) ** 2 > 2 / 0.1 > 5 * (2 / w) ** 2 / 2  # the chain's flattest minimum: unstable at 0.1, not 0.05
+    data = post({**body, "learning_rate": 0.1, "epochs": 2000, "detail_epochs": []})
+    costs = [e["cost"] for e in data["epochs"]]
+    assert costs[-1] == pytest.approx(costs[-3], rel=1e-6) and costs[-2] == pytest.approx(costs[-4], rel=1e-6)
+    assert abs(costs[-1] - costs[-2]) > 0.05
+    assert data["status"] == "oscillating" and "α = 0.05" in data["message"], data["message"]
+    low, high = (notation.number(c, compact=True) for c in sorted(costs[-2:]))  # the two costs of the cycle
+    assert f"jumping to and fro between {low} and {high}" in data["message"]
+    calmer = post({**body, "learning_rate": 0.05, "epochs": 2000, "detail_epochs": []})
+    assert calmer["status"] == "ok" and calmer["final_cost"] < 1e-20
+
+
+@pytest.mark.parametrize("name", ["worksheet", "two_hidden", "xor"])
+def test_a_run_that_settles_is_not_called_oscillating(name):
+    assert post({"preset": name, "epochs": 3000, "detail_epochs": []})["status"] == "ok"

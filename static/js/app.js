@@ -160,7 +160,7 @@ function renderStatus() {
   const { status, message, divergedAt, stuckAt } = store.status;
   // Said once the student has reached the epoch where it happens, not before.
   const relevant =
-    (status === "dead" && state.reached >= stuckAt) || (status === "diverged" && state.reached >= divergedAt - 1);
+    (["dead", "stuck", "oscillating"].includes(status) && state.reached >= stuckAt) || (status === "diverged" && state.reached >= divergedAt - 1);
   runStatus.hidden = !(relevant && message);
   runStatus.textContent = relevant ? message : "";
   runStatus.className = `run-status ${status}`;

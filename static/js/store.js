@@ -41,11 +41,11 @@ export class RunStore {
   }
 
   // What happened to the run: a divergence ends it; of the epochs where every gradient is 0, the
-  // earliest any answer found (a continuation sees only its own epochs).
+  // earliest any answer found (a continuation sees only its own epochs); a cost found oscillating.
   mergedStatus(run) {
     const next = { status: run.status, message: run.message, divergedAt: run.diverged_at, stuckAt: run.stuck_at };
     const now = this.status;
-    if (!now || next.divergedAt != null) return next;
+    if (!now || next.divergedAt != null || (now.status === "ok" && next.status === "oscillating")) return next;
     if (next.stuckAt != null && (now.stuckAt == null || next.stuckAt < now.stuckAt)) return next;
     return now;
   }

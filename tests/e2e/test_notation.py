@@ -27,3 +27,14 @@ def test_the_backward_pass_is_written_with_partials(page: Page):
     )
     text = page.evaluate(SCRIPT_TEXT)
     assert "∂z₁/∂w₁" in text and not D_DERIVATIVE.findall(text), D_DERIVATIVE.findall(text)[:5]
+
+
+def test_practice_writes_every_derivative_with_partials(page: Page):
+    """Prompts, hints and the worked solutions the page's scripts write, with the answer key open."""
+    for worksheet in ("backprop", "step_by_step"):
+        page.goto(f"/practice?worksheet={worksheet}&key=1")
+        expect(page.locator("#practice")).to_have_attribute("data-ready", "true")
+        for hint in page.locator(".hint-button").all():
+            hint.click()
+        text = page.evaluate(SCRIPT_TEXT)
+        assert "∂J/∂" in text and not D_DERIVATIVE.findall(text), D_DERIVATIVE.findall(text)[:5]

@@ -264,6 +264,54 @@ def test_print_hides_the_buttons_and_the_key_shows_the_solutions(page: Page, bas
     expect(page.locator(".hint-button").first).to_be_visible()
 
 
+def test_a_printout_after_answering_is_a_clean_handout_with_the_network(page: Page, base_url: str, tmp_path):
+    """Answered, marked, a solution opened: the printout still has blank boxes and circles, no marks, no
+    solutions, and the drawing of the network above the problems. The answer key prints its answers."""
+    open_practice(page, base_url)
+    answer(problem(page, "yhat"), "yhat", "1.2")
+    answer(problem(page, "J"), "J", "0.5")
+    answer(problem(page, "propagated"), "propagated", "error")
+    expect(problem(page, "J")).to_have_attribute("data-status", "wrong")
+    problem(page, "J").locator(".solution summary").click()
+    page.emulate_media(media="print")
+    page.screenshot(path=tmp_path / "print.png", full_page=True)
+    expect(page.locator('.practice-graph svg.graph [data-node-id="x"]')).to_be_visible()
+    graph, first = page.locator(".practice-graph").bounding_box(), page.locator("form.problem").first.bounding_box()
+    assert graph["y"] + graph["height"] <= first["y"]
+    for selector in (".feedback", ".solution", ".hint-text"):
+        expect(page.locator(f"{selector}:visible")).to_have_count(0)
+    style = "(el, p) => getComputedStyle(el)[p]"
+    for pid in ("yhat", "J"):
+        box = problem(page, pid).locator('input[name="answer"]')
+        assert box.evaluate(style, "color") == "rgba(0, 0, 0, 0)"
+    marks = {
+        problem(page, pid).locator('input[name="answer"]').evaluate(style, "borderBottomColor")
+        for pid in ("yhat", "J", "weights")
+    }
+    assert len(marks) == 1, marks  # right, wrong and unanswered underlined alike
+    chosen = problem(page, "propagated").locator('input[value="error"]')
+    assert chosen.is_checked() and chosen.evaluate(style, "appearance") == "none"
+    page.goto(f"{base_url}/practice?worksheet=backprop&key=1")
+    expect(page.locator("#practice")).to_have_attribute("data-ready", "true")
+    assert problem(page, "J").locator('input[name="answer"]').evaluate(style, "color") != "rgba(0, 0, 0, 0)"
+    expect(problem(page, "J").locator("[data-equation]").first).to_be_visible()
+
+
+@pytest.mark.parametrize(("width", "height"), [(390, 844), (844, 390), (1100, 600)])
+def test_the_drawing_never_covers_an_answer_box(page: Page, base_url: str, width: int, height: int):
+    page.set_viewport_size({"width": width, "height": height})
+    open_practice(page, base_url)
+    problem(page, "yhat").locator(".hint-button").click()
+    for pid in ("J", "local.yhat-J", "grads.w1", "lower"):
+        box = problem(page, pid).locator(".answer-row")
+        box.scroll_into_view_if_needed()
+        covered = box.evaluate(
+            """(row) => { const r = row.getBoundingClientRect(), g = document.querySelector('.practice-graph').getBoundingClientRect();
+                return !(g.right <= r.left || r.right <= g.left || g.bottom <= r.top || r.bottom <= g.top); }"""
+        )
+        assert not covered, (pid, width, height)
+
+
 @pytest.mark.parametrize("color_scheme", ["light", "dark"])
 @pytest.mark.parametrize("query", ["", "?worksheet=backprop", "?worksheet=step_by_step&key=1"])
 def test_no_serious_or_critical_axe_violations(page: Page, base_url: str, query: str, color_scheme: str):

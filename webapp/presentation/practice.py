@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from webapp.engine.graph import Graph
 from webapp.presentation.answers import Feedback, check_number
 from webapp.presentation.notation import number
+from webapp.presentation.report import dead_clause
 from webapp.presentation.tables import accumulation_row, update_row
 
 LOWER = {"yes": "Yes, lower", "no": "No, not lower"}
@@ -64,6 +65,7 @@ class Exercise:
     variant: int
     sections: list[Section]
     givens: list[str]
+    dead: str = ""  # what the variant's dead ReLUs do, if it has any
 
     @property
     def problems(self) -> dict[str, Problem]:
@@ -136,10 +138,10 @@ def problems(graph: Graph, epochs: list[dict], samples: int) -> dict[str, Proble
             Step([accumulation_row(graph, n)["tex"]], "accumulation", n) for n in backward if n in after and n != "J"
         ]
         hint = f"Multiply the local derivatives along the way from J back to {label[node]}, adding up the ways."
-        prompt = f"dJ/d{label[node]}" + (sample if graph.node[node].per_sample else "")
+        prompt = graph.node[node].gradient + (sample if graph.node[node].per_sample else "")
         add(Problem(f"grads.{node}", prompt, hint, after, steps, "grad", _first(first["grads"][node])))
     for p in graph.params:
-        hint = f"Step {label[p]} against its gradient: {label[p]} ≔ {label[p]} − α · dJ/d{label[p]}."
+        hint = f"Step {label[p]} against its gradient: {label[p]} ≔ {label[p]} − α · {graph.node[p].gradient}."
         add(Problem(f"after.{p}", f"The new {label[p]}", hint, [p], [Step([update_row(graph, p)["tex"]], "update", p)], "update", first["after"][p]))  # fmt: skip
     cost, final = first["values"]["J"], second["values"]["J"]
     hint = "The same forward pass, with the new parameters."
@@ -175,7 +177,13 @@ def exercise(graph: Graph, run: dict, samples: int, sections, variant: int) -> E
     ids = [p.id for s in built for p in s.problems]
     if len(set(ids)) < len(ids):
         raise KeyError(f"sections: a problem appears twice: {', '.join(sorted({i for i in ids if ids.count(i) > 1}))}")
-    return Exercise(variant, built, givens(graph, first, run["config"]["learning_rate"], samples))
+    dead = ""
+    if first["dead"]:
+        largest = {
+            a: max(first["values"][graph.ids("sum", graph.node[a].layer)[graph.node[a].index]]) for a in first["dead"]
+        }
+        dead = f"In these numbers {dead_clause(graph, first['dead'], largest)}."
+    return Exercise(variant, built, givens(graph, first, run["config"]["learning_rate"], samples), dead)
 
 
 def givens(graph: Graph, epoch: dict, rate: float, samples: int) -> list[str]:

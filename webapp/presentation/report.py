@@ -10,9 +10,10 @@ import sys
 
 import numpy as np
 
+from webapp.engine.activations import ACTIVATIONS
 from webapp.engine.graph import EDGE_KINDS, NODE_KINDS, Graph, param_terms
 from webapp.engine.network import Params
-from webapp.engine.training import Pass, Run, dead_neurons
+from webapp.engine.training import Pass, Run, dead_neurons, record_pass
 from webapp.presentation.notation import number
 
 LARGEST = number(sys.float_info.max, compact=True)
@@ -116,24 +117,46 @@ def _dead_per_epoch(graph: Graph, records: list[Pass]) -> list[list[str]]:
     return dead
 
 
-def _inputs(graph: Graph, dead: list[tuple[int, int, float]]) -> str:
-    """Each dead ReLU with the largest input it gets: "a₁ (z₁ at most −1.5)"."""
-    parts = []
-    for k, j, largest in dead:
-        z, a = graph.ids("sum", k + 1)[j], graph.ids("activation", k + 1)[j]
-        parts.append(f"{graph.node[a].label} ({graph.node[z].label} at most {number(largest, compact=True)})")
-    return ", ".join(parts)
+def _listed(parts: list[str], one: str = "", many: str = "") -> str:
+    """ "a", "a and b", "a, b and c", then `one` or `many`: the verb agreeing with how many."""
+    return " and ".join([", ".join(parts[:-1]), parts[-1]] if len(parts) > 1 else parts) + (one if len(parts) == 1 else many)  # fmt: skip
+
+
+def dead_clause(graph: Graph, dead: list[str], largest: dict[str, float]) -> str:
+    """What the dead ReLUs (`training.dead_neurons`: activation ids, with each one's largest input z) do. One
+    whose input is ≤ 0 only because every ReLU of the layer before is dead gets nothing, and is said so."""
+    node = graph.node
+    silenced = [a for a in dead if node[a].layer > 1 and set(graph.ids("activation", node[a].layer - 1)) <= set(dead)]
+    own = [a for a in dead if a not in silenced]
+    z = {a: node[graph.ids("sum", node[a].layer)[node[a].index]].label for a in own}
+    parts = [f"{node[a].label} ({z[a]} at most {number(largest[a], compact=True)})" for a in own]
+    said = "the ReLU" + ("" if len(own) == 1 else "s") + " at " + _listed(
+        parts, " gets an input z ≤ 0 for every sample, so it outputs 0 and passes",
+        " get inputs z ≤ 0 for every sample, so they output 0 and pass") + " no gradient back (a dead ReLU)"  # fmt: skip
+    if silenced:
+        said += "; the ReLU" + ("" if len(silenced) == 1 else "s") + " at " + _listed(
+            [node[a].label for a in silenced], " is not dead itself but gets nothing from the layer before, so it outputs 0 and passes",
+            " are not dead themselves but get nothing from the layer before, so they output 0 and pass") + " no gradient back either"  # fmt: skip
+    return said
+
+
+def _saturated(run: Run, graph: Graph) -> list[str]:
+    """The sigmoid and tanh nodes whose slope is exactly 0 in float64 for every sample, with their inputs."""
+    zs = record_pass(run.network, run.final_theta, run.x, run.y).z  # a stuck run's θ no longer changes
+    found = []
+    for k, (z, name) in enumerate(zip(zs, run.network.activations, strict=True)):
+        for j in np.flatnonzero((ACTIVATIONS[name].derivative(z) == 0).all(axis=0) & (name in ("sigmoid", "tanh"))):
+            a, zid = graph.ids("activation", k + 1)[j], graph.ids("sum", k + 1)[j]
+            found.append(f"{name} at {graph.node[a].label} (|{graph.node[zid].label}| ≥ {number(np.abs(z[:, j]).min(), compact=True)})")  # fmt: skip
+    return found
 
 
 def status_of(run: Run, graph: Graph) -> dict:
     """What happened, in words a student can act on."""
+    if run.diverged_at == 1:
+        return {"status": "diverged", "message": "The starting numbers are too large: the cost of epoch 1 does not fit a 64-bit float."}  # fmt: skip
     if run.diverged_at is not None:
         what = "cost" if run.diverged_by == "cost" else "weights"
-        if run.diverged_at == 1:
-            return {
-                "status": "diverged",
-                "message": "The starting numbers are too large: the cost of epoch 1 does not fit a 64-bit float.",
-            }
         return {
             "status": "diverged",
             "message": (
@@ -142,38 +165,57 @@ def status_of(run: Run, graph: Graph) -> dict:
                 "this network: try a smaller learning rate."
             ),
         }
-    if run.stuck_at is not None and run.dead_at_stuck and run.final_cost:
-        if run.stuck_at == run.first_epoch > 1:
-            return {
-                "status": "dead",
-                "message": (
-                    f"Every gradient is 0 at epoch {run.stuck_at}, where this run resumes: the ReLU at "
-                    f"{_inputs(graph, run.dead_at_stuck)} gets an input z ≤ 0 for every sample, so it outputs 0 "
-                    "and passes no gradient back (a dead ReLU). Training cannot change anything from here."
-                ),
-            }
-        if run.stuck_at == 1:
-            causes = "the starting weights" + (", the biases" if run.network.bias else "") + " and the inputs"
-            return {
-                "status": "dead",
-                "message": (
-                    f"Every gradient is 0 from the start: with {causes}, the ReLU at "
-                    f"{_inputs(graph, run.dead_at_stuck)} gets an input z ≤ 0 for every sample, so it outputs 0 "
-                    "and passes no gradient back "
-                    "(a dead ReLU). Training cannot change anything. Start from other weights (or a bias) that make "
-                    "z positive for some sample."
-                ),
-            }
+    if run.stuck_at is None or not run.final_cost:
+        return _oscillating(run)
+    resumes = run.stuck_at == run.first_epoch > 1
+    if not run.dead_at_stuck:
+        saturated = _saturated(run, graph)
+        why = "nothing reaches the parameters" if not saturated else "the " + _listed(
+            saturated, " is saturated: its slope underflows", " are saturated: their slopes underflow"
+        ) + " to exactly 0 in 64-bit floats, so no gradient passes back"  # fmt: skip
         return {
-            "status": "dead",
+            "status": "stuck",
             "message": (
-                f"From epoch {run.stuck_at} every gradient is 0: the update of epoch {run.stuck_at - 1} pushed the "
-                f"ReLU at {_inputs(graph, run.dead_at_stuck)} to an input z ≤ 0 for every sample, so it outputs 0 and passes no gradient back "
-                "(a dead ReLU). This is not divergence: the cost stays where it is. The step was too large: try a "
-                "smaller learning rate."
+                f"{'At' if resumes else 'From'} epoch {run.stuck_at}{', where this run resumes,' if resumes else ''} every "
+                f"gradient is exactly 0 though the cost is not: {why}. Training cannot change anything. Start from "
+                "smaller weights (and inputs) so that z stays within a few units of 0."
             ),
         }
-    return {"status": "ok", "message": ""}
+    ids = {graph.ids("activation", k + 1)[j]: largest for k, j, largest in run.dead_at_stuck}
+    dead = dead_clause(graph, list(ids), ids)
+    if resumes:
+        message = f"Every gradient is 0 at epoch {run.stuck_at}, where this run resumes: {dead}. Training cannot change anything from here."  # fmt: skip
+    elif run.stuck_at == 1:
+        causes = "the starting weights" + (", the biases" if run.network.bias else "") + " and the inputs"
+        message = (
+            f"Every gradient is 0 from the start: with {causes}, {dead}. Training cannot change anything. "
+            "Start from other weights (or a bias) that make z positive for some sample."
+        )
+    else:
+        message = (
+            f"From epoch {run.stuck_at} every gradient is 0: after the update of epoch {run.stuck_at - 1}, {dead}. "
+            "This is not divergence: the cost stays where it is. The step was too large: try a smaller learning rate."
+        )
+    return {"status": "dead", "message": message}
+
+
+def _oscillating(run: Run) -> dict:
+    """A run whose cost, over the last half of at least 20 epochs, rose at a third of them or more by more
+    than rounding: its steps overshoot the minimum, to and fro (deep networks grow steeper as they learn)."""
+    tail = run.costs[len(run.costs) // 2 :]
+    rises = int((np.diff(tail) > 0).sum())
+    if len(run.costs) < 20 or tail.max() - tail.min() <= 1e-6 * tail.max() or rises < (len(tail) - 1) / 3:
+        return {"status": "ok", "message": ""}
+    low, high, rate = (number(v, compact=True) for v in (tail.min(), tail.max(), run.learning_rate / 2))
+    return {
+        "status": "oscillating",
+        "message": (
+            f"The cost is not settling: over the last {len(tail)} epochs it rose {rises} times, jumping to and fro "
+            f"between {low} and {high}. Each step overshoots the bottom of the valley: near it this network's cost "
+            f"is too steep for α = {number(run.learning_rate)}. It may calm down later, or never; a smaller "
+            f"learning rate (α = {rate}, say) steps calmly."
+        ),
+    }
 
 
 def report(run: Run, graph: Graph, samples: list[int]) -> dict:

@@ -25,12 +25,14 @@ PRESETS: dict[str, dict] = {
     },
     "dead_relu": {
         "title": "Too large a step (ReLU)",
-        "description": "The worksheet network with α = 10: the weights go negative, every ReLU dies, the cost sticks at 2.",
+        "description": "The worksheet network with α = 10: w₁ goes negative, the ReLU at a₁ dies and ŷ gets nothing from it: the cost sticks at 2.",
         "request": {**WORKSHEET, "learning_rate": 10.0, "epochs": 10},
     },
     "two_hidden": {
         "title": "Two hidden neurons",
-        "description": "The worksheet's sample through a hidden layer two neurons wide, with biases.",
+        "description": "The worksheet's sample through a hidden layer two neurons wide, with biases. The second neuron, a₁,₂, starts "
+        "dead on purpose (z₁,₂ = −0.3 · 3 + 0.1 = −0.8 ≤ 0): it outputs 0, passes no gradient back and never learns, "
+        "while the first one learns alone.",
         "request": {
             **WORKSHEET,
             "layers": [1, 2, 1],

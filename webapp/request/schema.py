@@ -291,7 +291,7 @@ class TrainResponse(BaseModel):
     final_cost: float | None = Field(description="The cost after the last update; null when diverged.")
     diverged_at: int | None
     stuck_at: int | None = Field(description="The first epoch whose gradients were all exactly 0.")
-    status: Literal["ok", "diverged", "dead"]
+    status: Literal["ok", "diverged", "dead", "stuck", "oscillating"]
     message: str
     detail_epochs: list[int]
     detail_samples: list[int]
