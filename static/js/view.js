@@ -2,7 +2,7 @@
 // graph and tables (numbers, classes, written-out equations) and runs the pulses along the edges.
 
 import { formatNumber } from "./format.js";
-import { complete } from "./equations.js";
+import { allSamples, complete } from "./equations.js";
 import { drawnEdges } from "./geometry.js";
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -210,7 +210,7 @@ export class View {
       if (shown(`values.${id}`)) full.push(`value ${text(`values.${id}`, formatNumber)}`);
       if (updated) full.push(`after the update ${text(`after.${id}`, formatNumber)}`);
       if (gradText !== null) {
-        const over = total ? `, the total over all ${this.batchSize} samples` : "";
+        const over = total ? `, the total over ${allSamples(this.batchSize)}` : "";
         full.push(`gradient ${this.gradients[id]} ${text(`grads.${id}`, formatNumber)}${over}`);
       }
       const spoken = [label, ...full].join(", ");
@@ -371,7 +371,7 @@ export class View {
 
   // More samples than the detail holds: the total in words rather than a sum with missing terms.
   notAll(epoch, param) {
-    return `the sum of all ${this.batchSize} samples' terms = ${formatNumber(epoch.grads[param])}`;
+    return `the sum of ${allSamples(this.batchSize)}' terms = ${formatNumber(epoch.grads[param])}`;
   }
 
   // A pulse travels along the edges into a node (forward) or out of it, backwards (backward).
