@@ -142,9 +142,23 @@ export class View {
     }
     const fragment = document.createDocumentFragment();
     this.edgeInfo = new Map();
-    for (const { edge, weight, d, label: [x, y, anchor], always } of drawnEdges(this.graph, orientation, drawing, this.geometry.box)) {
-      const group = svgElement("g", { class: `edge edge-${edge.kind}${always ? " label-always" : ""}`, "data-edge-id": edge.id });
+    const edges = drawnEdges(this.graph, orientation, drawing, this.geometry.box);
+    // Each edge is a button for the keyboard too (Enter or Space pins its numbers); past a hundred, Tab
+    // would walk through them for ever, so they are reached by pointer only.
+    const tabindex = edges.length <= 100 ? "0" : "-1";
+    for (const { edge, weight, bias, d, label: [x, y, anchor], always } of edges) {
+      const group = svgElement("g", {
+        class: `edge edge-${edge.kind}${always ? " label-always" : ""}`,
+        "data-edge-id": edge.id,
+        tabindex,
+        role: "button",
+      });
       group.append(svgElement("path", { class: "edge-hit", d }), svgElement("path", { class: "edge-line", d }));
+      if (bias && drawing.roomy) {
+        const name = svgElement("text", { class: "edge-bias-name", x, y, "text-anchor": anchor });
+        name.textContent = this.labels[edge.source];
+        group.append(name);
+      }
       let label = null;
       if (always) {
         const symbol = svgElement("text", { class: "edge-symbol", x, y, "text-anchor": anchor });
@@ -222,16 +236,24 @@ export class View {
       el.classList.toggle("computed", shown(`values.${id}`));
       el.classList.toggle("has-grad", shown(`grads.${id}`));
       el.classList.toggle("updated", updated);
-      el.classList.toggle("active", active !== null && active.node === id);
+      el.classList.toggle("active", active !== null && (active.node === id || (active.phase === "update" && isParam)));
     }
+    // The active step lights its node, or the edges it flows along; a parameter drawn on an edge lights
+    // that edge, and the update lights every parameter.
     const activeNode = active && active.node;
-    for (const { edge, group, label } of this.edgeInfo.values()) {
+    const phase = active && active.phase;
+    for (const { edge, group, label, weight } of this.edgeInfo.values()) {
       const known = shown(`local.${edge.id}`);
-      if (label && setText(label, known ? `= ${text(`local.${edge.id}`, compact)}` : "")) changed.push(label);
+      const local = known ? text(`local.${edge.id}`, compact) : null;
+      if (label && setText(label, local === null ? "" : `= ${local}`)) changed.push(label);
+      const carried = !weight ? "" : `, carries ${this.labels[weight]}${shown(`values.${weight}`) ? ` = ${text(`values.${weight}`, compact)}` : ""}`;
+      setAttribute(group, "aria-label", `${edge.symbol}${local === null ? "" : ` = ${local}`}${carried}`);
       group.classList.toggle("has-local", known);
-      const forwardActive = active && active.phase === "forward" && edge.target === activeNode;
-      const backwardActive = active && active.phase === "backward" && edge.source === activeNode;
-      group.classList.toggle("active", Boolean(forwardActive || backwardActive));
+      const lit =
+        (phase === "forward" && edge.target === activeNode) ||
+        (phase === "backward" && (edge.source === activeNode || weight === activeNode)) ||
+        (phase === "update" && Boolean(weight));
+      group.classList.toggle("active", lit);
     }
     this.styleWeights(epoch);
     for (const tableRow of this.rows) {
@@ -278,16 +300,28 @@ export class View {
       const point = new DOMPoint(event.clientX, event.clientY).matrixTransform(matrix.inverse());
       return { x: point.x, y: point.y };
     };
-    this.svg.addEventListener("click", (event) => {
-      const group = edgeAt(event);
-      if (!group) return;
+    const toggle = (group, point) => {
       const id = group.dataset.edgeId;
       if (this.pinned && this.pinned.id === id) {
         this.unpin();
         return;
       }
-      this.pinned = { id, point: pointIn(event) };
-      this.showPin(id, this.pinned.point, true);
+      this.pinned = { id, point };
+      this.showPin(id, point, true);
+    };
+    this.svg.addEventListener("click", (event) => {
+      const group = edgeAt(event);
+      if (group) toggle(group, pointIn(event));
+    });
+    // From the keyboard: Enter or Space on a focused edge pins its numbers by the middle of the edge.
+    this.svg.addEventListener("keydown", (event) => {
+      const group = edgeAt(event);
+      if (!group || (event.key !== "Enter" && event.key !== " ")) return;
+      event.preventDefault();
+      event.stopPropagation();
+      const line = group.querySelector(".edge-line");
+      const { x, y } = line.getPointAtLength(line.getTotalLength() / 2);
+      toggle(group, { x, y });
     });
     this.svg.addEventListener("pointerover", (event) => {
       const group = edgeAt(event);
