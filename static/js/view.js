@@ -122,6 +122,7 @@ export class View {
     this.draw();
     // Before the page re-renders on the same change: the labels are then fitted to the new drawing.
     this.narrow.addEventListener("change", () => this.draw());
+    addEventListener("resize", () => this.placeTables());
     this.wirePin();
   }
 
@@ -136,6 +137,7 @@ export class View {
     this.svg.style.minWidth = `${Math.round(drawing.width * MIN_SCALE)}px`;
     this.svg.classList.toggle("graph-wide", orientation === "wide");
     this.svg.classList.toggle("graph-tall", orientation === "tall");
+    this.placeTables();
     for (const [id, el] of this.nodes) {
       el.setAttribute("transform", `translate(${places[id][0]},${places[id][1]})`);
       for (const text of el.querySelectorAll(".node-value, .node-grad")) text.dataset.fit = this.geometry.box[0] - 8;
@@ -173,6 +175,14 @@ export class View {
     this.styledEpoch = undefined;
     this.unpin();
     if (this.last) this.render(this.last);
+  }
+
+  // The tables go below the graph where beside them it would scroll sideways (on a screen wide enough
+  // for two columns; app.css), so ŷ and J are always in view.
+  placeTables() {
+    const scroller = this.svg.parentElement;
+    this.root.classList.remove("tables-below");
+    this.root.classList.toggle("tables-below", scroller.scrollWidth > scroller.clientWidth + 1);
   }
 
   // Everything shown follows from: the epoch's numbers, which keys are revealed, the active step.
@@ -300,6 +310,11 @@ export class View {
       const point = new DOMPoint(event.clientX, event.clientY).matrixTransform(matrix.inverse());
       return { x: point.x, y: point.y };
     };
+    const middleOf = (group) => {
+      const line = group.querySelector(".edge-line");
+      const { x, y } = line.getPointAtLength(line.getTotalLength() / 2);
+      return { x, y };
+    };
     const toggle = (group, point) => {
       const id = group.dataset.edgeId;
       if (this.pinned && this.pinned.id === id) {
@@ -319,13 +334,19 @@ export class View {
       if (!group || (event.key !== "Enter" && event.key !== " ")) return;
       event.preventDefault();
       event.stopPropagation();
-      const line = group.querySelector(".edge-line");
-      const { x, y } = line.getPointAtLength(line.getTotalLength() / 2);
-      toggle(group, { x, y });
+      toggle(group, middleOf(group));
     });
     this.svg.addEventListener("pointerover", (event) => {
       const group = edgeAt(event);
       if (group && event.pointerType === "mouse" && !this.pinned) this.showPin(group.dataset.edgeId, pointIn(event), false);
+    });
+    // A focused edge shows its numbers as hovering does (Enter or Space pins them).
+    this.svg.addEventListener("focusin", (event) => {
+      const group = edgeAt(event);
+      if (group && !this.pinned) this.showPin(group.dataset.edgeId, middleOf(group), false);
+    });
+    this.svg.addEventListener("focusout", (event) => {
+      if (edgeAt(event) && !this.pinned) this.hidePin();
     });
     this.svg.addEventListener("pointerout", (event) => {
       if (edgeAt(event) && !this.pinned) this.hidePin();

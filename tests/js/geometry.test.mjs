@@ -77,6 +77,19 @@ for (const c of cases) {
     }
   });
 
+  test(`${c.name}: no other edge passes through a label always in view`, () => {
+    const { edges } = draw(c);
+    for (const { edge, label: [x, y, anchor], always } of edges) {
+      if (!always) continue;
+      // The two lines of the label, about 80 px wide and 30 high, from the symbol's baseline.
+      const left = anchor === "start" ? x : anchor === "end" ? x - 80 : x - 40;
+      const within = ([px, py]) => px > left && px < left + 80 && py > y - 12 && py < y + 18;
+      for (const other of edges) {
+        if (other.edge.id !== edge.id) assert.ok(!pointsOf(other.d).some(within), `${other.edge.id} crosses ${edge.id}'s label`);
+      }
+    }
+  });
+
   test(`${c.name}: every weight shows, as a box or on the one edge of the value it multiplies`, () => {
     const { graph, boxes, edges } = draw(c);
     const placed = new Set(boxes.map((b) => b.id));
