@@ -269,9 +269,13 @@ def test_the_keyboard_reaches_an_edge_and_pins_its_numbers(page: Page):
     press(page, "Backward")
     # Tab from the graph's heading goes to the first edge; it is a button named by its local derivative.
     page.locator("#graph-heading").click()
-    page.keyboard.press("Tab")
     focused = page.locator("#graph .edge:focus")
+    for _ in range(3):  # the drawing itself may take the first press
+        page.keyboard.press("Tab")
+        if focused.count():
+            break
     expect(focused).to_have_count(1)
+    expect(page.locator("#edge-pin")).to_be_visible()  # focus shows the numbers, as hovering does
     edge = page.get_by_role("button", name="∂z₂/∂a₁,₁ = 0.8, carries w₂,₁,₁ = 0.8", exact=True)
     page.keyboard.press("Shift+Tab")
     edge.focus()
@@ -282,3 +286,29 @@ def test_the_keyboard_reaches_an_edge_and_pins_its_numbers(page: Page):
     expect(pin).to_contain_text("w₂,₁,₁ = 0.8")
     page.keyboard.press("Space")
     expect(pin).to_be_hidden()
+
+
+def test_hidden_3_3_fits_at_1440_with_no_empty_band_and_its_sums_in_view(page: Page):
+    """ŷ and J in view without scrolling sideways; no empty band above the boxes; every worked sum
+    wraps within its cell, none under the Value column."""
+    page.set_viewport_size({"width": 1440, "height": 900})
+    open_app(page, "?hidden=3,3&animate=0")
+    press(page, "Forward")
+    scroller = page.locator(".graph-scroll")
+    assert scroller.evaluate("el => el.scrollWidth <= el.clientWidth + 1"), "the graph scrolls sideways"
+    for node in ("yhat", "J"):
+        box = page.locator(f'#graph [data-node-id="{node}"]').bounding_box()
+        assert box and box["x"] + box["width"] <= 1440, node
+    # Above the highest box: room for a margin and one edge label (two lines), no more.
+    gap = page.locator("#graph").evaluate(
+        """svg => Math.min(...[...svg.querySelectorAll('.node rect')].map((r) => r.getBoundingClientRect().top))
+                 - svg.getBoundingClientRect().top"""
+    )
+    assert gap < 80, f"{gap} px above the boxes"
+    hidden = page.locator("#forward-table tbody tr").evaluate_all(
+        """rows => rows.filter((row) => {
+          const [formula, value] = row.cells, sum = formula.querySelector('.worked').getBoundingClientRect();
+          return sum.right > value.getBoundingClientRect().left + 0.5 || sum.right > formula.getBoundingClientRect().right + 0.5;
+        }).map((row) => row.dataset.nodeId)"""
+    )
+    assert hidden == []
