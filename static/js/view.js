@@ -154,6 +154,7 @@ export class View {
         "data-edge-id": edge.id,
         tabindex,
         role: "button",
+        "aria-label": edge.symbol,
       });
       group.append(svgElement("path", { class: "edge-hit", d }), svgElement("path", { class: "edge-line", d }));
       if (bias && drawing.roomy) {
@@ -336,21 +337,20 @@ export class View {
       event.stopPropagation();
       toggle(group, middleOf(group));
     });
+    // A mouse over an edge, or the focus on it, shows its numbers unpinned.
     this.svg.addEventListener("pointerover", (event) => {
       const group = edgeAt(event);
       if (group && event.pointerType === "mouse" && !this.pinned) this.showPin(group.dataset.edgeId, pointIn(event), false);
     });
-    // A focused edge shows its numbers as hovering does (Enter or Space pins them).
     this.svg.addEventListener("focusin", (event) => {
       const group = edgeAt(event);
       if (group && !this.pinned) this.showPin(group.dataset.edgeId, middleOf(group), false);
     });
-    this.svg.addEventListener("focusout", (event) => {
-      if (edgeAt(event) && !this.pinned) this.hidePin();
-    });
-    this.svg.addEventListener("pointerout", (event) => {
-      if (edgeAt(event) && !this.pinned) this.hidePin();
-    });
+    for (const type of ["pointerout", "focusout"]) {
+      this.svg.addEventListener(type, (event) => {
+        if (edgeAt(event) && !this.pinned) this.hidePin();
+      });
+    }
     document.addEventListener("keydown", (event) => {
       if (event.key === "Escape" && this.pinned) this.unpin();
     });
