@@ -27,6 +27,7 @@ The contract between the page and this checker:
   sharing a point).
 """
 
+import math
 import re
 from dataclasses import dataclass
 from decimal import Context, Decimal, InvalidOperation
@@ -48,6 +49,16 @@ NUMBER = re.compile(
     rf"|10(?P<bare_power>[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)"
     rf"|(?P<plain>{DECIMAL}(?:[eE][+\-−]?\d+)?)"
 )
+# The functions the page applies to numbers, all increasing: an interval maps to the interval of its ends.
+# σ, tanh and ln are evaluated in floats; their rounding is far inside the 1e-12 slack of every comparison.
+FUNCTIONS = {
+    "LeakyReLU": lambda v: v if v > 0 else v / 100,
+    "ReLU": lambda v: max(v, Fraction(0)),
+    "σ": lambda v: Fraction(1 / (1 + math.exp(-float(v)))) if v > -700 else Fraction(0),
+    "tanh": lambda v: Fraction(math.tanh(float(v))),
+    "ln": lambda v: Fraction(math.log(float(v))),
+}
+FUNCTION = re.compile("|".join(sorted(FUNCTIONS, key=len, reverse=True)))
 OPERATORS = {"+": "+", "-": "-", "−": "-", "·": "*", "⋅": "*", "×": "*", "*": "*", "/": "/", "÷": "/"}
 PARENTHESES = "()"
 
@@ -95,7 +106,7 @@ class Interval:
 
 @dataclass(frozen=True)
 class Token:
-    kind: str  # "number", "operator" (normalised to + - * /), "(" or ")"
+    kind: str  # "number", "operator" (normalised to + - * /), "function", "²", "(" or ")"
     text: str
 
 
@@ -135,10 +146,13 @@ def tokenize(segment: str) -> list[Token] | None:
         if char.isspace():
             position += 1
             continue
-        match = NUMBER.match(segment, position)
+        match = NUMBER.match(segment, position) or FUNCTION.match(segment, position)
         if match:
-            tokens.append(Token("number", match.group()))
+            tokens.append(Token("number" if match.re is NUMBER else "function", match.group()))
             position = match.end()
+        elif char == "²":
+            tokens.append(Token(char, char))
+            position += 1
         elif char in OPERATORS:
             tokens.append(Token("operator", OPERATORS[char]))
             position += 1
@@ -152,7 +166,7 @@ def tokenize(segment: str) -> list[Token] | None:
 
 class Parser:
     """Recursive descent over tokens: sum := product (± product)*; product := unary ((·|/) unary)*;
-    unary := (−|+) unary | primary; primary := number | ( sum )."""
+    unary := (−|+) unary | power; power := primary ²?; primary := number | function? ( sum )."""
 
     def __init__(self, tokens: list[Token], digits: int):
         self.tokens = tokens
@@ -197,7 +211,13 @@ class Parser:
             return -self.unary()
         if operator == "+":
             return self.unary()
-        return self.primary()
+        value = self.primary()
+        token = self.peek()
+        if token is not None and token.kind == "²":
+            self.position += 1
+            squares = (value.low**2, value.high**2)
+            return Interval(Fraction(0) if value.low <= 0 <= value.high else min(squares), max(squares))
+        return value
 
     def primary(self) -> Interval:
         token = self.peek()
@@ -206,6 +226,14 @@ class Parser:
         self.position += 1
         if token.kind == "number":
             return shown_number(token.text, self.digits)
+        if token.kind == "function":
+            if self.peek() is None or self.peek().kind != "(":
+                raise EquationError(f"{token.text} without its argument in parentheses")
+            argument = self.primary()
+            if token.text == "ln" and argument.low <= 0:
+                raise EquationError("ln of a number that may be 0 or less")
+            function = FUNCTIONS[token.text]
+            return Interval(function(argument.low), function(argument.high))
         if token.kind == "(":
             value = self.sum()
             closing = self.peek()

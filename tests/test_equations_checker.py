@@ -115,10 +115,30 @@ def test_a_numeric_segment_that_cannot_be_evaluated_is_a_problem_not_a_crash(seg
         "1 / 3 = 0.3333333333",
         "2 / 3 = 0.6666666667",
         "-9.436e-7 · 2 = -1.8872×10⁻⁶",
+        "a₁ = ReLU(1.5) = 1.5",
+        "ReLU(−0.8) = 0",
+        "LeakyReLU(−0.8) = −0.008",
+        "σ(0) = 0.5",
+        "tanh(0.5) = 0.4621171573",
+        "J = (2 − 1.2)²/2 = 0.32",
+        "((2 − 1.2)² + (2 − (−0.5))²)/4 = 1.7225",
+        "−(1 · ln(0.5) + (1 − 1) · ln(1 − 0.5)) = 0.6931471806",
     ],
 )
 def test_true_equations_pass(text: str):
     assert check_equation(text) == []
+
+
+@pytest.mark.parametrize(
+    "text", ["ReLU(1.5) = 0", "ReLU(−0.8) = −0.8", "σ(0) = 0.6", "(2 − 1.2)²/2 = 0.64", "(−1)² = −1", "tanh(1) = 1"]
+)
+def test_false_function_and_square_equations_fail(text: str):
+    assert check_equation(text) != []
+
+
+@pytest.mark.parametrize("segment", ["ReLU 1.5 = 1.5", "ln(0) = 1", "ln(−1) = 0"])
+def test_a_function_without_parentheses_or_outside_its_domain_is_a_problem(segment: str):
+    assert check_equation(segment) != []
 
 
 def test_sums_with_cancellation_pass_when_rounding_explains_the_difference():

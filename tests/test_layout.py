@@ -16,6 +16,7 @@ NETWORKS = [
     Network((1, 2, 1), ("relu", "relu"), bias=True),
     Network((1, 1, 1, 1), ("tanh", "tanh", "linear"), bias=True),
     Network((2, 3, 2), ("tanh", "sigmoid"), "bce", bias=True),
+    Network((1, 3, 3, 1), ("relu", "relu", "relu")),
     Network((1, 4, 4, 1), ("relu", "relu", "linear"), bias=True),
     Network((16,) * 6, ("relu",) * 5, bias=True),
 ]

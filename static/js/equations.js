@@ -37,9 +37,10 @@ export class Equations {
     return this.samples.length === this.total;
   }
 
-  // A product of factors: "−0.8 · 1 · (−0.5)": negative factors after the first in parentheses.
-  static product(factors) {
-    return factors.map((v, i) => (i ? formatFactor(v) : formatNumber(v))).join(" · ");
+  // A product of factors: "−0.8 · 1 · (−0.5)": negative factors in parentheses, after the first or
+  // all of them when the product is a later term of a sum ("+ (−1.085576151) · 0").
+  static product(factors, inSum = false) {
+    return factors.map((v, i) => (i || inSum ? formatFactor(v) : formatNumber(v))).join(" · ");
   }
 
   // A batch total as the sum of each sample's term: "(a · b) + (c · d) = t₁ + t₂ = total".
@@ -66,7 +67,7 @@ export class Equations {
       const factorsOf = (r) => [at(epoch.grads[edge.target], r), epoch.local[edge.id][r]];
       return this.batchSum(factorsOf, (epoch.terms || {})[node], epoch.grads[node]);
     }
-    const sum = edges.map((e) => Equations.product([at(epoch.grads[e.target], row), epoch.local[e.id][row]]));
+    const sum = edges.map((e, i) => Equations.product([at(epoch.grads[e.target], row), epoch.local[e.id][row]], i > 0));
     return `${sum.join(" + ")} = ${formatNumber(at(epoch.grads[node], row))}`;
   }
 
@@ -76,22 +77,50 @@ export class Equations {
     return `${before} − ${formatNumber(learningRate)} · ${formatFactor(epoch.grads[param])} = ${formatNumber(epoch.after[param])}`;
   }
 
-  // A weighted sum with its numbers substituted, for the selected sample: "0.5 · 3 + 0.1 = 1.6".
-  // Only short sums are written out; a wide layer's would not fit a line.
+  // A row of the forward table with its numbers substituted, for the selected sample: a weighted sum
+  // "0.5 · 3 + 0.1 = 1.6", an activation "ReLU(1.5) = 1.5", the cost "(2 − 1.2)²/2 = 0.32". Only short
+  // ones are written out: a wide layer's sum, or a cost over more terms than the detail holds, would not.
   worked(node, epoch, row) {
-    const { kinds, into, edge: edges } = this.graph;
-    if (this.graph.node.get(node).kind !== kinds.SUM || into.get(node).length > 9) return null;
-    const parts = [];
+    const { kinds, into, edge: edges, activations } = this.graph;
+    const { kind, layer } = this.graph.node.get(node);
+    const value = (id) => at(epoch.values[id], row);
+    const result = ` = ${formatNumber(value(node))}`;
+    if (kind === kinds.ACTIVATION) return activations[layer - 1].replace("{z}", formatNumber(value(into.get(node)[0].source))) + result;
+    if (kind === kinds.COST) return this.cost(node, epoch, result);
+    if (kind !== kinds.SUM || into.get(node).length > 9) return null;
+    const terms = [];
     for (const edge of into.get(node)) {
-      if (edge.kind === kinds.WEIGHT) {
-        const value = edges.get(edge.partner).source; // the value this weight multiplies
-        parts.push(Equations.product([epoch.values[edge.source], at(epoch.values[value], row)]));
-      } else if (edge.kind === kinds.BIAS) {
-        parts.push(formatFactor(epoch.values[edge.source]));
+      // A weight times the value it multiplies (its edge's partner's source), or a bias.
+      if (edge.kind === kinds.WEIGHT) terms.push([epoch.values[edge.source], value(edges.get(edge.partner).source)]);
+      else if (edge.kind === kinds.BIAS) terms.push([epoch.values[edge.source]]);
+    }
+    return terms.map((factors, i) => Equations.product(factors, i > 0)).join(" + ") + result;
+  }
+
+  // J as the sum of every sample's and output's share over divisor · N, when the detail holds them all.
+  cost(node, epoch, result) {
+    const { text, divisor } = this.graph.cost;
+    const sources = this.graph.into.get(node).map((edge) => this.graph.node.get(edge.source));
+    const targets = new Map(sources.filter((n) => n.kind === this.graph.kinds.TARGET).map((n) => [n.row, n.id]));
+    const outputs = sources.filter((n) => n.kind !== this.graph.kinds.TARGET);
+    if (!this.allSamples() || this.total * outputs.length > 9) return null;
+    const shares = [];
+    for (const row of this.samples.keys()) {
+      for (const output of outputs) {
+        const [yhat, y] = [at(epoch.values[output.id], row), at(epoch.values[targets.get(output.row)], row)];
+        if (text.includes("ln(") && !(yhat > 0 && yhat < 1)) return null; // a logarithm of 0 is no number
+        shares.push(text.replaceAll("{y}", formatFactor(y)).replaceAll("{yhat}", formatFactor(yhat)));
       }
     }
-    return `${parts.join(" + ")} = ${formatNumber(at(epoch.values[node], row))}`;
+    const sum = shares.length > 1 ? `(${shares.join(" + ")})` : shares[0];
+    const over = divisor * this.total;
+    return `${over === 1 ? sum : `${sum}/${over}`}${result}`;
   }
+}
+
+// "both samples", "all 3 samples".
+export function allSamples(count) {
+  return count === 2 ? "both samples" : `all ${count} samples`;
 }
 
 // Whether every number an equation needs is in the epoch (a null marks one too large to show).

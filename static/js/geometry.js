@@ -47,20 +47,33 @@ export function edgeShape(orientation, s, t, fromBand, roomy, [W, H]) {
   };
 }
 
+// A bias not drawn as a box (a layer wider than one neuron) comes in on a short edge of its own, into
+// the top of its z left of the middle, where no other edge arrives; its name sits at the start, clear
+// of the label of the edge out of z, which reaches over the box's right end.
+function biasShape(t, [W, H]) {
+  const [x, y] = [t.x - W / 4, t.y - H / 2];
+  return { d: `M${n(x)},${n(y - 24)} L${n(x)},${n(y)}`, label: [x + 5, y - 13, "start"], always: false };
+}
+
 // Every edge drawn between two placed boxes of `drawing` ({nodes: {id: [x, y, in the band]}, roomy}),
-// in `graph`'s order: a weight not drawn as a box rides on its value edge (the edge's partner).
-// `labelled`: a local derivative belongs on it (not on an edge from the data x or y).
+// and every bias's edge, in `graph`'s order: a weight or a bias not drawn as a box rides on an edge
+// (a weight on its value edge, its partner). `labelled`: a local derivative belongs on it (not on an
+// edge from the data x or y). `bias`: a bias edge with no box at its start.
 export function drawnEdges(graph, orientation, drawing, box) {
   const { kinds } = graph;
   const places = drawing.nodes;
   const at = (id) => ({ x: places[id][0], y: places[id][1] });
   return graph.edges
-    .filter((edge) => edge.source in places && edge.target in places)
+    .filter((edge) => edge.target in places && (edge.source in places || edge.kind === kinds.BIAS))
     .map((edge) => {
+      if (!(edge.source in places)) return { edge, weight: edge.source, labelled: true, bias: true, ...biasShape(at(edge.target), box) };
       const carried = edge.kind === kinds.VALUE ? graph.edge.get(edge.partner).source : null;
       const weight = edge.kind === kinds.WEIGHT ? edge.source : carried in places ? null : carried;
       const labelled = ![kinds.INPUT, kinds.TARGET].includes(graph.node.get(edge.source).kind);
       const shape = edgeShape(orientation, at(edge.source), at(edge.target), Boolean(places[edge.source][2]), drawing.roomy, box);
-      return { edge, weight, labelled, ...shape, always: labelled && shape.always };
+      // Where several values flow into one node their edges cross between the stages: their labels
+      // show on hover or focus only (the pin), never under a crossing edge.
+      const dense = edge.kind === kinds.VALUE && graph.into.get(edge.target).filter((e) => e.kind === kinds.VALUE).length > 1;
+      return { edge, weight, labelled, ...shape, always: labelled && shape.always && !dense };
     });
 }

@@ -41,5 +41,6 @@ export function expandGraph(data) {
   const edge = new Map(edges.map((e) => [e.id, e]));
   // The nodes the forward pass computes, in order, and those whose gradient the backward pass computes.
   const [forward, backward] = [data.forward, data.backward].map((places) => places.map((i) => nodes[i].id));
-  return { kinds: constants, nodes, edges, node, edge, into, outOf, forward, backward };
+  // activations and cost: text templates for the forward table's arithmetic (equations.js).
+  return { kinds: constants, nodes, edges, node, edge, into, outOf, forward, backward, activations: data.activations, cost: data.cost };
 }

@@ -2,7 +2,7 @@
 // graph and tables (numbers, classes, written-out equations) and runs the pulses along the edges.
 
 import { formatNumber } from "./format.js";
-import { complete } from "./equations.js";
+import { allSamples, complete } from "./equations.js";
 import { drawnEdges } from "./geometry.js";
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -122,6 +122,7 @@ export class View {
     this.draw();
     // Before the page re-renders on the same change: the labels are then fitted to the new drawing.
     this.narrow.addEventListener("change", () => this.draw());
+    addEventListener("resize", () => this.placeTables());
     this.wirePin();
   }
 
@@ -136,15 +137,31 @@ export class View {
     this.svg.style.minWidth = `${Math.round(drawing.width * MIN_SCALE)}px`;
     this.svg.classList.toggle("graph-wide", orientation === "wide");
     this.svg.classList.toggle("graph-tall", orientation === "tall");
+    this.placeTables();
     for (const [id, el] of this.nodes) {
       el.setAttribute("transform", `translate(${places[id][0]},${places[id][1]})`);
       for (const text of el.querySelectorAll(".node-value, .node-grad")) text.dataset.fit = this.geometry.box[0] - 8;
     }
     const fragment = document.createDocumentFragment();
     this.edgeInfo = new Map();
-    for (const { edge, weight, d, label: [x, y, anchor], always } of drawnEdges(this.graph, orientation, drawing, this.geometry.box)) {
-      const group = svgElement("g", { class: `edge edge-${edge.kind}${always ? " label-always" : ""}`, "data-edge-id": edge.id });
+    const edges = drawnEdges(this.graph, orientation, drawing, this.geometry.box);
+    // Each edge is a button for the keyboard too (Enter or Space pins its numbers); past a hundred, Tab
+    // would walk through them for ever, so they are reached by pointer only.
+    const tabindex = edges.length <= 100 ? "0" : "-1";
+    for (const { edge, weight, bias, d, label: [x, y, anchor], always } of edges) {
+      const group = svgElement("g", {
+        class: `edge edge-${edge.kind}${always ? " label-always" : ""}`,
+        "data-edge-id": edge.id,
+        tabindex,
+        role: "button",
+        "aria-label": edge.symbol,
+      });
       group.append(svgElement("path", { class: "edge-hit", d }), svgElement("path", { class: "edge-line", d }));
+      if (bias && drawing.roomy) {
+        const name = svgElement("text", { class: "edge-bias-name", x, y, "text-anchor": anchor });
+        name.textContent = this.labels[edge.source];
+        group.append(name);
+      }
       let label = null;
       if (always) {
         const symbol = svgElement("text", { class: "edge-symbol", x, y, "text-anchor": anchor });
@@ -159,6 +176,14 @@ export class View {
     this.styledEpoch = undefined;
     this.unpin();
     if (this.last) this.render(this.last);
+  }
+
+  // The tables go below the graph where beside them it would scroll sideways (on a screen wide enough
+  // for two columns; app.css), so ŷ and J are always in view.
+  placeTables() {
+    const scroller = this.svg.parentElement;
+    this.root.classList.remove("tables-below");
+    this.root.classList.toggle("tables-below", scroller.scrollWidth > scroller.clientWidth + 1);
   }
 
   // Everything shown follows from: the epoch's numbers, which keys are revealed, the active step.
@@ -210,7 +235,7 @@ export class View {
       if (shown(`values.${id}`)) full.push(`value ${text(`values.${id}`, formatNumber)}`);
       if (updated) full.push(`after the update ${text(`after.${id}`, formatNumber)}`);
       if (gradText !== null) {
-        const over = total ? `, the total over all ${this.batchSize} samples` : "";
+        const over = total ? `, the total over ${allSamples(this.batchSize)}` : "";
         full.push(`gradient ${this.gradients[id]} ${text(`grads.${id}`, formatNumber)}${over}`);
       }
       const spoken = [label, ...full].join(", ");
@@ -222,16 +247,24 @@ export class View {
       el.classList.toggle("computed", shown(`values.${id}`));
       el.classList.toggle("has-grad", shown(`grads.${id}`));
       el.classList.toggle("updated", updated);
-      el.classList.toggle("active", active !== null && active.node === id);
+      el.classList.toggle("active", active !== null && (active.node === id || (active.phase === "update" && isParam)));
     }
+    // The active step lights its node, or the edges it flows along; a parameter drawn on an edge lights
+    // that edge, and the update lights every parameter.
     const activeNode = active && active.node;
-    for (const { edge, group, label } of this.edgeInfo.values()) {
+    const phase = active && active.phase;
+    for (const { edge, group, label, weight } of this.edgeInfo.values()) {
       const known = shown(`local.${edge.id}`);
-      if (label && setText(label, known ? `= ${text(`local.${edge.id}`, compact)}` : "")) changed.push(label);
+      const local = known ? text(`local.${edge.id}`, compact) : null;
+      if (label && setText(label, local === null ? "" : `= ${local}`)) changed.push(label);
+      const carried = !weight ? "" : `, carries ${this.labels[weight]}${shown(`values.${weight}`) ? ` = ${text(`values.${weight}`, compact)}` : ""}`;
+      setAttribute(group, "aria-label", `${edge.symbol}${local === null ? "" : ` = ${local}`}${carried}`);
       group.classList.toggle("has-local", known);
-      const forwardActive = active && active.phase === "forward" && edge.target === activeNode;
-      const backwardActive = active && active.phase === "backward" && edge.source === activeNode;
-      group.classList.toggle("active", Boolean(forwardActive || backwardActive));
+      const lit =
+        (phase === "forward" && edge.target === activeNode) ||
+        (phase === "backward" && (edge.source === activeNode || weight === activeNode)) ||
+        (phase === "update" && Boolean(weight));
+      group.classList.toggle("active", lit);
     }
     this.styleWeights(epoch);
     for (const tableRow of this.rows) {
@@ -278,24 +311,46 @@ export class View {
       const point = new DOMPoint(event.clientX, event.clientY).matrixTransform(matrix.inverse());
       return { x: point.x, y: point.y };
     };
-    this.svg.addEventListener("click", (event) => {
-      const group = edgeAt(event);
-      if (!group) return;
+    const middleOf = (group) => {
+      const line = group.querySelector(".edge-line");
+      const { x, y } = line.getPointAtLength(line.getTotalLength() / 2);
+      return { x, y };
+    };
+    const toggle = (group, point) => {
       const id = group.dataset.edgeId;
       if (this.pinned && this.pinned.id === id) {
         this.unpin();
         return;
       }
-      this.pinned = { id, point: pointIn(event) };
-      this.showPin(id, this.pinned.point, true);
+      this.pinned = { id, point };
+      this.showPin(id, point, true);
+    };
+    this.svg.addEventListener("click", (event) => {
+      const group = edgeAt(event);
+      if (group) toggle(group, pointIn(event));
     });
+    // From the keyboard: Enter or Space on a focused edge pins its numbers by the middle of the edge.
+    this.svg.addEventListener("keydown", (event) => {
+      const group = edgeAt(event);
+      if (!group || (event.key !== "Enter" && event.key !== " ")) return;
+      event.preventDefault();
+      event.stopPropagation();
+      toggle(group, middleOf(group));
+    });
+    // A mouse over an edge, or the focus on it, shows its numbers unpinned.
     this.svg.addEventListener("pointerover", (event) => {
       const group = edgeAt(event);
       if (group && event.pointerType === "mouse" && !this.pinned) this.showPin(group.dataset.edgeId, pointIn(event), false);
     });
-    this.svg.addEventListener("pointerout", (event) => {
-      if (edgeAt(event) && !this.pinned) this.hidePin();
+    this.svg.addEventListener("focusin", (event) => {
+      const group = edgeAt(event);
+      if (group && !this.pinned) this.showPin(group.dataset.edgeId, middleOf(group), false);
     });
+    for (const type of ["pointerout", "focusout"]) {
+      this.svg.addEventListener(type, (event) => {
+        if (edgeAt(event) && !this.pinned) this.hidePin();
+      });
+    }
     document.addEventListener("keydown", (event) => {
       if (event.key === "Escape" && this.pinned) this.unpin();
     });
@@ -371,7 +426,7 @@ export class View {
 
   // More samples than the detail holds: the total in words rather than a sum with missing terms.
   notAll(epoch, param) {
-    return `the sum of all ${this.batchSize} samples' terms = ${formatNumber(epoch.grads[param])}`;
+    return `the sum of ${allSamples(this.batchSize)}' terms = ${formatNumber(epoch.grads[param])}`;
   }
 
   // A pulse travels along the edges into a node (forward) or out of it, backwards (backward).

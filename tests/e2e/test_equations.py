@@ -4,6 +4,8 @@ The checker and its contract (the `data-equation` attribute, `data-digits`, how 
 intervals) are in tests/equations.py.
 """
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -20,6 +22,7 @@ CASES = {
     "three-samples-bias": "x=3,1,-2&y=2,2,1&form=1&bias=on",
 }
 PHASES = (("Forward", "forward pass done"), ("Backward", "backward pass done"), ("Update", "weights updated"))
+SIGN_AFTER_OPERATOR = re.compile(r"[+·/−-]\s*[−-]\s*\d")
 # An epoch of the largest case (xor) is a few dozen steps; this only stops a page that never finishes one.
 MAX_STEPS_PER_EPOCH = 400
 
@@ -82,6 +85,11 @@ def test_every_equation_shown_is_true(page: Page, query: str):
         elements = page.evaluate(READ_EQUATIONS)
         for element in elements:
             problems.check(element["where"], element["text"], element["digits"], f"after {name}")
+            # A negative term of a sum is in parentheses: "+ (−1.08) · 0", never "+ −1.08 · 0".
+            assert not SIGN_AFTER_OPERATOR.search(element["text"]), f"{element['where']}: {element['text']}"
+        # Every row of the forward table writes out its arithmetic: sums, activations and the cost.
+        bare = page.locator("#forward-table [data-worked]:empty")
+        expect(bare).to_have_count(0)
 
     # After the update every row of the chain rule and of the update holds at least one checked equality.
     for table in ("chain-rule", "update-equations"):
@@ -112,3 +120,17 @@ def test_every_equation_shown_is_true(page: Page, query: str):
 
     if problems.first_seen:
         pytest.fail(f"/?{query}: {problems.report()}", pytrace=False)
+
+
+def test_activation_and_cost_rows_show_their_arithmetic(page: Page):
+    """As the worksheet writes them: a₁ = ReLU(1.5) = 1.5 and J = (2 − 1.2)²/2 = 0.32."""
+    open_app(page, "?animate=0")
+    page.get_by_role("button", name="Forward", exact=True).click()
+    expect(page.locator('#forward-table [data-worked="a1"]')).to_have_text("ReLU(1.5) = 1.5")
+    expect(page.locator('#forward-table [data-worked="J"]')).to_have_text("(2 − 1.2)²/2 = 0.32")
+
+
+def test_both_samples_are_named_as_such(page: Page):
+    open_app(page, "?x=3,1&y=2,2&animate=0")
+    expect(page.get_by_text("all 2 samples")).to_have_count(0)
+    expect(page.get_by_text("both samples").first).to_be_attached()

@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import Browser, Page, Route, expect
 
 from tests.e2e import open_app
+from webapp.engine.graph import Kind
 from webapp.request.resolve import resolve
 
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
@@ -54,12 +55,14 @@ def test_the_page_draws_every_edge_between_the_boxes_it_joins(page: Page, width:
     graph = resolve({"layers": [1, 3, 2, 1], "bias": True, "seed": 2}).graph
     placed = boxes(page)
     drawn = drawn_edges(page)
-    # Every edge between two drawn boxes, and no other: a weight not drawn rides on its value edge.
-    assert drawn.keys() == {e.id for e in graph.edges if e.source in placed and e.target in placed}
+    # Every edge between two drawn boxes, and every bias's, and no other: a weight not drawn rides on
+    # its value edge, a bias not drawn comes in on an edge of its own.
+    biases = {e.id for e in graph.edges if e.kind == Kind.BIAS and e.target in placed}
+    assert drawn.keys() == {e.id for e in graph.edges if e.source in placed and e.target in placed} | biases
     for edge_id, shape in drawn.items():
         edge = graph.edge[edge_id]
         numbers = [float(v) for v in NUMBER.findall(shape["d"])]
-        assert on_border((numbers[0], numbers[1]), placed[edge.source]), edge_id
+        assert edge.source not in placed or on_border((numbers[0], numbers[1]), placed[edge.source]), edge_id
         assert on_border((numbers[-2], numbers[-1]), placed[edge.target]), edge_id
 
 
@@ -227,3 +230,85 @@ def test_the_first_backward_step_says_where_dj_dyhat_comes_from(page: Page):
     press(page, "Step")  # dJ/dŷ
     expect(page.locator("#announcer")).to_contain_text("∂J/∂ŷ (from the loss)")
     expect(page.locator('#graph [data-edge-id="yhat-J"] .edge-symbol')).to_have_text("∂J/∂ŷ (from the loss)")
+
+
+# Whether any of the elements is drawn (a straight edge's box is a line: its width or height is 0).
+LIT = "els => els.some((e) => { const r = e.getBoundingClientRect(); return e.checkVisibility() && r.width + r.height > 0; })"
+
+
+@pytest.mark.parametrize(
+    ("query", "layers"), [("?preset=two_hidden", [1, 2, 1]), ("?hidden=3,3&form=1&bias=on", [1, 3, 3, 1])]
+)
+def test_every_bias_has_a_place_and_every_step_lights_something(page: Page, query: str, layers: list[int]):
+    """A bias is a box or an edge of its own with its name; each Step of a whole epoch marks a visible
+    node or edge active: ∂J/∂b₁,₁ and ∂J/∂w₁,₁,₁ as much as z₁,₁."""
+    open_app(page, f"{query}&animate=0")
+    graph = resolve({"layers": layers, "bias": True}).graph
+    for bias in (n for n in graph.nodes if n.kind == Kind.BIAS):
+        (edge,) = graph.out_of(bias.id)
+        drawn = page.locator(f'#graph [data-node-id="{bias.id}"], #graph [data-edge-id="{edge.id}"]')
+        expect(drawn.first).to_be_visible()
+        expect(drawn.first).to_contain_text(bias.label)
+    announcer = page.locator("#announcer")
+    page.evaluate("document.activeElement.blur()")
+    for _ in range(200):
+        before = announcer.text_content()
+        page.keyboard.press("ArrowRight")
+        expect(announcer).not_to_have_text(before)
+        lit = page.locator("#graph .node.active, #graph .edge.active .edge-line").evaluate_all(LIT)
+        assert lit, f"nothing lit at: {announcer.text_content()}"
+        if page.locator("#phase-label").text_content() == "weights updated":
+            break
+    else:
+        pytest.fail("200 steps did not reach the update")
+
+
+def test_the_keyboard_reaches_an_edge_and_pins_its_numbers(page: Page):
+    open_app(page, "?preset=two_hidden&animate=0")
+    press(page, "Forward")
+    press(page, "Backward")
+    # Tab from the graph's heading goes to the first edge; it is a button named by its local derivative.
+    page.locator("#graph-heading").click()
+    focused = page.locator("#graph .edge:focus")
+    for _ in range(3):  # the drawing itself may take the first press
+        page.keyboard.press("Tab")
+        if focused.count():
+            break
+    expect(focused).to_have_count(1)
+    expect(page.locator("#edge-pin")).to_be_visible()  # focus shows the numbers, as hovering does
+    edge = page.get_by_role("button", name="∂z₂/∂a₁,₁ = 0.8, carries w₂,₁,₁ = 0.8", exact=True)
+    page.keyboard.press("Shift+Tab")
+    edge.focus()
+    page.keyboard.press("Enter")
+    pin = page.locator("#edge-pin")
+    expect(pin).to_be_visible()
+    expect(pin).to_contain_text("∂z₂/∂a₁,₁")
+    expect(pin).to_contain_text("w₂,₁,₁ = 0.8")
+    page.keyboard.press("Space")
+    expect(pin).to_be_hidden()
+
+
+def test_hidden_3_3_fits_at_1440_with_no_empty_band_and_its_sums_in_view(page: Page):
+    """ŷ and J in view without scrolling sideways; no empty band above the boxes; every worked sum
+    wraps within its cell, none under the Value column."""
+    page.set_viewport_size({"width": 1440, "height": 900})
+    open_app(page, "?hidden=3,3&animate=0")
+    press(page, "Forward")
+    scroller = page.locator(".graph-scroll")
+    assert scroller.evaluate("el => el.scrollWidth <= el.clientWidth + 1"), "the graph scrolls sideways"
+    for node in ("yhat", "J"):
+        box = page.locator(f'#graph [data-node-id="{node}"]').bounding_box()
+        assert box and box["x"] + box["width"] <= 1440, node
+    # Above the highest box: room for a margin and one edge label (two lines), no more.
+    gap = page.locator("#graph").evaluate(
+        """svg => Math.min(...[...svg.querySelectorAll('.node rect')].map((r) => r.getBoundingClientRect().top))
+                 - svg.getBoundingClientRect().top"""
+    )
+    assert gap < 80, f"{gap} px above the boxes"
+    hidden = page.locator("#forward-table tbody tr").evaluate_all(
+        """rows => rows.filter((row) => {
+          const [formula, value] = row.cells, sum = formula.querySelector('.worked').getBoundingClientRect();
+          return sum.right > value.getBoundingClientRect().left + 0.5 || sum.right > formula.getBoundingClientRect().right + 0.5;
+        }).map((row) => row.dataset.nodeId)"""
+    )
+    assert hidden == []

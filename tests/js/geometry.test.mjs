@@ -53,11 +53,12 @@ for (const c of cases) {
   test(`${c.name}: every edge between two boxes is drawn, from border to border, crossing no other box`, () => {
     const { graph, boxes, edges } = draw(c);
     const box = new Map(boxes.map((b) => [b.id, b]));
-    const expected = graph.edges.filter((e) => box.has(e.source) && box.has(e.target)).map((e) => e.id);
+    const bias = (e) => e.kind === graph.kinds.BIAS && box.has(e.target);
+    const expected = graph.edges.filter((e) => (box.has(e.source) && box.has(e.target)) || bias(e)).map((e) => e.id);
     assert.deepEqual(edges.map((e) => e.edge.id).sort(), expected.sort());
     for (const { edge, d } of edges) {
       const points = pointsOf(d);
-      assert.ok(onBorder(points[0], box.get(edge.source)), `${edge.id} starts on ${edge.source}'s border`);
+      if (box.has(edge.source)) assert.ok(onBorder(points[0], box.get(edge.source)), `${edge.id} starts on ${edge.source}'s border`);
       assert.ok(onBorder(points.at(-1), box.get(edge.target)), `${edge.id} ends on ${edge.target}'s border`);
       for (const other of boxes) {
         if (other.id === edge.source || other.id === edge.target) continue;
@@ -76,6 +77,19 @@ for (const c of cases) {
     }
   });
 
+  test(`${c.name}: no other edge passes through a label always in view`, () => {
+    const { edges } = draw(c);
+    for (const { edge, label: [x, y, anchor], always } of edges) {
+      if (!always) continue;
+      // The two lines of the label, about 80 px wide and 30 high, from the symbol's baseline.
+      const left = anchor === "start" ? x : anchor === "end" ? x - 80 : x - 40;
+      const within = ([px, py]) => px > left && px < left + 80 && py > y - 12 && py < y + 18;
+      for (const other of edges) {
+        if (other.edge.id !== edge.id) assert.ok(!pointsOf(other.d).some(within), `${other.edge.id} crosses ${edge.id}'s label`);
+      }
+    }
+  });
+
   test(`${c.name}: every weight shows, as a box or on the one edge of the value it multiplies`, () => {
     const { graph, boxes, edges } = draw(c);
     const placed = new Set(boxes.map((b) => b.id));
@@ -91,6 +105,17 @@ for (const c of cases) {
       // The value's edge feeds the node the weight feeds, from the neuron its column names.
       const [feeds] = graph.outOf.get(weight.id);
       assert.equal(edge.target, feeds.target);
+    }
+  });
+
+  test(`${c.name}: every bias shows, as a box or on an edge of its own into its z`, () => {
+    const { graph, boxes, edges } = draw(c);
+    const placed = new Set(boxes.map((b) => b.id));
+    for (const bias of graph.nodes.filter((n) => n.kind === graph.kinds.BIAS)) {
+      const carriers = edges.filter((e) => e.edge.source === bias.id);
+      assert.equal(carriers.length, 1, bias.id);
+      assert.equal(carriers[0].edge.target, graph.outOf.get(bias.id)[0].target);
+      assert.equal(carriers[0].bias, !placed.has(bias.id) || undefined, bias.id);
     }
   });
 

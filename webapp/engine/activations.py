@@ -23,6 +23,7 @@ class Activation:
     derivative: Callable[[np.ndarray], np.ndarray]
     tex: str
     derivative_tex: str
+    text: str  # as plain text with numbers, in {z}: "ReLU({z})"
 
 
 def _relu(z):
@@ -91,6 +92,7 @@ ACTIVATIONS: dict[str, Activation] = {
             _relu_derivative,
             r"\operatorname{ReLU}({z})",
             r"\begin{cases} 1 & \text{if } {z} > 0 \\ 0 & \text{if } {z} \le 0 \end{cases}",
+            "ReLU({z})",
         ),
         Activation(
             "leaky_relu",
@@ -99,6 +101,7 @@ ACTIVATIONS: dict[str, Activation] = {
             _leaky_relu_derivative,
             r"\operatorname{LeakyReLU}({z})",
             r"\begin{cases} 1 & \text{if } {z} > 0 \\ 0.01 & \text{if } {z} \le 0 \end{cases}",
+            "LeakyReLU({z})",
         ),
         Activation(
             "sigmoid",
@@ -107,8 +110,9 @@ ACTIVATIONS: dict[str, Activation] = {
             _sigmoid_derivative,
             r"\sigma({z})",
             r"\sigma({z})\,(1 - \sigma({z}))",  # as textbooks write it; computed as σ(z)·σ(−z), the same number
+            "σ({z})",
         ),
-        Activation("tanh", "tanh", np.tanh, _tanh_derivative, r"\tanh({z})", r"\frac{1}{\cosh^2({z})}"),
-        Activation("linear", "linear (none)", _identity, _one, r"{z}", r"1"),
+        Activation("tanh", "tanh", np.tanh, _tanh_derivative, r"\tanh({z})", r"\frac{1}{\cosh^2({z})}", "tanh({z})"),
+        Activation("linear", "linear (none)", _identity, _one, r"{z}", r"1", "{z}"),
     )
 }

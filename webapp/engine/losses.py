@@ -36,6 +36,7 @@ class Loss:
     sample_tex: str  # one sample's term, in {yhat} and {y}
     grad_tex: str  # dJ/dŷ for one sample, in {yhat} and {y}
     grad_y_tex: str  # dJ/dy for one sample, in {yhat}, {y} and {z}
+    text: str  # one sample's share of J · per_sample_divisor · N as plain text with numbers, in {yhat}, {y}
     output_activation: str | None = None
     # terms(ŷ/s, y/s) = terms(ŷ, y)/s²: a square that overflows although J does not is taken again with
     # ŷ and y scaled by √(divisor · N) (y − ŷ = 1.5·10¹⁵⁴ has no float square, but J = its square / 2 has).
@@ -126,6 +127,7 @@ LOSSES: dict[str, Loss] = {
             r"\frac{1}{2N}({y} - {yhat})^2",
             r"-\frac{{y} - {yhat}}{N}",
             r"\frac{{y} - {yhat}}{N}",
+            "({y} − {yhat})²",
             homogeneous=True,
         ),
         Loss(
@@ -140,6 +142,7 @@ LOSSES: dict[str, Loss] = {
             r"\frac{1}{N}({y} - {yhat})^2",
             r"-\frac{2({y} - {yhat})}{N}",
             r"\frac{2({y} - {yhat})}{N}",
+            "({y} − {yhat})²",
             homogeneous=True,
         ),
         Loss(
@@ -154,6 +157,7 @@ LOSSES: dict[str, Loss] = {
             r"-\frac{1}{N}\left[{y} \ln {yhat} + (1 - {y})\ln(1 - {yhat})\right]",
             r"\frac{{yhat} - {y}}{N\,{yhat}(1 - {yhat})}",
             r"-\frac{{z}}{N}",
+            "−({y} · ln({yhat}) + (1 − {y}) · ln(1 − {yhat}))",
             output_activation="sigmoid",
         ),
     )

@@ -18,6 +18,7 @@ from webapp.engine.graph import Graph, Kind, Node
 NODE_WIDTH = 112
 NODE_HEIGHT = 66
 MARGIN = 16
+LABEL_ROOM = 40  # above the top lane: an edge's label, two lines
 BAND_SHIFT = 0.5  # a weight and a bias share their stage's band, one to each side of it
 # Distances between centres in each drawing: along the stages, across the lanes, and from the
 # band to the first lane.
@@ -97,8 +98,16 @@ def layout(graph: Graph, orientation: str = "wide") -> dict:
     places, tallest = _places(graph)
     tall = orientation == "tall"
     along, across = (NODE_HEIGHT, NODE_WIDTH) if tall else (NODE_WIDTH, NODE_HEIGHT)
-    band = MARGIN + across / 2
-    middle = band + pitch["band"] + (tallest - 1) * pitch["lane"] / 2
+    top = MARGIN + across / 2
+    spread = (tallest - 1) * pitch["lane"] / 2  # from the middle lane to the outermost
+    targets = {n.id for n in graph.nodes if n.kind == Kind.TARGET}
+    if all(node_id in targets for node_id, place in places.items() if place.lane is None):
+        # Only a target in the band: one lane beside J will do (J's stage holds J alone), so the band is
+        # no taller than what it holds; the top lane keeps room above it for its edges' labels.
+        middle = top + max(pitch["lane"], spread + LABEL_ROOM)
+        band = middle - pitch["lane"]
+    else:
+        band, middle = top, top + pitch["band"] + spread
     labels = {n.id: (n.kind, n.label) for n in graph.nodes}
 
     boxes: dict[str, NodeBox] = {}

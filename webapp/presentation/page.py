@@ -63,6 +63,10 @@ def client_graph(graph: Graph) -> dict:
         "backward": [node[i] for i in graph.backward_order()],
         # Derivatives are named by this pattern with labels filled in (graph.js), not thousands of names spelt out.
         "partial": partial("{top}", "{bottom}"),
+        # Each layer's activation and one sample's share of the cost as text with {z}, {y}, {yhat}, for the
+        # forward table's arithmetic: J = (Σ of the shares)/(divisor · N).
+        "activations": [ACTIVATIONS[name].text for name in graph.network.activations],
+        "cost": {"text": LOSSES[graph.network.loss].text, "divisor": LOSSES[graph.network.loss].per_sample_divisor},
     }
 
 
