@@ -12,9 +12,7 @@ const short = (value) => formatNumber(value, { compact: true });
 const REFETCH_MS = 250;
 const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
 
-// An embed with lock=1 keeps its run: the settings are rendered read-only and a click on the surface starts nothing.
-// A locked embed (lock=1) marks its <main>: its surface is there to look at, not to start runs from.
-const locked = () => Boolean(document.querySelector("main[data-locked]"));
+// A click on the surface goes to `onPick`: the controller decides what it does (a locked embed only says why it starts nothing).
 
 function colors() {
   const style = getComputedStyle(document.body);
@@ -253,7 +251,7 @@ export class Landscape {
     // No mode bar: a click on the surface starts a run from there, and zooming would only get in its way.
     const traces = this.traces();
     await Plotly.react(this.container, traces, this.layout(), { responsive: true, displayModeBar: false });
-    if (!this.listening && !locked()) {
+    if (!this.listening) {
       this.listening = true;
       this.container.on("plotly_click", (event) => {
         const hit = event.points && event.points.find((p) => p.curveNumber === 0);

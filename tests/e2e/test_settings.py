@@ -75,7 +75,7 @@ def test_the_preset_picker_describes_presets_and_reads_custom_once_edited(page: 
     expect(picker.locator("option:checked")).to_have_text("Custom")
     expect(description).to_contain_text("Your own settings")
     picker.select_option("dead_relu")
-    expect(description).to_contain_text("every ReLU dies")
+    expect(description).to_contain_text("the ReLU at a₁ dies")
 
 
 def test_editing_a_setting_moves_nothing_in_the_header(page: Page):
