@@ -29,5 +29,12 @@ fi
 .venv/bin/ruff format --check .
 # The pure script modules (node 20's own runner; set -e stops here when one fails).
 node --test tests/js/
-# Two workers: the browser tests mostly wait on Chromium, so a second one halves the wall time on 2 cores.
-.venv/bin/python -m pytest -n auto "$@"
+# One worker a core (xdist's "auto"; PYTEST_WORKERS=n to choose). tests/conftest.py hands out the
+# server and browser tests first, so the workers finish together. Any failure stops here with
+# pytest's own code; so does 5, "no tests collected" (a filter that matches nothing is no pass).
+status=0
+.venv/bin/python -m pytest -n "${PYTEST_WORKERS:-auto}" "$@" || status=$?
+if [ "$status" = 5 ]; then
+    echo "pytest collected no tests: nothing was checked." >&2
+fi
+exit "$status"
