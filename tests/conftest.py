@@ -28,11 +28,6 @@ CHART_MODULES = {"test_chart.py", "test_landscape.py"}
 CHART_WORDS = re.compile(r"cost-chart|landscape|js-plotly|main-svg|Plotly\.|view=[\w,]*chart")
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "server: starts servers or processes of its own (sockets, signals)")
-    config.addinivalue_line("markers", "chart: a browser test that loads the real plotly.js and looks at the chart")
-
-
 def _source(function, depth: int = 2) -> str:
     """The code of `function` and of the functions of its module it calls, `depth` calls deep."""
     try:
