@@ -57,12 +57,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if "e2e" in item.path.parts and _looks_at_the_chart(item):
             item.add_marker(pytest.mark.chart)
 
-    # The longest tests first (servers, then browser tests), the quick unit tests last: xdist hands
-    # tests out in this order, so the workers finish together instead of one running a server at the end.
+    # xdist hands tests out in this order, so the order decides how the workers finish: the tests that
+    # run servers and processes first (the longest), then the unit tests (a few hypothesis tests run
+    # for many seconds), then the browser tests, those with the chart first: many, each a few
+    # seconds, they fill the gaps so both workers finish together instead of one running a long test
+    # alone at the end.
     def weight(item: pytest.Item) -> int:
         if item.get_closest_marker("server"):
             return 0
-        return 1 if "e2e" in item.path.parts else 2
+        if "e2e" not in item.path.parts:
+            return 1
+        return 2 if item.get_closest_marker("chart") else 3
 
     items.sort(key=weight)
 
