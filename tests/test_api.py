@@ -4,7 +4,7 @@ import json
 from itertools import pairwise
 
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from tests.test_reference import training_requests
@@ -287,7 +287,6 @@ def _after(data: dict, epoch: int) -> dict:
     return next(e for e in data["epochs"] if e["epoch"] == epoch)["after"]
 
 
-@settings(max_examples=60, deadline=None)
 @given(continued_runs)
 def test_a_continued_run_is_bit_for_bit_the_rest_of_the_whole_run(drawn):
     """From any epoch's `after`, the continuation's every number equals the whole run's (JSON text equal)."""

@@ -45,9 +45,7 @@ def refuse(name):
     raise AssertionError(f"{name} in JSON output")
 
 
-@settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
-)
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(bodies)
 def test_random_bodies_get_an_answer_or_a_named_error(client, body):
     response = client.post("/api/train", data=json.dumps(body), content_type="application/json")
@@ -84,7 +82,7 @@ def hostile_body(route: str):
     return st.tuples(named, st.dictionaries(hostile_text, hostile_values, max_size=2)).map(lambda p: {**p[1], **p[0]})
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(suppress_health_check=list(HealthCheck))
 @given(st.sampled_from(sorted(POST_ROUTES)).flatmap(lambda r: st.tuples(st.just(r), hostile_body(r))))
 def test_every_post_route_answers_lone_surrogates_with_a_named_error(client, route_and_body):
     route, body = route_and_body
@@ -109,7 +107,7 @@ def test_a_lone_surrogate_key_is_named_in_the_error_of_every_post_route(client):
 query_text = st.lists(st.sampled_from(["%ED%A0%80", "%FF", "%C0", "a", "1", "w1", "x", "=", "&", "%26", "\\ud800"]))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(suppress_health_check=list(HealthCheck))
 @given(st.sampled_from(GET_ROUTES), query_text, query_text)
 def test_every_page_answers_any_query_without_a_server_error(client, route, keys, values):
     query = "&".join(f"{k}={v}" for k, v in zip(keys, values, strict=False)) or "".join(keys)

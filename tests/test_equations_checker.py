@@ -3,7 +3,7 @@
 from fractions import Fraction
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.equations import (
@@ -237,7 +237,6 @@ finite = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinit
 nonzero = finite.filter(lambda v: abs(v) > 1e-6)
 
 
-@settings(max_examples=300, deadline=None)
 @given(st.lists(st.tuples(finite, finite), min_size=1, max_size=4))
 def test_a_sum_of_products_computed_in_floats_always_checks(terms: list[tuple[float, float]]):
     products = [a * b for a, b in terms]
@@ -247,7 +246,6 @@ def test_a_sum_of_products_computed_in_floats_always_checks(terms: list[tuple[fl
     assert check_equation(f"{left} = {middle} = {page_number(total)}") == []
 
 
-@settings(max_examples=300, deadline=None)
 @given(nonzero, nonzero, nonzero)
 def test_an_update_computed_in_floats_always_checks(w: float, rate: float, gradient: float):
     after = w - rate * gradient
@@ -259,7 +257,6 @@ def test_an_update_computed_in_floats_always_checks(w: float, rate: float, gradi
     )
 
 
-@settings(max_examples=300, deadline=None)
 @given(nonzero, nonzero, nonzero)
 def test_a_product_off_by_a_millionth_always_fails(a: float, b: float, c: float):
     product = a * b * c

@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from webapp.engine import ACTIVATIONS, LOSSES, Graph, Network, Params, init_params, train
@@ -111,7 +111,6 @@ def away_from_saturation(network, activations):
     return network.loss != "bce" or min(yhat.min(), 1 - yhat.max()) >= SATURATION_MARGIN
 
 
-@settings(max_examples=80, deadline=None)
 @given(problems())
 def test_forward_values_match_a_loop_implementation(problem):
     network, params, x, y = problem
@@ -135,7 +134,6 @@ def smooth_epoch(problem):
     return run, record
 
 
-@settings(max_examples=80, deadline=None)
 @given(problems())
 def test_parameter_gradients_match_central_differences(problem):
     network, params, x, y = problem
@@ -152,7 +150,6 @@ def test_parameter_gradients_match_central_differences(problem):
     np.testing.assert_allclose(record.grad_theta, numeric, rtol=REL_TOLERANCE, atol=ABS_TOLERANCE)
 
 
-@settings(max_examples=60, deadline=None)
 @given(problems())
 def test_node_gradients_match_central_differences(problem):
     network, params, x, y = problem
@@ -171,7 +168,6 @@ def test_node_gradients_match_central_differences(problem):
                     assert data["grads"][node][s] == pytest.approx(numeric, rel=REL_TOLERANCE, abs=ABS_TOLERANCE)
 
 
-@settings(max_examples=60, deadline=None)
 @given(problems())
 def test_chain_rule_through_local_derivatives_rebuilds_every_gradient(problem):
     """dJ/dsource = Σ over out-edges of dJ/dtarget · local derivative: the backward pass, edge by edge."""

@@ -238,7 +238,7 @@ query_texts = st.one_of(
 )
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.dictionaries(st.sampled_from(QUERY_FIELDS), st.lists(query_texts, min_size=1, max_size=3), max_size=6))
 def test_any_query_renders_the_page_and_checks_cleanly(client, fields):
     query = urlencode([(k, v) for k, values in fields.items() for v in values])

@@ -9,7 +9,7 @@ import math
 import mpmath
 import numpy as np
 import pytest
-from hypothesis import assume, example, given, settings
+from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 from tests.reference import (
@@ -178,7 +178,6 @@ TANH_AT_10 = {
 }
 
 
-@settings(max_examples=80, deadline=None)
 @example(TWO_HIDDEN)
 @example(TANH_AT_10)
 @given(training_requests())

@@ -4,7 +4,7 @@ is detailed alone or among others."""
 
 import numpy as np
 import pytest
-from hypothesis import example, given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from tests.reference import ACTIVATION_NAMES, LOSS_NAMES, Spec, autograd_run
@@ -97,7 +97,6 @@ def training_requests(draw):
     return body
 
 
-@settings(max_examples=40, deadline=None)
 @example(DEAD_RELU, [4, 10])
 @example(DIVERGING, [2, 10])
 @example(SATURATED, [3, 1])
@@ -114,7 +113,6 @@ def test_outcome_does_not_depend_on_detail(body, drawn_epochs):
         assert outcome(post({**body, **variant})) == expected, variant
 
 
-@settings(max_examples=40, deadline=None)
 @example(DEAD_RELU)
 @example(DIVERGING)
 @example(SATURATED)

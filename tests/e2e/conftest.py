@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import ConsoleMessage, Error, Page
+from playwright.sync_api import BrowserContext, ConsoleMessage, Error, Page, Route
 
 from tests.e2e import chromium_launch_options, serving
 from webapp import create_app
@@ -22,6 +22,35 @@ def browser_type_launch_args(browser_type_launch_args: dict, browser_name: str) 
     if browser_name != "chromium":
         return browser_type_launch_args
     return chromium_launch_options(browser_type_launch_args)
+
+
+# plotly.js takes a second or more of a busy core to compile in every fresh page. A browser test that
+# never looks at the chart (no `chart` marker: see tests/conftest.py) gets this instead: a script that
+# runs without error but whose load event is stopped before it reaches the element, so whatever waits
+# for plotly.js (an onload, a listener, eagerly or lazily) keeps waiting, and the chart is never drawn.
+PLOTLY_WITHHELD = """(() => {
+  const script = document.currentScript;
+  document.addEventListener("load", (event) => {
+    if (event.target === script) event.stopImmediatePropagation();
+  }, true);
+})();
+"""
+
+
+def withhold_plotly(context: BrowserContext) -> None:
+    """Serve `context`'s pages the plotly.js stand-in that never finishes loading."""
+
+    def stand_in(route: Route) -> None:
+        route.fulfill(body=PLOTLY_WITHHELD, content_type="text/javascript; charset=utf-8")
+
+    context.route("**/vendor/plotly-*.js", stand_in)
+
+
+@pytest.fixture(autouse=True)
+def plotly_only_for_chart_tests(request: pytest.FixtureRequest) -> None:
+    """The real plotly.js for tests marked `chart`, the stand-in for every other test's `page`."""
+    if "page" in request.fixturenames and not request.node.get_closest_marker("chart"):
+        withhold_plotly(request.getfixturevalue("context"))
 
 
 @pytest.fixture(autouse=True)
