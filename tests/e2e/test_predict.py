@@ -7,10 +7,14 @@ from playwright.sync_api import Page, expect
 from tests.e2e import open_app
 
 
-def test_each_step_asks_first_and_counts_right_answers(page: Page):
+def open_predicting(page: Page):
+    """The worksheet in predict mode, instant: its question form and its Step button."""
     open_app(page, "?animate=0&predict=1")
-    form = page.locator("#predict")
-    step = page.get_by_role("button", name="Step", exact=True)
+    return page.locator("#predict"), page.get_by_role("button", name="Step", exact=True)
+
+
+def test_each_step_asks_first_and_counts_right_answers(page: Page):
+    form, step = open_predicting(page)
     step.click()
     expect(form.locator("label")).to_have_text("Predict z₁ =")
     expect(page.locator("#phase-label")).to_have_text("nothing computed yet")
@@ -49,9 +53,7 @@ def check(form, answer: str, feedback: str | re.Pattern):
 
 
 def test_the_server_judges_each_answer_and_says_why(page: Page):
-    open_app(page, "?animate=0&predict=1")
-    form = page.locator("#predict")
-    step = page.get_by_role("button", name="Step", exact=True)
+    form, step = open_predicting(page)
     step.click()
     expect(form.locator("label")).to_have_text("Predict z₁ =")
     # z₁ = 1.5: plain wrong answers are wrong, not "too few digits".
@@ -76,9 +78,7 @@ def test_the_server_judges_each_answer_and_says_why(page: Page):
 
 
 def test_a_question_is_withdrawn_when_the_page_shows_its_number(page: Page):
-    open_app(page, "?animate=0&predict=1")
-    form = page.locator("#predict")
-    step = page.get_by_role("button", name="Step", exact=True)
+    form, step = open_predicting(page)
     for action in ("Forward", "Play", "Train"):
         step.click()
         expect(form.locator("label")).to_be_visible()
@@ -91,9 +91,7 @@ def test_a_question_is_withdrawn_when_the_page_shows_its_number(page: Page):
 
 
 def test_after_reset_every_step_is_asked_again(page: Page):
-    open_app(page, "?animate=0&predict=1")
-    form = page.locator("#predict")
-    step = page.get_by_role("button", name="Step", exact=True)
+    form, step = open_predicting(page)
     step.click()
     check(form, "1.5", "Right!")
     expect(page.locator("#phase-label")).to_have_text("forward pass")
@@ -116,9 +114,7 @@ IN_VIEW = """([selector, bar]) => {
 
 def test_on_a_phone_the_step_asked_about_and_the_answer_box_stay_in_view(page: Page):
     page.set_viewport_size({"width": 390, "height": 844})
-    open_app(page, "?animate=0&predict=1")
-    form = page.locator("#predict")
-    step = page.get_by_role("button", name="Step", exact=True)
+    form, step = open_predicting(page)
     step.click()
     check(form, "1.5", "Right!")
     for asked in ("a1", "z2"):
