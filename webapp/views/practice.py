@@ -15,6 +15,7 @@ from webapp.request import limits
 from webapp.request import practice as sheets
 from webapp.request.resolve import RequestError, parse_body, resolve
 from webapp.request.schema import documented
+from webapp.views.api import _json_body
 
 bp = Blueprint("practice", __name__)
 PAGE_KEYS = ("worksheet", "variant", "key")
@@ -98,10 +99,9 @@ def practice_page():
 @documented(sheets.CheckRequest)
 def check():
     """Feedback on each answer sent and the set's score. JSON only, like /api/train."""
-    mimetype = request.mimetype
-    if mimetype != "application/json" and not (mimetype.startswith("application/") and mimetype.endswith("+json")):
-        raise UnsupportedMediaType(f"Content-Type must be application/json, not {mimetype or 'none'}")
-    body = request.get_data(cache=False)
+    if not request.mimetype:  # unlike /api/train, no body-less default: a check always names its answers
+        raise UnsupportedMediaType("Content-Type must be application/json, not none")
+    body = _json_body()
     if not body.strip():
         raise RequestError([{"field": "body", "message": "must be a JSON object with the answers"}])
     req = sheets.check_request(parse_body(body))
