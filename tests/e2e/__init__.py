@@ -79,3 +79,13 @@ def serving(wsgi_app) -> Iterator[int]:
         server.shutdown()
         thread.join(timeout=10)
         server.server_close()
+
+
+# Whether the first shown element matching a selector lies on screen, and (with `aboveBar`) above the
+# sticky step bar, as a node of the graph must while stepping on a phone: a wait_for_function argument.
+ON_SCREEN = """([selector, aboveBar]) => {
+    const el = [...document.querySelectorAll(selector)].find((e) => e.getClientRects().length);
+    const box = el.getBoundingClientRect();
+    const bottom = aboveBar ? document.querySelector('.step-bar').getBoundingClientRect().top : innerHeight;
+    return box.top >= 0 && box.bottom <= bottom && box.left >= 0 && box.right <= innerWidth;
+}"""

@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e import open_app
+from tests.e2e import ON_SCREEN, open_app
 
 
 def open_predicting(page: Page):
@@ -104,14 +104,6 @@ def test_after_reset_every_step_is_asked_again(page: Page):
     expect(page.locator("#phase-label")).to_have_text("nothing computed yet")
 
 
-IN_VIEW = """([selector, bar]) => {
-    const el = [...document.querySelectorAll(selector)].find((e) => e.getClientRects().length);
-    const box = el.getBoundingClientRect();
-    const top = bar ? document.querySelector('.step-bar').getBoundingClientRect().top : innerHeight;
-    return box.top >= 0 && box.bottom <= top && box.left >= 0 && box.right <= innerWidth;
-}"""
-
-
 def test_on_a_phone_the_step_asked_about_and_the_answer_box_stay_in_view(page: Page):
     page.set_viewport_size({"width": 390, "height": 844})
     form, step = open_predicting(page)
@@ -121,6 +113,6 @@ def test_on_a_phone_the_step_asked_about_and_the_answer_box_stay_in_view(page: P
         step.click()
         expect(form.locator("input")).to_be_focused()
         # The node asked about, above the sticky bar, and the box the student types in.
-        page.wait_for_function(IN_VIEW, arg=[f'svg.graph [data-node-id="{asked}"]', True])
-        page.wait_for_function(IN_VIEW, arg=["#predict-answer", False])
+        page.wait_for_function(ON_SCREEN, arg=[f'svg.graph [data-node-id="{asked}"]', True])
+        page.wait_for_function(ON_SCREEN, arg=["#predict-answer", False])
         form.get_by_role("button", name="Show me").click()

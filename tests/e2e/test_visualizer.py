@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.e2e import CHART_TIMEOUT_MS, mentions_number_re, number_pattern, number_re, open_app
+from tests.e2e import CHART_TIMEOUT_MS, ON_SCREEN, mentions_number_re, number_pattern, number_re, open_app
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 INSTANT = "?animate=0"
@@ -616,15 +616,6 @@ def test_layout_has_no_horizontal_overflow(page: Page, width: int):
     expect_backward(page)
     expect_no_horizontal_overflow(page)
     screenshot(page, f"width-{width}")
-
-
-# The element's box lies on screen, and, for a node of the graph, above the sticky step bar.
-ON_SCREEN = """([selector, aboveBar]) => {
-    const el = [...document.querySelectorAll(selector)].find((e) => e.getClientRects().length);
-    const box = el.getBoundingClientRect();
-    const bottom = aboveBar ? document.querySelector('.step-bar').getBoundingClientRect().top : innerHeight;
-    return box.top >= 0 && box.bottom <= bottom && box.left >= 0 && box.right <= innerWidth;
-}"""
 
 
 def test_on_a_phone_the_narration_and_the_epoch_stay_on_screen_while_stepping(page: Page):
