@@ -47,3 +47,19 @@ def test_the_dead_relu_preset_is_what_it_says():
     assert final < 0 and data["final_cost"] == 2.0
     assert "the ReLU at a₁ (z₁ at most −" in data["message"]
     assert "the ReLU at ŷ is not dead itself but gets nothing from the layer before" in data["message"]
+
+
+def test_a_broken_preset_file_is_named(tmp_path, monkeypatch):
+    """A teacher's preset file with a missing field or a stray one is refused with the file's name."""
+    from webapp.request import presets
+
+    monkeypatch.setattr(presets, "PRESET_FILES", tmp_path)
+    (tmp_path / "mine.toml").write_text('order = 1\ntitle = "Mine"\ndescription = "No request."\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"mine\.toml.*request"):
+        presets._load()
+    (tmp_path / "mine.toml").write_text('order = 1\ntitle = "M"\ndescription = "D."\ncolour = 1\n[request]\n')
+    with pytest.raises(ValueError, match=r"mine\.toml.*colour"):
+        presets._load()
+    (tmp_path / "mine.toml").write_text('order = 2\ntitle = "M"\ndescription = "D."\n[request]\nepochs = 3\n')
+    (tmp_path / "first.toml").write_text('order = 1\ntitle = "F"\ndescription = "D."\n[request]\n')
+    assert list(presets._load()) == ["first", "mine"]

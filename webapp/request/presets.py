@@ -1,62 +1,42 @@
-"""Named starting points; a request names one as `preset` and overrides it field by field."""
+"""Named starting points; a request names one as `preset` and overrides it field by field.
 
-WORKSHEET = {
-    "layers": [1, 1, 1],
-    "activations": ["relu", "relu"],
-    "bias": False,
-    "loss": "half_mse",
-    "x": [[3.0]],
-    "y": [[2.0]],
-    "weights": [[[0.5]], [[0.8]]],
-    "learning_rate": 0.1,
-    "epochs": 1,
-}
+Each preset is a file a teacher can read and write, `webapp/presets/<name>.toml`: its `title`, a
+`description` (one or more sentences), an `order` in the settings form's list, and a `[request]` table
+with the fields of a training request (`docs/api.md`). Every preset's request is resolved and trained
+by the tests.
+"""
 
-PRESETS: dict[str, dict] = {
-    "worksheet": {
-        "title": "The worksheet",
-        "description": "x = 3, y = 2, w1 = 0.5, w2 = 0.8, α = 0.1: the network every number of the worksheet comes from.",
-        "request": WORKSHEET,
-    },
-    "diverging": {
-        "title": "Too large a step (linear)",
-        "description": "The worksheet network with linear activations and α = 10: the cost explodes and overflows.",
-        "request": {**WORKSHEET, "activations": ["linear", "linear"], "learning_rate": 10.0, "epochs": 10},
-    },
-    "dead_relu": {
-        "title": "Too large a step (ReLU)",
-        "description": "The worksheet network with α = 10: w₁ goes negative, the ReLU at a₁ dies and ŷ gets nothing from it: the cost sticks at 2.",
-        "request": {**WORKSHEET, "learning_rate": 10.0, "epochs": 10},
-    },
-    "two_hidden": {
-        "title": "Two hidden neurons",
-        "description": "The worksheet's sample through a hidden layer two neurons wide, with biases. The second neuron, a₁,₂, starts "
-        "dead on purpose (z₁,₂ = −0.3 · 3 + 0.1 = −0.8 ≤ 0): it outputs 0, passes no gradient back and never learns, "
-        "while the first one learns alone.",
-        "request": {
-            **WORKSHEET,
-            "layers": [1, 2, 1],
-            "bias": True,
-            "weights": [[[0.5], [-0.3]], [[0.8, 0.4]]],
-            "biases": [[0.0, 0.1], [0.0]],
-            "epochs": 20,
-        },
-    },
-    "xor": {
-        "title": "XOR",
-        "description": "Four samples no straight line separates: a 2-3-1 tanh network with a sigmoid output and cross-entropy.",
-        "request": {
-            "layers": [2, 3, 1],
-            "activations": ["tanh", "sigmoid"],
-            "bias": True,
-            "loss": "bce",
-            "x": [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]],
-            "y": [[0.0], [1.0], [1.0], [0.0]],
-            "seed": 1,
-            "learning_rate": 1.0,
-            "epochs": 500,
-        },
-    },
-}
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+PRESET_FILES = Path(__file__).resolve().parent.parent / "presets"
+NAME = r"[a-z0-9][a-z0-9_]{0,63}"
 DEFAULT_PRESET = "worksheet"
+
+
+class Preset(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    order: int
+    title: str = Field(min_length=1, max_length=80)
+    description: str = Field(pattern=r"\.$", max_length=600)
+    request: dict[str, Any]
+
+
+def _load() -> dict[str, dict]:
+    presets = {}
+    for path in PRESET_FILES.glob("*.toml"):
+        if not re.fullmatch(NAME, path.stem):
+            raise ValueError(f"{path.name}: a preset's file name is lower-case letters, digits and _")
+        try:
+            presets[path.stem] = Preset.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
+        except (tomllib.TOMLDecodeError, ValidationError) as exc:
+            raise ValueError(f"{path.name}: {exc}") from None
+    ordered = sorted(presets.items(), key=lambda item: (item[1].order, item[0]))
+    return {name: preset.model_dump(exclude={"order"}) for name, preset in ordered}
+
+
+PRESETS: dict[str, dict] = _load()
