@@ -33,8 +33,11 @@ def _load() -> dict[str, dict]:
             raise ValueError(f"{path.name}: a preset's file name is lower-case letters, digits and _")
         try:
             presets[path.stem] = Preset.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
-        except (tomllib.TOMLDecodeError, ValidationError) as exc:
-            raise ValueError(f"{path.name}: {exc}") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ValueError(f"{path.name}: not valid TOML: {exc}") from None
+        except ValidationError as exc:
+            errors = (f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+            raise ValueError(f"{path.name}: {'; '.join(errors)}") from None
     ordered = sorted(presets.items(), key=lambda item: (item[1].order, item[0]))
     return {name: preset.model_dump(exclude={"order"}) for name, preset in ordered}
 
