@@ -10,7 +10,9 @@ import { appUrl } from "./urls.js";
 
 const short = (value) => formatNumber(value, { compact: true });
 const REFETCH_MS = 250;
-const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+// The next frame, then a task of its own: the surface is never drawn in the same task as the chart,
+// whose redraws also wait for a frame.
+const frame = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
 
 // A click on the surface goes to `onPick`: the controller decides what it does (a locked embed only says why it starts nothing).
 
