@@ -2,7 +2,8 @@
 
 Records a Chromium trace (CDP Tracing, the DevTools timeline's categories) of loading `/` on the desktop
 (1440 × 900) and on the phone (390 × 844, CPU slowed 4× through CDP Emulation.setCPUThrottlingRate), until
-every request is answered and the chart and the cost surface are drawn, and prints each main-thread task
+every request is answered and drawn, and of Train 20 then Train 10 000 on the desktop with the chart and
+the cost surface in view, and prints each main-thread task
 over 50 ms with its time split by what ran: HTML parse, style, layout, paint, each script's compile and
 evaluation, timers, frames. Figures are shares of one task, so they hold on a busy machine; the load
 average is printed beside them. It asserts nothing and exits 0.
@@ -17,7 +18,17 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import sync_playwright
 
-from benchmarks.page_perf import DESKTOP, PHONE, WATCH_PAGE, load_average, settle, start_server, warm_up_server
+from benchmarks.page_perf import (
+    DESKTOP,
+    PHONE,
+    SCROLL_TO_CHART,
+    SURFACE_DRAWN,
+    WATCH_PAGE,
+    load_average,
+    settle,
+    start_server,
+    warm_up_server,
+)
 from tests.e2e import chromium_launch_options
 
 LONG_TASK_MS = 50
@@ -154,12 +165,40 @@ def trace_load(browser, base_url: str, profile: dict, label: str) -> None:
         browser.stop_tracing()
         events = json.loads(path.read_text())["traceEvents"]
     context.close()
-    print(f"\n== {label}: tasks over {LONG_TASK_MS} ms loading / (load average {load_average()}) ==")
+    print_tasks(f"{label}: loading /", events)
+
+
+def print_tasks(label: str, events: list[dict]) -> None:
+    """Each main-thread task over LONG_TASK_MS in `events`, split by what ran."""
+    print(f"\n== {label}: tasks over {LONG_TASK_MS} ms (load average {load_average()}) ==")
     for start, duration, shares in breakdown(events):
         print(f"  task at {start:7.0f} ms from the trace's start: {duration:6.0f} ms")
         for kind, ms in sorted(shares.items(), key=lambda item: -item[1]):
             if ms >= 2:
                 print(f"      {ms:6.0f} ms  {100 * ms / duration:3.0f} %  {kind}")
+
+
+def trace_train(browser, base_url: str) -> None:
+    """On the desktop, with the chart and the surface drawn, trace Train 20 then Train 10 000 and print the long tasks."""
+    context = browser.new_context(viewport=DESKTOP["viewport"])
+    context.add_init_script(WATCH_PAGE)
+    page = context.new_page()
+    page.goto(base_url + "/?animate=0")
+    page.evaluate(SCROLL_TO_CHART)
+    page.wait_for_function(SURFACE_DRAWN, timeout=60_000)
+    settle(page)
+    for epochs in (20, 10_000):
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "trace.json"
+            browser.start_tracing(page=page, path=str(path), categories=CATEGORIES.split(","))
+            page.get_by_label("Epochs to train", exact=True).fill(str(epochs))
+            before = page.evaluate("() => performance.now()")
+            page.get_by_role("button", name="Train", exact=True).click()
+            settle(page, before)
+            browser.stop_tracing()
+            events = json.loads(path.read_text())["traceEvents"]
+        print_tasks(f"desktop: Train {epochs:,}", events)
+    context.close()
 
 
 def main() -> int:
@@ -170,6 +209,7 @@ def main() -> int:
             browser = playwright.chromium.launch(**chromium_launch_options())
             trace_load(browser, base_url, DESKTOP, "desktop 1440 × 900")
             trace_load(browser, base_url, PHONE, "phone 390 × 844, CPU 4× slower")
+            trace_train(browser, base_url)
             browser.close()
     finally:
         server.close()

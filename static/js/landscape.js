@@ -10,6 +10,9 @@ import { appUrl } from "./urls.js";
 
 const short = (value) => formatNumber(value, { compact: true });
 const REFETCH_MS = 250;
+// Past this many points the path is drawn as a line alone (every point kept, each still hovered):
+// thousands of SVG markers cost a long task per redraw, the line a few milliseconds.
+const MARKERS_UP_TO = 300;
 // The next frame, then a task of its own: the surface is never drawn in the same task as the chart,
 // whose redraws also wait for a frame.
 const frame = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
@@ -113,15 +116,19 @@ export class Landscape {
     const [us, vs] = [s.u.map((a) => `${u} = ${short(a)}<br>`), s.v.map((b) => `${v} = ${short(b)}<br>J = `)];
     const hovers = s.cost.map((row, j) => row.map((c, i) => us[i] + vs[j] + formatNumber(c)));
     const flatPoints = s.flat.flatMap((row, j) => row.flatMap((isFlat, i) => (isFlat ? [[s.u[i], s.v[j]]] : [])));
+    // The hatch: one short rising stroke across each flat cell, all in one line broken by nulls (one
+    // SVG path, where a marker per cell costs a long task on a surface that is mostly flat).
+    const [du, dv] = [(s.u[s.u.length - 1] - s.u[0]) / (s.u.length - 1 || 1), (s.v[s.v.length - 1] - s.v[0]) / (s.v.length - 1 || 1)];
+    const hatch = { x: flatPoints.flatMap(([a]) => [a - 0.3 * du, a + 0.3 * du, null]), y: flatPoints.flatMap(([, b]) => [b - 0.3 * dv, b + 0.3 * dv, null]) };
     this.derivedFor = s;
-    this.derivedData = { u, v, logCost, decades, hovers, flatPoints };
+    this.derivedData = { u, v, logCost, decades, hovers, hatch };
     return this.derivedData;
   }
 
   traces() {
     const s = this.surface;
     const { fg, grid, value, grad, dead, deadBg } = colors();
-    const { u, v, logCost, decades, hovers, flatPoints } = this.derived();
+    const { u, v, logCost, decades, hovers, hatch } = this.derived();
     const ticks = decades.filter((n, k) => k % 2 === 0); // room for every other decade on a phone
     // A diverged run's path ends where its cost passes a float's range: the rest is off the plot (the note says so).
     const reached = s.path.epochs.map((e, i) => i).filter((i) => s.path.epochs[i] <= this.shown.updated && s.path.cost[i] !== null);
@@ -162,16 +169,17 @@ export class Landscape {
       },
       {
         type: "scatter",
-        mode: "markers",
-        x: flatPoints.map((p) => p[0]),
-        y: flatPoints.map((p) => p[1]),
-        marker: { symbol: "line-ne-open", size: 7, color: dead, line: { color: dead, width: 1 } },
+        mode: "lines",
+        x: hatch.x,
+        y: hatch.y,
+        line: { color: dead, width: 1 },
+        connectgaps: false,
         hoverinfo: "skip",
         name: "flat hatch",
       },
       {
         type: "scatter",
-        mode: "lines+markers",
+        mode: reached.length > MARKERS_UP_TO ? "lines" : "lines+markers",
         x: reached.map((i) => s.path.u[i]),
         y: reached.map((i) => s.path.v[i]),
         customdata: reached.map((i) => `start of epoch ${s.path.epochs[i] + 1}<br>${u} = ${short(s.path.u[i])}, ${v} = ${short(s.path.v[i])}<br>J = ${formatNumber(s.path.cost[i])}`),

@@ -136,12 +136,14 @@ def test_the_surface_has_a_colour_bar_and_a_grey_flat_region(page: Page):
     drawn = page.evaluate(
         """() => { const [cost, flat, hatch] = document.getElementById('landscape-chart')._fullData;
                    return {scale: cost.showscale, ticks: cost.colorbar.ticktext, fill: flat.colorscale.at(-1)[1],
-                           hatch: hatch.x.length, flat: flat.z.flat().filter(Boolean).length}; }"""
+                           hatch: hatch.x.filter(x => x === null).length, strokes: hatch.x.length,
+                           flat: flat.z.flat().filter(Boolean).length}; }"""
     )
     assert drawn["scale"] and len(drawn["ticks"]) >= 3 and "1" in drawn["ticks"]
     red, green, blue = map(int, re.findall(r"\d+", drawn["fill"])[:3])
     assert max(red, green, blue) - min(red, green, blue) <= 8, drawn["fill"]
-    assert drawn["hatch"] == drawn["flat"] > 0
+    # One stroke (two points and a break) across each flat cell.
+    assert drawn["hatch"] == drawn["flat"] > 0 and drawn["strokes"] == 3 * drawn["flat"]
     expect(page.locator("#landscape-hint")).to_contain_text("Hatched grey is not a cost")
 
 
