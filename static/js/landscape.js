@@ -116,10 +116,10 @@ export class Landscape {
     const [us, vs] = [s.u.map((a) => `${u} = ${short(a)}<br>`), s.v.map((b) => `${v} = ${short(b)}<br>J = `)];
     const hovers = s.cost.map((row, j) => row.map((c, i) => us[i] + vs[j] + formatNumber(c)));
     const flatPoints = s.flat.flatMap((row, j) => row.flatMap((isFlat, i) => (isFlat ? [[s.u[i], s.v[j]]] : [])));
-    // The hatch: one short rising stroke across each flat cell, all in one line broken by nulls (one
-    // SVG path, where a marker per cell costs a long task on a surface that is mostly flat).
+    // The hatch: one short rising stroke across each flat cell, all in one shape's SVG path (a marker
+    // or a line segment per cell costs a long task on a surface that is mostly flat).
     const [du, dv] = [(s.u[s.u.length - 1] - s.u[0]) / (s.u.length - 1 || 1), (s.v[s.v.length - 1] - s.v[0]) / (s.v.length - 1 || 1)];
-    const hatch = { x: flatPoints.flatMap(([a]) => [a - 0.3 * du, a + 0.3 * du, null]), y: flatPoints.flatMap(([, b]) => [b - 0.3 * dv, b + 0.3 * dv, null]) };
+    const hatch = flatPoints.map(([a, b]) => `M${a - 0.3 * du},${b - 0.3 * dv}L${a + 0.3 * du},${b + 0.3 * dv}`).join("");
     this.derivedFor = s;
     this.derivedData = { u, v, logCost, decades, hovers, hatch };
     return this.derivedData;
@@ -127,8 +127,8 @@ export class Landscape {
 
   traces() {
     const s = this.surface;
-    const { fg, grid, value, grad, dead, deadBg } = colors();
-    const { u, v, logCost, decades, hovers, hatch } = this.derived();
+    const { fg, grid, value, grad, deadBg } = colors();
+    const { u, v, logCost, decades, hovers } = this.derived();
     const ticks = decades.filter((n, k) => k % 2 === 0); // room for every other decade on a phone
     // A diverged run's path ends where its cost passes a float's range: the rest is off the plot (the note says so).
     const reached = s.path.epochs.map((e, i) => i).filter((i) => s.path.epochs[i] <= this.shown.updated && s.path.cost[i] !== null);
@@ -169,16 +169,6 @@ export class Landscape {
       },
       {
         type: "scatter",
-        mode: "lines",
-        x: hatch.x,
-        y: hatch.y,
-        line: { color: dead, width: 1 },
-        connectgaps: false,
-        hoverinfo: "skip",
-        name: "flat hatch",
-      },
-      {
-        type: "scatter",
         mode: reached.length > MARKERS_UP_TO ? "lines" : "lines+markers",
         x: reached.map((i) => s.path.u[i]),
         y: reached.map((i) => s.path.v[i]),
@@ -215,7 +205,8 @@ export class Landscape {
 
   layout() {
     const s = this.surface;
-    const { fg, grid, value } = colors();
+    const { fg, grid, value, dead } = colors();
+    const { hatch } = this.derived();
     const axis = { gridcolor: grid, linecolor: grid, color: fg, zeroline: true, zerolinecolor: grid };
     const annotations = [];
     const point = this.point();
@@ -252,6 +243,8 @@ export class Landscape {
       showlegend: false,
       hovermode: "closest",
       annotations,
+      // The flat region's hatch, over the grey of the "flat" trace.
+      shapes: hatch ? [{ type: "path", name: "flat hatch", path: hatch, xref: "x", yref: "y", layer: "above", line: { color: dead, width: 1 } }] : [],
       uirevision: JSON.stringify(s.axes),
     };
   }
@@ -269,7 +262,7 @@ export class Landscape {
       });
     }
     this.container.classList.add("drawn");
-    this.container.dataset.pathPoints = String(traces[3].x.length);
+    this.container.dataset.pathPoints = String(traces.find((t) => t.name === "gradient descent").x.length);
     this.container.setAttribute("aria-label", this.describe());
   }
 
