@@ -1,6 +1,6 @@
 // The cost surface J(p, q) over two parameters with gradient descent's path across it, drawn with
-// Plotly once the chart has loaded plotly.js. The server computes the surface (POST /api/landscape);
-// this module only fetches it for the run's length and draws the part of the path the student has
+// Plotly once the chart has loaded plotly.js, and fetched only then. The server computes the surface
+// (POST /api/landscape); this module only fetches it for the run's length and draws the part of the path the student has
 // reached, the shown epoch's point and its step direction. Refetches wait for a pause in the clicks
 // (REFETCH_MS), and each redraw waits for the next frame, so a burst of clicks costs one drawing.
 
@@ -71,6 +71,9 @@ export class Landscape {
 
   async refresh() {
     if (this.container.closest("[hidden]") || !this.config) return;
+    // Nothing is fetched before the surface can be drawn: plotly.js is there once the chart or the
+    // surface has come near the viewport, so a student who never scrolls to it costs the server nothing.
+    if (!this.plotly) this.plotly = await this.plotlyReady;
     const axes = this.axes();
     const key = JSON.stringify([this.epochs, axes]);
     if (key !== this.key) {
