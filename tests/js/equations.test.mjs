@@ -1,8 +1,7 @@
 // The equations the page writes out (static/js/equations.js), on the worksheet's network as the server
 // sends it (tests/js/drawings.json, "1-1-1", written by tests/test_layout.py) and the worksheet's own
 // numbers (the ones tests/worksheet.py holds for the Python tests, typed in from the worksheet): each is
-// the worksheet's working, and
-// an equation that cannot be written in full is not written at all.
+// the worksheet's working, and an equation that cannot be written in full is not written at all.
 
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
