@@ -6,7 +6,11 @@ cd "$(dirname "$0")/.."
 # clean clone that is over a third of the set-up. Python compiles what the tests import, once, instead.
 # (pip reads a --no-* option's variable inverted: PIP_NO_COMPILE=0 is --no-compile.)
 export PIP_NO_COMPILE=0
+# Each phase's seconds go to stderr, so a slow run says where its time went.
+phase() { echo "[test.sh] $1: $((SECONDS - phase_start)) s" >&2; phase_start=$SECONDS; }
+phase_start=$SECONDS
 source scripts/venv.sh requirements-dev.txt
+phase "Python packages"
 
 system_chromium() {
     for candidate in "${CHROMIUM_PATH:-}" /usr/lib/chromium/chromium /usr/bin/chromium; do
@@ -29,15 +33,19 @@ if ! system_chromium >/dev/null; then
     .venv/bin/python -m playwright install chromium
 fi
 
+phase "Chromium and fonts"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+phase "lint"
 # The pure script modules (node 20's own runner; set -e stops here when one fails).
 node --test tests/js/
+phase "node --test"
 # One worker a core (xdist's "auto"; PYTEST_WORKERS=n to choose). tests/conftest.py hands out the
 # server and browser tests first, so the workers finish together. Any failure stops here with
 # pytest's own code; so does 5, "no tests collected" (a filter that matches nothing is no pass).
 status=0
 .venv/bin/python -m pytest -n "${PYTEST_WORKERS:-auto}" "$@" || status=$?
+phase "pytest"
 if [ "$status" = 5 ]; then
     echo "pytest collected no tests: nothing was checked." >&2
 fi

@@ -641,7 +641,7 @@ wireExports(
   document.getElementById("exports"),
   // What the page has shown: every epoch whose cost it has shown (as the chart does), at least the first.
   () => ({ config: store.config, epochs: Math.max(1, state.reached), epoch: state.epoch }),
-  () => chart.start().then(() => window.Plotly),
+  () => chart.load().then(() => window.Plotly),
 );
 wireSettings(document.getElementById("settings"));
 view.fillSamplePicker(store.samples, store.config.x, state.row);
@@ -650,7 +650,7 @@ render();
 if (!store.available) noEpochs();
 refreshChart();
 // A page may leave the chart out (an embed's `view`): then plotly.js is never fetched.
-if (!document.querySelector(".chart-panel")?.hidden) chart.start();
+if (!document.querySelector(".chart-panel")?.hidden) chart.start(landscape ? [landscapeElement] : []);
 history.replaceState({ epoch: state.epoch }, "", location.pathname + location.search);
 // Marked once the controls answer and the page is where its address says.
 run(restore).then(() => main.setAttribute("data-ready", ""));

@@ -1,7 +1,10 @@
-// The Plotly chart of cost (and weights) per epoch. plotly.js is large, so it loads only once the
-// chart comes near the viewport or the page is idle: the graph and the controls answer first, and a
-// placeholder (app.css's .chart min-height) holds the chart's space. Redraws wait for the next frame
-// and take the newest data then, so a burst of updates costs one drawing.
+// The Plotly chart of cost (and weights) per epoch. plotly.js is large (its evaluation alone is one
+// task of about 400 ms on a desktop CPU and 1.5 s on a mid-range phone, which cannot be split), so it
+// is evaluated only once the chart comes near the viewport: the graph, the tables and the controls
+// answer first, and a placeholder (app.css's .chart min-height) holds the chart's space. When the page
+// is idle the script is only fetched into the cache, not run. After plotly.js is evaluated, the first
+// drawing waits for a task of its own. Redraws wait for the next frame and take the newest data then,
+// so a burst of updates costs one drawing.
 
 import { formatNumber } from "./format.js";
 
@@ -42,15 +45,35 @@ function loadPlotly(src) {
   });
 }
 
-// Resolves when `element` comes within a screen of the viewport or the page has nothing else to do.
-function nearOrIdle(element) {
+// How near the viewport the chart must come for plotly.js to be evaluated: far enough ahead that a
+// student scrolling down rarely sees the placeholder, near enough that a page whose chart starts
+// below the first screen (every layout but the embed's) does not evaluate it while loading.
+const NEAR = "150px 0px";
+
+// Resolves when any of `elements` comes within NEAR of the viewport.
+function near(elements) {
   let observer;
   return new Promise((resolve) => {
-    observer = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && resolve(), { rootMargin: "100% 0px" });
-    observer.observe(element);
-    (window.requestIdleCallback || setTimeout)(resolve, { timeout: 4000 });
+    observer = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && resolve(), { rootMargin: NEAR });
+    for (const element of elements) observer.observe(element);
   }).then(() => observer.disconnect());
 }
+
+// When the page is idle, fetch plotly.js into the cache without running it (a prefetch): network
+// only, no main-thread work, so the chart draws sooner once it comes near.
+function prefetchWhenIdle(src) {
+  (window.requestIdleCallback || setTimeout)(() => {
+    if (window.Plotly || document.querySelector(`link[rel="prefetch"][href="${src}"]`)) return;
+    const link = document.createElement("link");
+    link.rel = "prefetch";
+    link.as = "script";
+    link.href = src;
+    document.head.append(link);
+  }, { timeout: 4000 });
+}
+
+// A task of its own: what follows runs after the browser has had a chance to handle input and paint.
+export const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 // Past this many points a trace is drawn as a line alone: thousands of markers cost a long task per redraw.
 const MARKERS_UP_TO = 300;
@@ -112,14 +135,27 @@ export class CostChart {
     this.ready = null;
   }
 
-  // Load plotly.js once the chart is near or the page idle; later calls share the same promise.
-  start() {
+  // Load plotly.js once the chart (or one of `alsoNear`, other views that draw with it) is near, and
+  // draw in the task after; later calls share the first call's promise.
+  start(alsoNear = []) {
     if (!this.ready) {
-      this.ready = nearOrIdle(this.container)
-        .then(() => loadPlotly(this.src))
-        .then((Plotly) => this.draw(Plotly));
+      prefetchWhenIdle(this.src);
+      this.ready = near([this.container, ...alsoNear])
+        .then(() => this.load());
     }
     return this.ready;
+  }
+
+  // Load plotly.js and draw now, wherever the chart is (an export needs Plotly); shared with start().
+  load() {
+    if (!this.loaded) {
+      this.loaded = loadPlotly(this.src)
+        .then(async (Plotly) => {
+          await nextTask();
+          return this.draw(Plotly);
+        });
+    }
+    return this.loaded;
   }
 
   traces() {

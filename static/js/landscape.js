@@ -1,6 +1,6 @@
 // The cost surface J(p, q) over two parameters with gradient descent's path across it, drawn with
-// Plotly once the chart has loaded plotly.js. The server computes the surface (POST /api/landscape);
-// this module only fetches it for the run's length and draws the part of the path the student has
+// Plotly once the chart has loaded plotly.js, and fetched only then. The server computes the surface
+// (POST /api/landscape); this module only fetches it for the run's length and draws the part of the path the student has
 // reached, the shown epoch's point and its step direction. Refetches wait for a pause in the clicks
 // (REFETCH_MS), and each redraw waits for the next frame, so a burst of clicks costs one drawing.
 
@@ -10,7 +10,12 @@ import { appUrl } from "./urls.js";
 
 const short = (value) => formatNumber(value, { compact: true });
 const REFETCH_MS = 250;
-const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+// Past this many points the path is drawn as a line alone (every point kept, each still hovered):
+// thousands of SVG markers cost a long task per redraw, the line a few milliseconds.
+const MARKERS_UP_TO = 300;
+// The next frame, then a task of its own: the surface is never drawn in the same task as the chart,
+// whose redraws also wait for a frame.
+const frame = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
 
 // A click on the surface goes to `onPick`: the controller decides what it does (a locked embed only says why it starts nothing).
 
@@ -66,6 +71,9 @@ export class Landscape {
 
   async refresh() {
     if (this.container.closest("[hidden]") || !this.config) return;
+    // Nothing is fetched before the surface can be drawn: plotly.js is there once the chart or the
+    // surface has come near the viewport, so a student who never scrolls to it costs the server nothing.
+    if (!this.plotly) this.plotly = await this.plotlyReady;
     const axes = this.axes();
     const key = JSON.stringify([this.epochs, axes]);
     if (key !== this.key) {
@@ -111,15 +119,19 @@ export class Landscape {
     const [us, vs] = [s.u.map((a) => `${u} = ${short(a)}<br>`), s.v.map((b) => `${v} = ${short(b)}<br>J = `)];
     const hovers = s.cost.map((row, j) => row.map((c, i) => us[i] + vs[j] + formatNumber(c)));
     const flatPoints = s.flat.flatMap((row, j) => row.flatMap((isFlat, i) => (isFlat ? [[s.u[i], s.v[j]]] : [])));
+    // The hatch: one short rising stroke across each flat cell, all in one shape's SVG path (a marker
+    // or a line segment per cell costs a long task on a surface that is mostly flat).
+    const [du, dv] = [(s.u[s.u.length - 1] - s.u[0]) / (s.u.length - 1 || 1), (s.v[s.v.length - 1] - s.v[0]) / (s.v.length - 1 || 1)];
+    const hatch = flatPoints.map(([a, b]) => `M${a - 0.3 * du},${b - 0.3 * dv}L${a + 0.3 * du},${b + 0.3 * dv}`).join("");
     this.derivedFor = s;
-    this.derivedData = { u, v, logCost, decades, hovers, flatPoints };
+    this.derivedData = { u, v, logCost, decades, hovers, hatch };
     return this.derivedData;
   }
 
   traces() {
     const s = this.surface;
-    const { fg, grid, value, grad, dead, deadBg } = colors();
-    const { u, v, logCost, decades, hovers, flatPoints } = this.derived();
+    const { fg, grid, value, grad, deadBg } = colors();
+    const { u, v, logCost, decades, hovers } = this.derived();
     const ticks = decades.filter((n, k) => k % 2 === 0); // room for every other decade on a phone
     // A diverged run's path ends where its cost passes a float's range: the rest is off the plot (the note says so).
     const reached = s.path.epochs.map((e, i) => i).filter((i) => s.path.epochs[i] <= this.shown.updated && s.path.cost[i] !== null);
@@ -160,16 +172,7 @@ export class Landscape {
       },
       {
         type: "scatter",
-        mode: "markers",
-        x: flatPoints.map((p) => p[0]),
-        y: flatPoints.map((p) => p[1]),
-        marker: { symbol: "line-ne-open", size: 7, color: dead, line: { color: dead, width: 1 } },
-        hoverinfo: "skip",
-        name: "flat hatch",
-      },
-      {
-        type: "scatter",
-        mode: "lines+markers",
+        mode: reached.length > MARKERS_UP_TO ? "lines" : "lines+markers",
         x: reached.map((i) => s.path.u[i]),
         y: reached.map((i) => s.path.v[i]),
         customdata: reached.map((i) => `start of epoch ${s.path.epochs[i] + 1}<br>${u} = ${short(s.path.u[i])}, ${v} = ${short(s.path.v[i])}<br>J = ${formatNumber(s.path.cost[i])}`),
@@ -205,7 +208,8 @@ export class Landscape {
 
   layout() {
     const s = this.surface;
-    const { fg, grid, value } = colors();
+    const { fg, grid, value, dead } = colors();
+    const { hatch } = this.derived();
     const axis = { gridcolor: grid, linecolor: grid, color: fg, zeroline: true, zerolinecolor: grid };
     const annotations = [];
     const point = this.point();
@@ -242,6 +246,8 @@ export class Landscape {
       showlegend: false,
       hovermode: "closest",
       annotations,
+      // The flat region's hatch, over the grey of the "flat" trace.
+      shapes: hatch ? [{ type: "path", name: "flat hatch", path: hatch, xref: "x", yref: "y", layer: "above", line: { color: dead, width: 1 } }] : [],
       uirevision: JSON.stringify(s.axes),
     };
   }
@@ -259,7 +265,7 @@ export class Landscape {
       });
     }
     this.container.classList.add("drawn");
-    this.container.dataset.pathPoints = String(traces[3].x.length);
+    this.container.dataset.pathPoints = String(traces.find((t) => t.name === "gradient descent").x.length);
     this.container.setAttribute("aria-label", this.describe());
   }
 

@@ -46,11 +46,27 @@ def withhold_plotly(context: BrowserContext) -> None:
     context.route("**/vendor/plotly-*.js", stand_in)
 
 
+# plotly.js is evaluated only once the chart (or the cost surface) comes near the viewport
+# (static/js/chart.js), as a student scrolls down to it. A test that looks at the chart does what that
+# student does: each page it opens scrolls to the chart once the page's script has run.
+SCROLL_TO_CHART = """addEventListener("DOMContentLoaded", () => {
+  const chart = document.getElementById("cost-chart");
+  if (chart && !chart.closest("[hidden]")) chart.scrollIntoView({ block: "center" });
+});
+"""
+
+
 @pytest.fixture(autouse=True)
 def plotly_only_for_chart_tests(request: pytest.FixtureRequest) -> None:
-    """The real plotly.js for tests marked `chart`, the stand-in for every other test's `page`."""
-    if "page" in request.fixturenames and not request.node.get_closest_marker("chart"):
-        withhold_plotly(request.getfixturevalue("context"))
+    """The real plotly.js, and the chart scrolled to, for tests marked `chart`; the stand-in for every
+    other test's `page`."""
+    if "page" not in request.fixturenames:
+        return
+    context = request.getfixturevalue("context")
+    if request.node.get_closest_marker("chart"):
+        context.add_init_script(SCROLL_TO_CHART)
+    else:
+        withhold_plotly(context)
 
 
 @pytest.fixture(autouse=True)

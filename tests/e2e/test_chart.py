@@ -160,3 +160,22 @@ def test_each_column_pairs_an_epochs_cost_with_the_weights_it_was_computed_with(
     layout = page.evaluate("() => document.getElementById('cost-chart')._fullLayout.xaxis2.range")
     assert layout[0] > 0, "no epoch 0 on the axis"
     expect(page.locator("#cost-chart .annotation-text", has_text="Weights at the start of each epoch")).to_be_visible()
+
+
+def test_on_a_phone_forward_answers_before_plotly_arrives_and_the_chart_draws_after(page: Page):
+    """At 390 × 844, with the chart in view but plotly.js's response held back, Forward shows J and
+    no chart is drawn; once plotly.js arrives, the chart draws that epoch's cost."""
+    held = []
+    page.route("**/vendor/plotly-*.js", lambda route: held.append(route))
+    page.set_viewport_size({"width": 390, "height": 844})
+    with page.expect_request(re.compile(r"/vendor/plotly-[^/]*\.js$")):
+        open_page(page, INSTANT)
+    expect(page.locator("main[data-ready]")).to_be_attached()
+    page.get_by_role("button", name="Forward", exact=True).click()
+    expect(page.locator('#graph [data-node-id="J"] .node-value')).to_have_text(re.compile(r"(^|[^0-9.])0\.32\s*$"))
+    expect(page.locator("#cost-chart")).not_to_have_class(re.compile(r"\bdrawn\b"))
+    assert page.evaluate("() => window.Plotly === undefined")
+    assert held, "plotly.js was not requested"
+    for route in held:  # the script, and the prefetch an idle page makes
+        route.continue_()
+    page.wait_for_function(f"() => ({LAST_EPOCH_DRAWN})() === 1", timeout=CHART_TIMEOUT_MS)

@@ -14,7 +14,8 @@ def surface_data(page: Page) -> dict:
         """() => {
             const data = document.getElementById('landscape-chart').data;
             const ring = data.find(t => (t.name || '').startsWith('epoch'));
-            return {pathU: [...data[3].x], pathV: [...data[3].y], ring: ring ? [ring.x[0], ring.y[0]] : null};
+            const path = data.find(t => t.name === 'gradient descent');
+            return {pathU: [...path.x], pathV: [...path.y], ring: ring ? [ring.x[0], ring.y[0]] : null};
         }"""
     )
 
@@ -30,7 +31,9 @@ def test_the_surface_shows_the_path_and_follows_the_shown_epoch(page: Page):
     )
     data = surface_data(page)
     # Hovers write numbers as the page does: ×10ⁿ and the true minus, never 1.2e-5.
-    hovers = page.evaluate("() => document.getElementById('landscape-chart').data[3].customdata")
+    hovers = page.evaluate(
+        "() => document.getElementById('landscape-chart').data.find(t => t.name === 'gradient descent').customdata"
+    )
     assert len(hovers) == 6 and all(
         re.fullmatch(r"start of epoch \d<br>w₁ = [^<]+, w₂ = [^<]+<br>J = [^<]+", h) for h in hovers
     )
@@ -134,14 +137,19 @@ def test_the_surface_has_a_colour_bar_and_a_grey_flat_region(page: Page):
     open_app(page, "?animate=0")
     expect(page.locator("#landscape-chart.drawn")).to_be_attached(timeout=CHART_TIMEOUT_MS)
     drawn = page.evaluate(
-        """() => { const [cost, flat, hatch] = document.getElementById('landscape-chart')._fullData;
+        """() => { const chart = document.getElementById('landscape-chart');
+                   const [cost, flat] = chart._fullData;
+                   const hatch = chart._fullLayout.shapes.find(s => s.name === 'flat hatch');
                    return {scale: cost.showscale, ticks: cost.colorbar.ticktext, fill: flat.colorscale.at(-1)[1],
-                           hatch: hatch.x.length, flat: flat.z.flat().filter(Boolean).length}; }"""
+                           hatch: (hatch.path.match(/M/g) || []).length, strokes: (hatch.path.match(/L/g) || []).length,
+                           drawn: chart.querySelectorAll('.shapelayer path').length,
+                           flat: flat.z.flat().filter(Boolean).length}; }"""
     )
     assert drawn["scale"] and len(drawn["ticks"]) >= 3 and "1" in drawn["ticks"]
     red, green, blue = map(int, re.findall(r"\d+", drawn["fill"])[:3])
     assert max(red, green, blue) - min(red, green, blue) <= 8, drawn["fill"]
-    assert drawn["hatch"] == drawn["flat"] > 0
+    # One stroke (a move and a line) across each flat cell, drawn as one shape.
+    assert drawn["hatch"] == drawn["strokes"] == drawn["flat"] > 0 and drawn["drawn"] >= 1
     expect(page.locator("#landscape-hint")).to_contain_text("Hatched grey is not a cost")
 
 
