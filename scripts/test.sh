@@ -2,10 +2,6 @@
 # Set up everything the tests need (Python packages, Chromium, fonts), then lint and run the whole suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# pip byte-compiles every module it installs unless told not to (plotly alone is thousands): on a
-# clean clone that is over a third of the set-up. Python compiles what the tests import, once, instead.
-# (pip reads a --no-* option's variable inverted: PIP_NO_COMPILE=0 is --no-compile.)
-export PIP_NO_COMPILE=0
 # Each phase's seconds go to stderr, so a slow run says where its time went.
 phase() { echo "[test.sh] $1: $((SECONDS - phase_start)) s" >&2; phase_start=$SECONDS; }
 phase_start=$SECONDS

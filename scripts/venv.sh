@@ -20,7 +20,9 @@ fi
 requirements=$1
 stamp=.venv/.installed-$(cat requirements*.txt "$requirements" | sha256sum | cut -c1-16)
 if [ ! -f "$stamp" ]; then
-    .venv/bin/python -m pip install -q --upgrade pip
-    .venv/bin/python -m pip install -q -r "$requirements"
+    # uv installs the requirements about ten times as fast as pip (it fetches and unpacks in parallel
+    # and compiles nothing); pip, which every venv has, installs uv itself.
+    .venv/bin/python -m pip install -q uv
+    .venv/bin/uv pip install -q --python .venv/bin/python -r "$requirements"
     touch "$stamp"
 fi
