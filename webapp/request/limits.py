@@ -15,6 +15,8 @@ MAX_ANSWER_CHARS = 200  # an answer to check; the checker reads at most 64 of th
 # on a URL is 64 KB (then a bare 414), so this stays below it; gunicorn's limits are set above it.
 MAX_QUERY_BYTES = 60 * 1024
 MAX_DETAIL_SAMPLES = 8
+# A data set's noise (webapp/engine/datasets.py): at 0.5 TensorFlow Playground's shapes are barely there.
+MAX_DATASET_NOISE = 0.5
 # Parameters given one by one (`params`, or a page's query): no network has more.
 MAX_PARAMS = (MAX_LAYERS - 1) * MAX_WIDTH * (MAX_WIDTH + 1)
 # Epochs of detail in one response, asked for or chosen. By default a run gets as many as the
