@@ -68,6 +68,17 @@ LANDSCAPE_MAX_STEPS = 61
 LANDSCAPE_MIN_STEPS = 11
 LANDSCAPE_NUMBERS = 2_000_000
 
+# The input space (POST /api/input-space): ŷ at a grid of inputs, points a side from MIN to MAX (the
+# default: 81 along one input, 41 a side over two). The answer holds points × (outputs, and every hidden
+# neuron when asked) numbers, about 20 bytes each as JSON: at most INPUT_SPACE_ANSWER numbers (2 MB).
+# The forward pass runs over the grid a few thousand points at a time, holding at most
+# INPUT_SPACE_NUMBERS floats (8 MB); its work counts like training's (points × parameters).
+INPUT_SPACE_MIN_STEPS = 2
+INPUT_SPACE_MAX_STEPS = 201
+INPUT_SPACE_DEFAULT_STEPS = (81, 41)
+INPUT_SPACE_ANSWER = 100_000
+INPUT_SPACE_NUMBERS = 1_000_000
+
 # A CSV export holds every epoch's parameters and gradients: at most this many numbers (about 17 MB).
 # Writing and compressing one costs about 0.8 µs of CPU, counted in the export's work units; with its
 # training (about 130 units a number) the largest CSV stays within MAX_WORK_UNITS.

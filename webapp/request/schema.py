@@ -398,6 +398,50 @@ class ExportRequest(ExportOptions, TrainRequest):
     """A training request to take away as a file."""
 
 
+class InputSpaceOptions(BaseModel):
+    epoch: int = Field(
+        1,
+        strict=True,
+        ge=1,
+        le=limits.MAX_EPOCHS,
+        description="The epoch whose parameters (before its update) are used.",
+    )
+    inputs: list[str] | None = Field(
+        None, min_length=1, max_length=2, description="One or two input ids (`x`, `x_1`); default the first two."
+    )
+    steps: int | None = Field(
+        None,
+        strict=True,
+        ge=limits.INPUT_SPACE_MIN_STEPS,
+        le=limits.INPUT_SPACE_MAX_STEPS,
+        description="Points a side. Default: as many as fit, at most 81 for one input and 41 for two.",
+    )
+    neurons: bool = Field(False, strict=True, description="Whether the answer carries each hidden neuron's output.")
+    sample: int = Field(0, strict=True, ge=0, description="The sample whose values the other inputs are held at.")
+    ranges: list[Annotated[list[Number], Field(min_length=2, max_length=2)]] | None = Field(
+        None,
+        max_length=2,
+        description="[low, high] of each axis, in the order of `inputs`. Default: around the samples, 0 included.",
+    )
+
+
+class InputSpaceRequest(InputSpaceOptions, TrainRequest):
+    """A training request, the epoch to look at and the inputs to span."""
+
+
+class InputSpace(BaseModel):
+    epoch: int
+    axes: list[dict] = Field(description="Each spanned input's id, label and values along it.")
+    held: dict[str, float] = Field(description="The other inputs, by id, held at the chosen sample's values.")
+    caption: str = Field(description="What the plot shows, in words (which inputs are held, and where).")
+    outputs: list[dict] = Field(
+        description="Each output's id, label and ŷ at every point: a list along the axis, or rows (second axis) of columns."
+    )
+    neurons: list[dict] | None = Field(None, description="Each hidden neuron's id, label and output, like `outputs`.")
+    boundary: float | None = Field(description="0.5 for a sigmoid output (its contour is the decision boundary).")
+    samples: dict = Field(description="Every sample's inputs `x`, targets `y` and ŷ at this epoch (as /api/train).")
+
+
 class Surface(BaseModel):
     axes: list[dict[str, str]] = Field(description="The two parameters, each with its id and label.")
     held: str
