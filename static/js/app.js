@@ -10,6 +10,7 @@ import { View, linkHighlights } from "./view.js";
 import { expandGraph } from "./graph.js";
 import { CostChart } from "./chart.js";
 import { Landscape } from "./landscape.js";
+import { InputSpace, sampleUrl, wireThumbnails } from "./input-space.js";
 import { wireGradientCheck } from "./gradient-check.js";
 import { wireExports } from "./exports.js";
 import { Predictor } from "./predict.js";
@@ -234,6 +235,7 @@ function refreshChart() {
       .filter(([epoch]) => epoch <= state.updated);
   }
   refreshLandscape();
+  refreshInputSpace();
   return chart.update(costs, weights, state.epoch, Object.keys(history.params).length);
 }
 
@@ -265,6 +267,14 @@ function refreshLandscape() {
       grads: epoch && state.cursor >= ends.backward ? epoch.grads : null,
     })
     .catch((error) => console.error(error));
+}
+
+// The input space follows the epoch shown and the sample picked, continuing the run from the latest θ known.
+function refreshInputSpace() {
+  if (!inputSpace) return;
+  const from = store.startBefore(state.epoch);
+  const update = { config: store.config, epoch: Math.max(1, state.epoch), from, params: store.thetas.get(from), row: state.row };
+  inputSpace.update(update).catch((error) => console.error(error));
 }
 
 // Clicking the surface starts a run from that point: the page's URL, with the two parameters set.
@@ -542,6 +552,22 @@ const landscape =
       )
     : null;
 
+const inputSpaceElement = document.getElementById("input-space-chart");
+const inputNodes = graph.nodes.filter((n) => n.kind === graph.kinds.INPUT).map((n) => [n.id, n.label]);
+const inputSpace =
+  inputSpaceElement && !inputSpaceElement.closest("[hidden]")
+    ? new InputSpace(
+        inputSpaceElement,
+        inputNodes,
+        Promise.resolve().then(() => chart.start()).then(() => window.Plotly),
+        main.hasAttribute("data-locked") || store.config.y[0].length !== 1 ? null : (x, y) => location.assign(sampleUrl(location.href, store.config, x, y)),
+      )
+    : null;
+const activationNodes = graph.nodes.filter((n) => n.kind === graph.kinds.ACTIVATION);
+const outputLayer = Math.max(...activationNodes.map((n) => n.layer));
+const hiddenNeurons = new Set(activationNodes.filter((n) => n.layer < outputLayer).map((n) => n.id));
+if (inputSpace) wireThumbnails(main, inputSpace, hiddenNeurons);
+
 for (const [name, button] of Object.entries(buttons)) {
   button.addEventListener("click", () => {
     if (name === "play") return play();
@@ -557,6 +583,7 @@ logScale?.addEventListener("change", () => {
 document.getElementById("sample-select")?.addEventListener("change", (event) => {
   state.row = Number(event.target.value);
   render();
+  refreshInputSpace();
 });
 scrubber.addEventListener("input", () => showEpoch(Number(scrubber.value)));
 
