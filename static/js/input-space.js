@@ -63,6 +63,8 @@ export class InputSpace {
 
   async refresh() {
     if (this.container.closest("[hidden]") || !this.config) return;
+    // Nothing is fetched before the panel is near the viewport or the page idle (plotly.js loads then).
+    const Plotly = await this.plotlyReady;
     const { epoch, from, params, row } = this.shown;
     const inputs = this.chosen();
     const key = JSON.stringify([epoch, inputs, row]);
@@ -77,9 +79,9 @@ export class InputSpace {
       if (signal.aborted) throw signal.reason;
       return postJSON(appUrl("inputSpace"), body, { signal });
     });
-    const [space, Plotly] = await Promise.all([fetching, this.plotlyReady]).catch((error) => {
+    const space = await fetching.catch((error) => {
       if (!aborted(error)) throw error;
-      return [];
+      return null;
     });
     if (!space || signal.aborted) return;
     this.space = space;
