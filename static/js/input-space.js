@@ -179,12 +179,18 @@ export class InputSpace {
       plot_bgcolor: "rgba(0,0,0,0)",
       font: { family: "system-ui, sans-serif", size: 13, color: fg },
       xaxis: { ...axis, title: { text: u.label }, range: [u.values[0], u.values[u.values.length - 1]] },
-      yaxis: one ? { ...axis, title: { text: s.outputs.map((o) => o.label).join(", ") } } : { ...axis, title: { text: v.label }, range: [v.values[0], v.values[v.values.length - 1]] },
+      yaxis: one ? { ...axis, title: { text: s.outputs.map((o) => o.label).join(", ") } } : { ...axis, title: { text: v.label }, range: [v.values[0], v.values[v.values.length - 1]], ...this.sameScale() },
       showlegend: false,
       hovermode: "closest",
       dragmode: false,
       uirevision: JSON.stringify(s.axes.map((a) => a.id)),
     };
+  }
+
+  // A plane of two inputs of about the same span keeps one unit the same length on both axes: a circle stays round.
+  sameScale() {
+    const [u, v] = this.space.axes.map((a) => a.values[a.values.length - 1] - a.values[0]);
+    return u / v < 3 && v / u < 3 ? { scaleanchor: "x", scaleratio: 1, constrain: "domain" } : {};
   }
 
   async draw(Plotly) {
@@ -288,21 +294,6 @@ function paint(canvas, values, dims) {
     else context.moveTo(px, py);
   });
   context.stroke();
-}
-
-// The page's URL with one sample more (inputs x, target y): a data set's `add`, or the typed samples' x and y.
-export function sampleUrl(href, config, x, y) {
-  const url = new URL(href);
-  for (const key of ["epoch", "step", "phase"]) url.searchParams.delete(key);
-  const write = (samples) => samples.map((s) => s.join(" ")).join(", ");
-  if (config.dataset) {
-    const added = config.dataset.added.map((s) => [...s.x, ...s.y]);
-    url.searchParams.set("add", write([...added, [...x, y]]));
-  } else {
-    url.searchParams.set("x", write([...config.x, x]));
-    url.searchParams.set("y", write([...config.y, [y]]));
-  }
-  return url.href;
 }
 
 // A hidden neuron's thumbnail on hover, focus or tap of its node in the graph.
