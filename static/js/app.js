@@ -274,7 +274,8 @@ function refreshLandscape() {
 function refreshInputSpace() {
   if (!inputSpace) return;
   const from = store.startBefore(state.epoch);
-  const update = { config: store.config, epoch: Math.max(1, state.epoch), from, params: store.thetas.get(from), row: state.row };
+  const row = store.samples[state.row] ?? 0; // the shown sample: its place in the detail is state.row
+  const update = { config: store.config, epoch: Math.max(1, state.epoch), from, params: store.thetas.get(from), row };
   inputSpace.update(update).catch((error) => console.error(error));
 }
 
@@ -581,10 +582,32 @@ logScale?.addEventListener("change", () => {
   chart.setLogScale(logScale.checked);
   recordLocation();
 });
+// Any sample can be picked: one the detail lacks replaces the detail's last sample, and the epoch shown is
+// fetched again with it (the tables and the graph show one sample at a time).
 document.getElementById("sample-select")?.addEventListener("change", (event) => {
-  state.row = Number(event.target.value);
-  render();
-  refreshInputSpace();
+  const sample = Number(event.target.value);
+  if (store.samples.includes(sample)) {
+    state.row = store.samples.indexOf(sample);
+    render();
+    refreshInputSpace();
+    return;
+  }
+  setPlaying(false);
+  run(async (signal) => {
+    const wanted = [...new Set([...store.samples.slice(0, -1), sample])].sort((a, b) => a - b);
+    const shown = await store.showSamples(wanted, Math.max(1, state.epoch), signal).catch((error) => {
+      if (error.name !== "AbortError") throw error;
+      return false;
+    });
+    if (!shown) {
+      event.target.value = String(store.samples[state.row]); // cancelled: the picker says what is shown
+      return;
+    }
+    equations.setSamples(store.samples);
+    state.row = store.samples.indexOf(sample);
+    render();
+    refreshInputSpace();
+  });
 });
 scrubber.addEventListener("input", () => showEpoch(Number(scrubber.value)));
 
@@ -636,7 +659,7 @@ async function restore(signal) {
     chart.setLogScale(found.log);
     state.row = found.row;
     const select = document.getElementById("sample-select");
-    if (select) select.value = String(found.row);
+    if (select) select.value = String(store.samples[found.row]);
     const moved = found.epoch !== state.epoch || found.cursor !== state.cursor;
     if (moved && store.available && !(await showAt(found.epoch, found.cursor, signal))) {
       if (!signal.aborted) errors.push(`epoch in the address: the run has no epoch ${found.epoch} (${store.status.message || "it ended before"})`);

@@ -205,6 +205,7 @@ export class InputSpace {
     if (this.caption) this.caption.textContent = `Epoch ${s.epoch}: ${what}, with the parameters at the epoch's start.${held}`;
     this.container.dataset.epoch = String(s.epoch);
     this.container.dataset.samples = String(s.samples.x.length);
+    this.container.dataset.sample = String(this.shown.row);
     this.container.classList.add("drawn");
     this.container.setAttribute("aria-label", `${what} at epoch ${s.epoch}.${held}`);
     this.showNeuron(this.neuron);

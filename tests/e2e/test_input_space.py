@@ -87,6 +87,15 @@ def test_a_click_on_the_plane_adds_a_sample_to_the_url(page: Page):
     page.set_viewport_size(SIZES[0])
     open_app(page, "?animate=0&preset=circles&n=20")
     panel_at(page, 1)
+    # Any of the 20 samples can be shown, one the page's first detail lacked too: the graph and the ring follow.
+    expect(page.locator("#sample-select option")).to_have_count(20)
+    x = page.evaluate("() => JSON.parse(document.getElementById('initial-state').textContent).config.x[14]")
+    page.locator("#sample-select").select_option("14")
+    expect(page.locator('#graph [data-node-id="x_1"] .node-value')).to_have_text(re.compile(r"^= [-−]?0\.\d+"))
+    expect(page.locator("#input-space-chart")).to_have_attribute("data-sample", "14")
+    ring = panel_at(page, 1)["shown sample"]
+    assert [ring["x"][0], ring["y"][0]] == x
+    expect(page.locator(".sample-hint")).to_contain_text("all 20 samples")
     page.locator("#input-space-target").select_option("0")
     area = page.locator("#input-space-chart .nsewdrag").first
     box = area.bounding_box()
