@@ -178,7 +178,7 @@ export class InputSpace {
       paper_bgcolor: "rgba(0,0,0,0)",
       plot_bgcolor: "rgba(0,0,0,0)",
       font: { family: "system-ui, sans-serif", size: 13, color: fg },
-      xaxis: { ...axis, title: { text: u.label }, range: [u.values[0], u.values[u.values.length - 1]] },
+      xaxis: { ...axis, title: { text: u.label }, range: [u.values[0], u.values[u.values.length - 1]], ...(one ? {} : { constrain: "domain" }) },
       yaxis: one ? { ...axis, title: { text: s.outputs.map((o) => o.label).join(", ") } } : { ...axis, title: { text: v.label }, range: [v.values[0], v.values[v.values.length - 1]], ...this.sameScale() },
       showlegend: false,
       hovermode: "closest",
