@@ -173,3 +173,9 @@ def test_each_dataset_has_a_preset_that_learns_it():
             assert run.final_cost < run.costs[0] / 10, name
     with pytest.raises(RequestError):
         resolve({"preset": "spirals", "layers": [1, 2, 1]})
+
+
+def test_samples_of_ones_own_replace_a_presets_data_set_and_a_null_data_set_changes_nothing():
+    own = resolve({"preset": "spirals", "x": [[0.5, 0.5]], "y": [[1.0]]})
+    assert own.request.dataset is None and own.request.x == [[0.5, 0.5]]
+    assert resolve({"preset": "xor", "dataset": None}).request.x == resolve({"preset": "xor"}).request.x

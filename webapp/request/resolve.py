@@ -149,7 +149,7 @@ def merged(body: dict) -> dict:
     if "layers" in body and body["layers"] != base.get("layers"):
         for key in SHAPE_FIELDS:
             base.pop(key, None)
-    if "dataset" in body:  # the body's data set makes the samples
+    if body.get("dataset") is not None:  # the body's data set makes the samples
         base.pop("x", None)
         base.pop("y", None)
     elif "x" in body or "y" in body:  # the body's own samples replace the preset's data set
