@@ -115,7 +115,7 @@ function shownLocation() {
   return locationFor(location.search, {
     epoch: state.epoch,
     cursor: state.cursor,
-    row: state.row,
+    row: store.samples[state.row] ?? 0, // the address names the sample itself, whichever the detail holds
     log: Boolean(logScale?.checked),
     largeText: document.documentElement.classList.contains("text-large"),
   });
@@ -582,6 +582,11 @@ logScale?.addEventListener("change", () => {
   chart.setLogScale(logScale.checked);
   recordLocation();
 });
+// The detail's samples with `sample` in place of the last one.
+function withSample(sample) {
+  return [...new Set([...store.samples.slice(0, -1), sample])].sort((a, b) => a - b);
+}
+
 // Any sample can be picked: one the detail lacks replaces the detail's last sample, and the epoch shown is
 // fetched again with it (the tables and the graph show one sample at a time).
 document.getElementById("sample-select")?.addEventListener("change", (event) => {
@@ -594,8 +599,7 @@ document.getElementById("sample-select")?.addEventListener("change", (event) => 
   }
   setPlaying(false);
   run(async (signal) => {
-    const wanted = [...new Set([...store.samples.slice(0, -1), sample])].sort((a, b) => a - b);
-    const shown = await store.showSamples(wanted, Math.max(1, state.epoch), signal).catch((error) => {
+    const shown = await store.showSamples(withSample(sample), Math.max(1, state.epoch), signal).catch((error) => {
       if (error.name !== "AbortError") throw error;
       return false;
     });
@@ -650,21 +654,28 @@ async function restore(signal) {
   const { found, errors } = readLocation(location.search, {
     maxEpoch: store.maxEpochs,
     steps: ends.update,
-    samples: store.samples.length,
+    samples: store.config.x.length,
   });
   restoring = true;
   try {
     setLargeText(found.largeText);
     if (logScale) logScale.checked = found.log;
     chart.setLogScale(found.log);
-    state.row = found.row;
+    // found.row is the sample the address names; one the detail lacks is fetched into it first.
+    if (!store.samples.includes(found.row) && store.available) {
+      const epoch = Math.max(1, Math.min(found.epoch, store.available));
+      if (!(await store.showSamples(withSample(found.row), epoch, signal))) return;
+    }
+    equations.setSamples(store.samples);
+    state.row = Math.max(0, store.samples.indexOf(found.row));
     const select = document.getElementById("sample-select");
-    if (select) select.value = String(store.samples[found.row]);
+    if (select) select.value = String(store.samples[state.row]);
     const moved = found.epoch !== state.epoch || found.cursor !== state.cursor;
     if (moved && store.available && !(await showAt(found.epoch, found.cursor, signal))) {
       if (!signal.aborted) errors.push(`epoch in the address: the run has no epoch ${found.epoch} (${store.status.message || "it ended before"})`);
     }
     render();
+    refreshInputSpace();
   } finally {
     restoring = false;
   }

@@ -96,6 +96,10 @@ def test_a_click_on_the_plane_adds_a_sample_to_the_url(page: Page):
     ring = panel_at(page, 1)["shown sample"]
     assert [ring["x"][0], ring["y"][0]] == x
     expect(page.locator(".sample-hint")).to_contain_text("all 20 samples")
+    expect(page).to_have_url(re.compile(r"sample=15"))
+    page.reload()
+    expect(page.locator("#sample-select")).to_have_value("14")
+    expect(page.locator("#input-space-chart")).to_have_attribute("data-sample", "14", timeout=CHART_TIMEOUT_MS)
     page.locator("#input-space-target").select_option("0")
     area = page.locator("#input-space-chart .nsewdrag").first
     box = area.bounding_box()
