@@ -132,7 +132,7 @@ export class InputSpace {
     const traces = [
       {
         type: "heatmap", x: u.values, y: v.values, z: output.values, colorscale: SCALE,
-        zmin: range[0], zmax: range[1], zsmooth: "best",
+        zmin: range[0], zmax: range[1], zsmooth: "fast", // "best" costs a long task on every redraw
         colorbar: {
           title: { text: output.label, side: "top" }, thickness: 12, tickfont: { color: fg },
           ...(this.narrow() ? { orientation: "h", y: -0.32, yanchor: "top", title: { text: "" }, thickness: 10 } : {}),
