@@ -307,9 +307,11 @@ export function wireThumbnails(root, inputSpace, hidden) {
     const neuron = nodeOf(event);
     if (neuron) inputSpace.showNeuron(neuron);
   };
-  const hide = (event) => nodeOf(event) && inputSpace.showNeuron(null);
+  // A finger leaves the node as it lifts: a tapped thumbnail stays until the next tap elsewhere.
+  const hide = (event) => event.pointerType !== "touch" && nodeOf(event) && inputSpace.showNeuron(null);
   root.addEventListener("pointerover", show);
   root.addEventListener("focusin", show);
   root.addEventListener("pointerout", hide);
   root.addEventListener("focusout", hide);
+  root.addEventListener("pointerdown", (event) => event.pointerType === "touch" && !nodeOf(event) && inputSpace.showNeuron(null));
 }
