@@ -108,12 +108,14 @@ export class InputSpace {
         traces.push({
           type: "scatter", mode: "lines", x: u, y: output.values, name: output.label,
           line: { color: j ? grad : value, width: 2.5 },
-          hovertemplate: `${s.axes[0].label} = %{x:.4g}<br>${output.label} = %{y:.4g}<extra></extra>`,
+          customdata: u.map((x, i) => `${s.axes[0].label} = ${short(x)}<br>${output.label} = ${formatNumber(output.values[i])}`),
+          hovertemplate: "%{customdata}<extra></extra>",
         }); // prettier-ignore
         traces.push({
           type: "scatter", mode: "markers", x: xs.map((x) => x[c]), y: s.samples.y.map((y) => y[j]),
           name: `targets ${j + 1}`, marker: { color: fg, size: 7, symbol: "x" },
-          hovertemplate: `sample: ${s.axes[0].label} = %{x:.4g}, target %{y:.4g}<extra></extra>`,
+          customdata: xs.map((x, i) => `sample ${i + 1}: ${s.axes[0].label} = ${short(x[c])}, target ${formatNumber(s.samples.y[i][j])}, ${output.label} = ${formatNumber(s.samples.yhat[i][j])}`),
+          hovertemplate: "%{customdata}<extra></extra>",
         }); // prettier-ignore
       });
       if (xs[row]) {
@@ -137,7 +139,8 @@ export class InputSpace {
           title: { text: output.label, side: "top" }, thickness: 12, tickfont: { color: fg },
           ...(this.narrow() ? { orientation: "h", y: -0.32, yanchor: "top", title: { text: "" }, thickness: 10 } : {}),
         },
-        hovertemplate: `${u.label} = %{x:.3g}<br>${v.label} = %{y:.3g}<br>${output.label} = %{z:.4g}<extra></extra>`,
+        customdata: output.values.map((row, j) => row.map((z, i) => `${u.label} = ${short(u.values[i])}<br>${v.label} = ${short(v.values[j])}<br>${output.label} = ${formatNumber(z)}`)),
+        hovertemplate: "%{customdata}<extra></extra>",
       },
     ]; // prettier-ignore
     if (s.boundary !== null) {
@@ -154,8 +157,8 @@ export class InputSpace {
         size: xs.length > 60 ? 7 : 10, color: targets, colorscale: [[0, SCALE_ENDS[0]], [1, SCALE_ENDS[1]]],
         cmin: range[0], cmax: range[1], line: { color: "white", width: 1.2 },
       },
-      customdata: xs.map((_, i) => [i + 1, targets[i], s.samples.yhat[i][0]]),
-      hovertemplate: `sample %{customdata[0]}: target %{customdata[1]:.4g}, ${output.label} = %{customdata[2]:.4g}<extra></extra>`,
+      customdata: xs.map((_, i) => `sample ${i + 1}: target ${formatNumber(targets[i])}, ${output.label} = ${formatNumber(s.samples.yhat[i][0])}`),
+      hovertemplate: "%{customdata}<extra></extra>",
     }); // prettier-ignore
     if (xs[row]) {
       traces.push({

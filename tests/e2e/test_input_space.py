@@ -70,9 +70,17 @@ def test_xor_on_two_hidden_neurons_shows_its_boundary_and_each_neurons_output(pa
     end = panel_at(page, 500)
     config = page.evaluate("() => JSON.parse(document.getElementById('initial-state').textContent).config")
     detail = trained(page, config, 500)
-    yhats = [row[2] for row in end["samples"]["customdata"]]
-    assert yhats == detail["values"]["yhat"], "the samples' ŷ are /api/train's"
-    assert [y > 0.5 for y in yhats] == [False, True, True, False], "each sample on its side of the boundary"
+    yhats = page.evaluate("() => document.getElementById('input-space-chart').data.find(t => t.name === 'samples').marker.color")
+    hovers = end["samples"]["customdata"]
+    # The hovers write each sample's ŷ as the page writes numbers, from /api/train's own numbers.
+    expected = page.evaluate(
+        "async (values) => { const { formatNumber } = await import('/static/js/format.js'); return values.map((v) => formatNumber(v)); }",
+        detail["values"]["yhat"],
+    )
+    assert [h.split("ŷ = ")[1] for h in hovers] == expected, hovers
+    assert [float(h.split("target ")[1].split(",")[0]) for h in hovers] == yhats == [0, 1, 1, 0]
+    assert [y > 0.5 for y in detail["values"]["yhat"]] == [False, True, True, False], "each sample on its side"
+    assert not any(re.search(r"\de[-+]?\d|-", h) for h in hovers), hovers
     node = page.locator('svg.graph [data-node-id="a1_2"]').first
     node.scroll_into_view_if_needed()
     node.hover()
