@@ -70,7 +70,9 @@ def test_xor_on_two_hidden_neurons_shows_its_boundary_and_each_neurons_output(pa
     end = panel_at(page, 500)
     config = page.evaluate("() => JSON.parse(document.getElementById('initial-state').textContent).config")
     detail = trained(page, config, 500)
-    yhats = page.evaluate("() => document.getElementById('input-space-chart').data.find(t => t.name === 'samples').marker.color")
+    yhats = page.evaluate(
+        "() => document.getElementById('input-space-chart').data.find(t => t.name === 'samples').marker.color"
+    )
     hovers = end["samples"]["customdata"]
     # The hovers write each sample's ŷ as the page writes numbers, from /api/train's own numbers.
     expected = page.evaluate(
