@@ -137,7 +137,7 @@ export class InputSpace {
         zmin: range[0], zmax: range[1], zsmooth: "fast", // "best" costs a long task on every redraw
         colorbar: {
           title: { text: output.label, side: "top" }, thickness: 12, tickfont: { color: fg },
-          ...(this.narrow() ? { orientation: "h", y: -0.32, yanchor: "top", title: { text: "" }, thickness: 10 } : {}),
+          ...(this.narrow() ? { orientation: "h", y: -0.32, yanchor: "top", title: { text: "" }, thickness: 10 } : { x: this.squareDomain()[1] + 0.02 }),
         },
         customdata: output.values.map((row, j) => row.map((z, i) => `${u.label} = ${short(u.values[i])}<br>${v.label} = ${short(v.values[j])}<br>${output.label} = ${formatNumber(z)}`)),
         hovertemplate: "%{customdata}<extra></extra>",
@@ -181,13 +181,22 @@ export class InputSpace {
       paper_bgcolor: "rgba(0,0,0,0)",
       plot_bgcolor: "rgba(0,0,0,0)",
       font: { family: "system-ui, sans-serif", size: 13, color: fg },
-      xaxis: { ...axis, title: { text: u.label }, range: [u.values[0], u.values[u.values.length - 1]], ...(one ? {} : { constrain: "domain" }) },
+      xaxis: { ...axis, title: { text: u.label }, range: [u.values[0], u.values[u.values.length - 1]], ...(one ? {} : { constrain: "domain", domain: this.squareDomain() }) },
       yaxis: one ? { ...axis, title: { text: s.outputs.map((o) => o.label).join(", ") } } : { ...axis, title: { text: v.label }, range: [v.values[0], v.values[v.values.length - 1]], ...this.sameScale() },
       showlegend: false,
       hovermode: "closest",
       dragmode: false,
       uirevision: JSON.stringify(s.axes.map((a) => a.id)),
     };
+  }
+
+  // The plane's share of the width when one unit is as long on both axes, centred, the colour bar just after it
+  // (Plotly would otherwise keep the bar at the far right of a wide panel).
+  squareDomain() {
+    if (this.narrow() || !Object.keys(this.sameScale()).length) return [0, 1];
+    const [u, v] = this.space.axes.map((a) => a.values[a.values.length - 1] - a.values[0]);
+    const share = Math.min(1, ((420 - 64) * (u / v)) / Math.max(1, this.container.clientWidth - 72 - 90));
+    return [(1 - share) / 2, (1 + share) / 2];
   }
 
   // A plane of two inputs of about the same span keeps one unit the same length on both axes: a circle stays round.
