@@ -6,6 +6,7 @@ from functools import lru_cache
 from webapp.engine import Network, Run, train
 from webapp.presentation.export import run_csv, tables_latex
 from webapp.presentation.gradient_check import gradient_check
+from webapp.presentation.input_space import input_space
 from webapp.presentation.landscape import landscape
 from webapp.presentation.report import report
 from webapp.request import limits
@@ -39,6 +40,12 @@ def run(resolved: Resolved) -> dict:
 def cost_landscape(resolved: Resolved, axes: list[str], steps: int) -> dict:
     """The cost surface over two parameters around this run, with the run's path across it."""
     return landscape(resolved, train_resolved(resolved), axes, steps)
+
+
+def over_input_space(resolved: Resolved, options, steps: int) -> dict:
+    """What the network computes over its input space at the start of `options.epoch`."""
+    epoch = options.epoch
+    return input_space(resolved, _trained_to(train_resolved(resolved), epoch), epoch, options, steps)
 
 
 def _trained_to(run: Run, epoch: int) -> Run:

@@ -10,6 +10,8 @@ import { View, linkHighlights } from "./view.js";
 import { expandGraph } from "./graph.js";
 import { CostChart } from "./chart.js";
 import { Landscape } from "./landscape.js";
+import { InputSpace, wireThumbnails } from "./input-space.js";
+import { sampleUrl } from "./added-sample.js";
 import { wireGradientCheck } from "./gradient-check.js";
 import { wireExports } from "./exports.js";
 import { Predictor } from "./predict.js";
@@ -113,7 +115,7 @@ function shownLocation() {
   return locationFor(location.search, {
     epoch: state.epoch,
     cursor: state.cursor,
-    row: state.row,
+    row: store.samples[state.row] ?? 0, // the address names the sample itself, whichever the detail holds
     log: Boolean(logScale?.checked),
     largeText: document.documentElement.classList.contains("text-large"),
   });
@@ -234,6 +236,7 @@ function refreshChart() {
       .filter(([epoch]) => epoch <= state.updated);
   }
   refreshLandscape();
+  refreshInputSpace();
   return chart.update(costs, weights, state.epoch, Object.keys(history.params).length);
 }
 
@@ -265,6 +268,15 @@ function refreshLandscape() {
       grads: epoch && state.cursor >= ends.backward ? epoch.grads : null,
     })
     .catch((error) => console.error(error));
+}
+
+// The input space follows the epoch shown and the sample picked, continuing the run from the latest θ known.
+function refreshInputSpace() {
+  if (!inputSpace) return;
+  const from = store.startBefore(state.epoch);
+  const row = store.samples[state.row] ?? 0; // the shown sample: its place in the detail is state.row
+  const update = { config: store.config, epoch: Math.max(1, state.epoch), from, params: store.thetas.get(from), row };
+  inputSpace.update(update).catch((error) => console.error(error));
 }
 
 // Clicking the surface starts a run from that point: the page's URL, with the two parameters set.
@@ -542,6 +554,22 @@ const landscape =
       )
     : null;
 
+const inputSpaceElement = document.getElementById("input-space-chart");
+const inputNodes = graph.nodes.filter((n) => n.kind === graph.kinds.INPUT).map((n) => [n.id, n.label]);
+const inputSpace =
+  inputSpaceElement && !inputSpaceElement.closest("[hidden]")
+    ? new InputSpace(
+        inputSpaceElement,
+        inputNodes,
+        Promise.resolve().then(() => chart.start()).then(() => window.Plotly),
+        main.hasAttribute("data-locked") || store.config.y[0].length !== 1 ? null : (x, y) => location.assign(sampleUrl(location.href, store.config, x, y)),
+      )
+    : null;
+const activationNodes = graph.nodes.filter((n) => n.kind === graph.kinds.ACTIVATION);
+const outputLayer = Math.max(...activationNodes.map((n) => n.layer));
+const hiddenNeurons = new Set(activationNodes.filter((n) => n.layer < outputLayer).map((n) => n.id));
+if (inputSpace) wireThumbnails(main, inputSpace, hiddenNeurons);
+
 for (const [name, button] of Object.entries(buttons)) {
   button.addEventListener("click", () => {
     if (name === "play") return play();
@@ -554,9 +582,36 @@ logScale?.addEventListener("change", () => {
   chart.setLogScale(logScale.checked);
   recordLocation();
 });
+// The detail's samples with `sample` in place of the last one.
+function withSample(sample) {
+  return [...new Set([...store.samples.slice(0, -1), sample])].sort((a, b) => a - b);
+}
+
+// Any sample can be picked: one the detail lacks replaces the detail's last sample, and the epoch shown is
+// fetched again with it (the tables and the graph show one sample at a time).
 document.getElementById("sample-select")?.addEventListener("change", (event) => {
-  state.row = Number(event.target.value);
-  render();
+  const sample = Number(event.target.value);
+  if (store.samples.includes(sample)) {
+    state.row = store.samples.indexOf(sample);
+    render();
+    refreshInputSpace();
+    return;
+  }
+  setPlaying(false);
+  run(async (signal) => {
+    const shown = await store.showSamples(withSample(sample), Math.max(1, state.epoch), signal).catch((error) => {
+      if (error.name !== "AbortError") throw error;
+      return false;
+    });
+    if (!shown) {
+      event.target.value = String(store.samples[state.row]); // cancelled: the picker says what is shown
+      return;
+    }
+    equations.setSamples(store.samples);
+    state.row = store.samples.indexOf(sample);
+    render();
+    refreshInputSpace();
+  });
 });
 scrubber.addEventListener("input", () => showEpoch(Number(scrubber.value)));
 
@@ -599,21 +654,28 @@ async function restore(signal) {
   const { found, errors } = readLocation(location.search, {
     maxEpoch: store.maxEpochs,
     steps: ends.update,
-    samples: store.samples.length,
+    samples: store.config.x.length,
   });
   restoring = true;
   try {
     setLargeText(found.largeText);
     if (logScale) logScale.checked = found.log;
     chart.setLogScale(found.log);
-    state.row = found.row;
+    // found.row is the sample the address names; one the detail lacks is fetched into it first.
+    if (!store.samples.includes(found.row) && store.available) {
+      const epoch = Math.max(1, Math.min(found.epoch, store.available));
+      if (!(await store.showSamples(withSample(found.row), epoch, signal))) return;
+    }
+    equations.setSamples(store.samples);
+    state.row = Math.max(0, store.samples.indexOf(found.row));
     const select = document.getElementById("sample-select");
-    if (select) select.value = String(found.row);
+    if (select) select.value = String(store.samples[state.row]);
     const moved = found.epoch !== state.epoch || found.cursor !== state.cursor;
     if (moved && store.available && !(await showAt(found.epoch, found.cursor, signal))) {
       if (!signal.aborted) errors.push(`epoch in the address: the run has no epoch ${found.epoch} (${store.status.message || "it ended before"})`);
     }
     render();
+    refreshInputSpace();
   } finally {
     restoring = false;
   }

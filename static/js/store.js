@@ -62,6 +62,19 @@ export class RunStore {
     return { epochs, params: Object.fromEntries(ids.map((id) => [id, epochs.map((e) => this.thetas.get(e)[id])])) };
   }
 
+  // Detail for other samples from now on (a sample picked among many), starting with epoch `epoch`'s: the
+  // details held, for the old samples, go once it has come (false, and nothing changed, if cancelled).
+  async showSamples(samples, epoch, signal) {
+    const from = this.startBefore(epoch);
+    const body = { epochs: epoch, detail_epochs: [epoch], detail_samples: samples };
+    if (from > 0) Object.assign(body, { from_epoch: from, params: this.thetas.get(from) });
+    const run = await postJSON(appUrl("train"), { ...this.config, ...body, include_graph: false }, { signal });
+    if (signal && signal.aborted) return false;
+    this.details.clear();
+    this.absorb(run);
+    return true;
+  }
+
   get available() {
     return this.costs.length;
   }

@@ -456,16 +456,16 @@ export class View {
     for (const pulse of this.svg.querySelectorAll(".edge-pulse")) pulse.getAnimations().forEach((a) => a.cancel());
   }
 
-  // The sample picker lists the samples the run's detail holds, as the server said.
+  // The sample picker lists every sample (its value: the sample's index); the one shown is the detail's `selected`.
   fillSamplePicker(samples, inputs, selected) {
     const select = this.root.querySelector("#sample-select");
     if (!select) return;
     select.replaceChildren(
-      ...samples.map((sample, row) => {
+      ...inputs.map((x, sample) => {
         const option = document.createElement("option");
-        option.value = String(row);
-        option.textContent = `${sample + 1}: x = ${inputs[sample].map((v) => formatNumber(v)).join(" ")}`;
-        option.selected = row === selected;
+        option.value = String(sample);
+        option.textContent = `${sample + 1}: x = ${x.map((v) => formatNumber(v)).join(" ")}`;
+        option.selected = sample === samples[selected];
         return option;
       }),
     );

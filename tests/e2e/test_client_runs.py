@@ -70,18 +70,21 @@ def test_reset_while_training_drops_the_late_answer(page: Page):
     expect(page.locator("#phase-label")).to_have_text("forward pass")
 
 
-def test_the_sample_picker_offers_the_samples_the_detail_holds(page: Page):
+def test_the_sample_picker_offers_every_sample_and_shows_one_the_detail_lacked(page: Page):
     samples = ", ".join(str(i) for i in range(12))
     targets = ", ".join("1" for _ in range(12))
     open_app(page, f"?hidden=16,16,16,16&x={samples}&y={targets}&{INSTANT}")
     held = page.evaluate("() => JSON.parse(document.getElementById('initial-state').textContent).run.detail_samples")
     assert 1 <= len(held) < 12
     options = page.locator("#sample-select option")
-    expect(options).to_have_count(len(held))
-    page.locator("#sample-select").select_option(str(len(held) - 1))
+    expect(options).to_have_count(12)
+    page.locator("#sample-select").select_option("11")  # sample 12, x = 11: not in the detail the page started with
+    expect(page.locator('#graph [data-node-id="x"] .node-value')).to_have_text("= 11")
     page.get_by_role("button", name="Forward", exact=True).click()
     expect(page.locator('#graph [data-node-id="J"] .node-value')).to_have_text(re.compile(r"^= \d"))
     expect(page.locator('#forward-table [data-fill="values.z1_1"]')).not_to_have_text("?")
+    expect(page.locator('#graph [data-node-id="x"] .node-value')).to_have_text("= 11")
+    expect(page.locator("#sample-select")).to_have_value("11")
 
 
 def test_each_action_sends_at_most_one_request_detailing_only_the_epoch_it_shows(page: Page):

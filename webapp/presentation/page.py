@@ -4,6 +4,7 @@ import json
 from collections.abc import Mapping
 
 from webapp.engine.activations import ACTIVATIONS
+from webapp.engine.datasets import DATASETS
 from webapp.engine.graph import Graph, Kind, is_param_id, label_of, partial
 from webapp.engine.losses import LOSSES
 from webapp.presentation.charts import figure_json, weight_trace_template
@@ -156,6 +157,7 @@ def page_state(query: Mapping[str, list[str]], resolved: Resolved, run: dict, op
         "config": config,
         "activations": {name: a.title for name, a in ACTIVATIONS.items()},
         "losses": {name: loss.title for name, loss in LOSSES.items()},
+        "datasets": DATASETS,
         "max_epochs": client["limits"]["maxEpochs"],
         "learning_rate": number(config["learning_rate"]),
         "start_values": start_values(graph, run),

@@ -7,6 +7,7 @@ checked here before anything grows with them, as a URL is typed by anyone.
 
 from collections.abc import Mapping
 
+from webapp.engine.datasets import DATASETS
 from webapp.engine.graph import Graph, is_param_id
 from webapp.engine.losses import LOSSES
 from webapp.request.limits import MAX_EPOCHS, MAX_LAYERS, MAX_SAMPLES, MAX_WIDTH
@@ -83,7 +84,18 @@ def to_request(query: Mapping[str, list[str]]) -> tuple[dict, dict, dict]:
             body["preset"] = preset
         else:
             errors["preset"] = f"unknown preset {preset!r}"
+    dataset = first("dataset")
+    if dataset and dataset not in DATASETS:
+        errors["dataset"] = f"unknown data set {dataset!r}; one of {', '.join(DATASETS)}"
+    elif dataset and not preset:  # a data set alone starts from its preset's network
+        body["preset"] = next(
+            (n for n, p in PRESETS.items() if p["request"].get("dataset", {}).get("name") == dataset), None
+        )
+        body = {k: v for k, v in body.items() if v is not None}
     base = PRESETS[body.get("preset", DEFAULT_PRESET)]["request"]
+    spec = _dataset(first, dataset if "dataset" not in errors else None, base.get("dataset"), errors)
+    if spec is not None:
+        body["dataset"] = spec
     for field in ("x", "y"):
         text = first(field)
         if text:
@@ -104,7 +116,9 @@ def to_request(query: Mapping[str, list[str]]) -> tuple[dict, dict, dict]:
         else:
             x = body.get("x") or base.get("x") or [[0.0]]
             y = body.get("y") or base.get("y") or [[0.0]]
-            layers = [len(x[0]), *widths, len(y[0])]
+            source = spec or base.get("dataset")
+            made = DATASETS[source["name"]] if source else None
+            layers = [made.inputs if made else len(x[0]), *widths, made.outputs if made else len(y[0])]
             if layers != base.get("layers"):
                 body["layers"] = layers
     activations = [a for a in query.get("act", [])[:MAX_LAYERS] if a]
@@ -149,6 +163,34 @@ def to_request(query: Mapping[str, list[str]]) -> tuple[dict, dict, dict]:
     return body, options, errors
 
 
+def _dataset(first, name: str | None, preset: dict | None, errors: dict) -> dict | None:
+    """The request's `dataset` from the query's dataset, n, noise, seed and add (None: the preset's, if any)."""
+    if not name and not preset:
+        return None
+    spec = dict(preset) if preset and name in (None, preset["name"]) else {"name": name}
+    if not any(first(field) for field in ("dataset", "n", "noise", "seed", "add")):
+        return None
+    for field, kind in (("n", int), ("noise", float), ("seed", int)):
+        text = first(field)
+        if text:
+            try:
+                spec[field] = kind(text)
+            except ValueError:
+                errors[field] = "must be a whole number" if kind is int else "must be a number"
+    text = first("add")
+    if text:
+        inputs = DATASETS[spec["name"]].inputs
+        try:
+            samples = parse_samples(text)
+        except OverflowError as exc:
+            errors["add"] = str(exc)
+        except ValueError:
+            errors["add"] = SAMPLE_FORMAT
+        else:
+            spec["added"] = [{"x": s[:inputs], "y": s[inputs:]} for s in samples]
+    return spec
+
+
 def _options(query: Mapping[str, list[str]], preset_epochs: int, errors: dict) -> dict:
     """What the page does with the run, as opposed to what the run is."""
     options = {
@@ -180,7 +222,10 @@ FIELDS = {
     "seed": "seed",
     "train": "epochs",
     "preset": "preset",
+    "dataset": "dataset",
 }
+# A data set's fields, by the API's name under `dataset`.
+DATASET_FIELDS = {"name": "dataset", "n": "n", "noise": "noise", "seed": "seed", "added": "add"}
 API_TO_FORM = {api: form for form, api in FIELDS.items()} | {"weights": "params", "biases": "params", "epochs": "train"}
 
 
@@ -188,6 +233,8 @@ def field_of(api_field: str, graph: Graph | None, depth: int | None = None) -> s
     """The form field an API error belongs to; `activations` as a whole is the output layer's (`depth`
     weight layers), whose activation the loss constrains."""
     head = api_field.split("[")[0].split(".")[0]
+    if head == "dataset":
+        return DATASET_FIELDS.get(api_field.split(".")[1].split("[")[0] if "." in api_field else "name", "dataset")
     if head == "activations" and "[" in api_field:
         return f"act-{api_field.split('[')[1].split(']')[0]}"
     if head == "activations":
@@ -217,6 +264,7 @@ def form_values(config: dict, options: dict, graph: Graph) -> dict:
         "loss": config["loss"],
         "lr": format_number(config["learning_rate"]),
         "seed": "" if config.get("seed") is None else str(config["seed"]),
+        **_dataset_values(config.get("dataset")),
         "train": options["train"],
         # graph.params runs in θ's order: weights layer by layer, row by row, then biases.
         "params": [
@@ -226,4 +274,17 @@ def form_values(config: dict, options: dict, graph: Graph) -> dict:
         if len(flat) <= MAX_FORM_PARAMS
         else [],
         "param_count": len(flat),
+    }
+
+
+def _dataset_values(spec: dict | None) -> dict:
+    """What the form's data set fields show (nothing when the samples are typed)."""
+    if not spec:
+        return {"dataset": ""}
+    added = [s["x"] + s["y"] for s in spec["added"]]
+    return {
+        "dataset": spec["name"],
+        "n": str(spec["n"]),
+        "noise": format_number(spec["noise"]),
+        "add": format_samples(added),
     }

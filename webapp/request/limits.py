@@ -15,6 +15,8 @@ MAX_ANSWER_CHARS = 200  # an answer to check; the checker reads at most 64 of th
 # on a URL is 64 KB (then a bare 414), so this stays below it; gunicorn's limits are set above it.
 MAX_QUERY_BYTES = 60 * 1024
 MAX_DETAIL_SAMPLES = 8
+# A data set's noise (webapp/engine/datasets.py): at 0.5 TensorFlow Playground's shapes are barely there.
+MAX_DATASET_NOISE = 0.5
 # Parameters given one by one (`params`, or a page's query): no network has more.
 MAX_PARAMS = (MAX_LAYERS - 1) * MAX_WIDTH * (MAX_WIDTH + 1)
 # Epochs of detail in one response, asked for or chosen. By default a run gets as many as the
@@ -65,6 +67,17 @@ HEAVY_WORK_UNITS = MAX_WORK_UNITS // 10
 LANDSCAPE_MAX_STEPS = 61
 LANDSCAPE_MIN_STEPS = 11
 LANDSCAPE_NUMBERS = 2_000_000
+
+# The input space (POST /api/input-space): ŷ at a grid of inputs, points a side from MIN to MAX (the
+# default: 81 along one input, 41 a side over two). The answer holds points × (outputs, and every hidden
+# neuron when asked) numbers, about 20 bytes each as JSON: at most INPUT_SPACE_ANSWER numbers (2 MB).
+# The forward pass runs over the grid a few thousand points at a time, holding at most
+# INPUT_SPACE_NUMBERS floats (8 MB); its work counts like training's (points × parameters).
+INPUT_SPACE_MIN_STEPS = 2
+INPUT_SPACE_MAX_STEPS = 201
+INPUT_SPACE_DEFAULT_STEPS = (81, 41)
+INPUT_SPACE_ANSWER = 100_000
+INPUT_SPACE_NUMBERS = 1_000_000
 
 # A CSV export holds every epoch's parameters and gradients: at most this many numbers (about 17 MB).
 # Writing and compressing one costs about 0.8 µs of CPU, counted in the export's work units; with its

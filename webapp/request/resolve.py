@@ -149,6 +149,11 @@ def merged(body: dict) -> dict:
     if "layers" in body and body["layers"] != base.get("layers"):
         for key in SHAPE_FIELDS:
             base.pop(key, None)
+    if body.get("dataset") is not None:  # the body's data set makes the samples
+        base.pop("x", None)
+        base.pop("y", None)
+    elif "x" in body or "y" in body:  # the body's own samples replace the preset's data set
+        base.pop("dataset", None)
     if "weights" in body or "seed" in body:
         base.pop("weights", None)
         base.pop("biases", None)

@@ -4,9 +4,10 @@ before anything trains: their options (`schema`), then what depends on the netwo
 import numpy as np
 from pydantic import ValidationError
 
+from webapp.engine.graph import Kind
 from webapp.request import limits
 from webapp.request.resolve import RequestError, Resolved, _error_list, resolve
-from webapp.request.schema import ExportOptions, GradientCheckOptions, LandscapeOptions
+from webapp.request.schema import ExportOptions, GradientCheckOptions, InputSpaceOptions, LandscapeOptions
 
 
 def _options(model, body: dict):
@@ -63,3 +64,41 @@ def export_request(body: dict) -> tuple[Resolved, str, int]:
     if options.format == "latex" and not req.first_epoch <= epoch <= req.epochs:
         _refuse("epoch", f"a whole number from {req.first_epoch} to {req.epochs}")
     return resolved, options.format, epoch
+
+
+def input_space_request(body: dict) -> tuple[Resolved, InputSpaceOptions, int]:
+    """A training request that runs up to `epoch`, the inputs to span (ids) and its points a side (as asked,
+    within what the answer may hold)."""
+    options = _options(InputSpaceOptions, body)
+    epoch = options.epoch
+    try:
+        resolved = resolve({**body, "epochs": epoch, "detail_epochs": [epoch], "include_graph": False})
+    except RequestError as exc:  # `epochs` is this request's `epoch`
+        for error in exc.errors:
+            error["field"] = "epoch" if error["field"] == "epochs" else error["field"]
+        raise
+    req, graph = resolved.request, resolved.graph
+    if epoch <= req.from_epoch:
+        _refuse("epoch", f"epoch {epoch} is not trained: the run continues from epoch {req.from_epoch}")
+    inputs = graph.ids(Kind.INPUT, 0)
+    chosen = list(options.inputs or inputs[:2])
+    if len(set(chosen)) != len(chosen):
+        _refuse("inputs", "two different input ids")
+    for name in chosen:
+        if name not in inputs:
+            _refuse("inputs", f"this network has no input {name}; its inputs are {', '.join(inputs[:16])}")
+    if options.sample >= len(req.x):
+        _refuse("sample", f"sample {options.sample} does not exist; there are {len(req.x)}")
+    for axis, (low, high) in enumerate(options.ranges or []):
+        if not low < high:
+            _refuse(f"ranges[{axis}]", "[low, high] with low less than high")
+    if options.ranges is not None and len(options.ranges) != len(chosen):
+        _refuse("ranges", f"one [low, high] for each of the {len(chosen)} inputs")
+    per_point = resolved.network.layers[-1] + (sum(resolved.network.layers[1:-1]) if options.neurons else 0)
+    fits = int((limits.INPUT_SPACE_ANSWER // per_point) ** (1 / len(chosen)) + 1e-9)
+    most = max(limits.INPUT_SPACE_MIN_STEPS, min(limits.INPUT_SPACE_MAX_STEPS, fits))
+    if options.steps is not None and options.steps > most:
+        _refuse("steps", f"from {limits.INPUT_SPACE_MIN_STEPS} to {most} for this network and {len(chosen)} inputs")
+    steps = options.steps or min(most, limits.INPUT_SPACE_DEFAULT_STEPS[len(chosen) - 1])
+    options.inputs = chosen
+    return resolved, options, steps

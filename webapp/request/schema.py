@@ -6,6 +6,7 @@ from typing import Annotated, Literal, NamedTuple
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from webapp.engine.activations import ACTIVATIONS
+from webapp.engine.datasets import DATASETS, generate
 from webapp.engine.losses import LOSSES
 from webapp.request import limits
 from webapp.request.presets import PRESETS
@@ -19,12 +20,34 @@ AnyFinite = Annotated[float, Field(strict=True, allow_inf_nan=False)]
 ActivationName = Literal[tuple(ACTIVATIONS)]  # type: ignore[valid-type]
 LossName = Literal[tuple(LOSSES)]  # type: ignore[valid-type]
 PresetName = Literal[tuple(PRESETS)]  # type: ignore[valid-type]
+DatasetName = Literal[tuple(DATASETS)]  # type: ignore[valid-type]
 Width = Annotated[int, Field(strict=True, ge=1, le=limits.MAX_WIDTH)]
 Matrix = list[list[Number]]
 
 
 def _samples(count: int) -> str:
     return f"{count} sample" + ("" if count == 1 else "s")
+
+
+class AddedSample(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    x: list[Number] = Field(min_length=1, max_length=limits.MAX_WIDTH, description="The sample's inputs.")
+    y: list[Number] = Field(min_length=1, max_length=limits.MAX_WIDTH, description="Its targets.")
+
+
+class DatasetRequest(BaseModel):
+    """A data set made on the server from a seed (`webapp/engine/datasets.py`), instead of `x` and `y`."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: DatasetName = Field(description="xor, circles, gauss (two blobs), spiral or sine (a regression).")
+    n: int = Field(100, strict=True, ge=1, le=limits.MAX_SAMPLES, description="How many samples to make.")
+    noise: float = Field(
+        0.0, strict=True, ge=0, le=limits.MAX_DATASET_NOISE, allow_inf_nan=False, description="How noisy."
+    )
+    seed: int = Field(0, strict=True, ge=0, le=2**32 - 1, description="Same seed, same samples, on every machine.")
+    added: list[AddedSample] = Field(
+        [], max_length=limits.MAX_SAMPLES, description="Samples added after the made ones (a click on the input plane)."
+    )
 
 
 class TrainRequest(BaseModel):
@@ -45,6 +68,13 @@ class TrainRequest(BaseModel):
     )
     bias: bool = Field(False, strict=True)
     loss: LossName = "half_mse"
+    dataset: DatasetRequest | None = Field(
+        None,
+        description=(
+            "A data set made on the server instead of `x` and `y`: `x` and `y` beside it are refused, unless they "
+            "are exactly the samples it makes (an answer's `config` sent back)."
+        ),
+    )
     x: list[list[Number]] | None = Field(
         None,
         min_length=1,
@@ -161,6 +191,10 @@ class TrainRequest(BaseModel):
             self.activations = ["relu"] * (depth - 1) + [output or "relu"]
         elif output and self.activations[-1] != output:
             problems.append(f"activations: the {self.loss} loss needs a {output} output layer")
+        if self.dataset is not None and (wrong := self._made_samples()):
+            problems += wrong
+            self.x = self.x or [[0.0] * self.layers[0]]  # no second error for samples the dataset was to make
+            self.y = self.y or [[0.0] * self.layers[-1]] * len(self.x)
         if self.x is None:
             if self.layers[0] != 1:
                 problems.append(f"x: required, the input layer is {self.layers[0]} wide")
@@ -204,6 +238,29 @@ class TrainRequest(BaseModel):
         if problems:
             raise ValueError("\n".join(problems))
         return self
+
+    def _made_samples(self) -> list[str]:
+        """x and y made from `dataset`; what is wrong with it for this network, one line each."""
+        spec, kind = self.dataset, DATASETS[self.dataset.name]
+        if spec.n + len(spec.added) > limits.MAX_SAMPLES:
+            return [f"dataset: n and the added samples are {spec.n + len(spec.added)}; at most {limits.MAX_SAMPLES}"]
+        widths = [(kind.inputs, self.layers[0], "input"), (kind.outputs, self.layers[-1], "output")]
+        for width, layer, what in widths:
+            if width != layer:
+                return [f"dataset: {spec.name} has {width} {what}s; the {what} layer is {layer} wide"]
+        for s, sample in enumerate(spec.added):
+            if len(sample.x) != kind.inputs or len(sample.y) != kind.outputs:
+                return [f"dataset.added[{s}]: needs {kind.inputs} inputs and {kind.outputs} targets"]
+        x, y = generate(spec.name, spec.n, spec.noise, spec.seed)
+        made_x = x.tolist() + [sample.x for sample in spec.added]
+        made_y = y.tolist() + [sample.y for sample in spec.added]
+        problems = [
+            f"{name}: give either a dataset or samples {name}, not both (the dataset makes the samples)"
+            for name, given, made in (("x", self.x, made_x), ("y", self.y, made_y))
+            if given is not None and given != made
+        ]
+        self.x, self.y = made_x, made_y
+        return problems
 
     @property
     def first_epoch(self) -> int:
@@ -339,6 +396,50 @@ class ExportOptions(BaseModel):
 
 class ExportRequest(ExportOptions, TrainRequest):
     """A training request to take away as a file."""
+
+
+class InputSpaceOptions(BaseModel):
+    epoch: int = Field(
+        1,
+        strict=True,
+        ge=1,
+        le=limits.MAX_EPOCHS,
+        description="The epoch whose parameters (before its update) are used.",
+    )
+    inputs: list[str] | None = Field(
+        None, min_length=1, max_length=2, description="One or two input ids (`x`, `x_1`); default the first two."
+    )
+    steps: int | None = Field(
+        None,
+        strict=True,
+        ge=limits.INPUT_SPACE_MIN_STEPS,
+        le=limits.INPUT_SPACE_MAX_STEPS,
+        description="Points a side. Default: as many as fit, at most 81 for one input and 41 for two.",
+    )
+    neurons: bool = Field(False, strict=True, description="Whether the answer carries each hidden neuron's output.")
+    sample: int = Field(0, strict=True, ge=0, description="The sample whose values the other inputs are held at.")
+    ranges: list[Annotated[list[Number], Field(min_length=2, max_length=2)]] | None = Field(
+        None,
+        max_length=2,
+        description="[low, high] of each axis, in the order of `inputs`. Default: around the samples, 0 included.",
+    )
+
+
+class InputSpaceRequest(InputSpaceOptions, TrainRequest):
+    """A training request, the epoch to look at and the inputs to span."""
+
+
+class InputSpace(BaseModel):
+    epoch: int
+    axes: list[dict] = Field(description="Each spanned input's id, label and values along it.")
+    held: dict[str, float] = Field(description="The other inputs, by id, held at the chosen sample's values.")
+    caption: str = Field(description="What the plot shows, in words (which inputs are held, and where).")
+    outputs: list[dict] = Field(
+        description="Each output's id, label and ŷ at every point: a list along the axis, or rows (second axis) of columns."
+    )
+    neurons: list[dict] | None = Field(None, description="Each hidden neuron's id, label and output, like `outputs`.")
+    boundary: float | None = Field(description="0.5 for a sigmoid output (its contour is the decision boundary).")
+    samples: dict = Field(description="Every sample's inputs `x`, targets `y` and ŷ at this epoch (as /api/train).")
 
 
 class Surface(BaseModel):

@@ -71,6 +71,17 @@ def landscape():
     return _json(_units(resolved, grid), service.cost_landscape, resolved, axes, steps)
 
 
+@bp.post("/input-space")
+@documented(schema.InputSpaceRequest, schema.InputSpace, heavy=True)
+def input_space():
+    """What the network computes at the start of `epoch`: ŷ (and each hidden neuron) over one or two inputs."""
+    resolved, options, steps = runs.input_space_request(service.parse_body(_json_body()))
+    points = steps ** len(options.inputs)
+    return _json(
+        _units(resolved, points * resolved.network.param_count), service.over_input_space, resolved, options, steps
+    )
+
+
 @bp.post("/gradient-check")
 @documented(schema.GradientCheckRequest, schema.GradientCheck, heavy=True)
 def gradient_check():

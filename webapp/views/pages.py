@@ -100,6 +100,7 @@ def app_urls() -> dict[str, str]:
     return {
         "train": url_for("api.train"),
         "landscape": url_for("api.landscape"),
+        "inputSpace": url_for("api.input_space"),
         "gradientCheck": url_for("api.gradient_check"),
         "export": url_for("api.export"),
         "check": url_for("pages.check"),
