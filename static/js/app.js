@@ -712,7 +712,7 @@ render();
 if (!store.available) noEpochs();
 refreshChart();
 // A page may leave the chart out (an embed's `view`): then plotly.js is never fetched.
-if (!document.querySelector(".chart-panel")?.hidden) chart.start(landscape ? [landscapeElement] : []);
+if (!document.querySelector(".chart-panel")?.hidden) chart.start([landscape && landscapeElement, inputSpace && inputSpaceElement].filter(Boolean));
 history.replaceState({ epoch: state.epoch }, "", location.pathname + location.search);
 // Marked once the controls answer and the page is where its address says.
 run(restore).then(() => main.setAttribute("data-ready", ""));
