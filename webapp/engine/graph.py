@@ -50,6 +50,9 @@ class Kind(StrEnum):
     ACTIVATION = "activation"
     COST = "cost"
     VALUE = "value"
+    # An expression's nodes (webapp.engine.expression): a number in the formula, and an operation.
+    CONSTANT = "constant"
+    OPERATION = "operation"
 
 
 @dataclass(frozen=True)
