@@ -4,7 +4,7 @@ reports. The views call this; nothing below the views imports it. No Flask here.
 from functools import lru_cache
 
 from webapp.engine import Network, Run, train
-from webapp.engine.expression import OPS, EvaluationError, build
+from webapp.engine.expression import OPS, EvaluationError, ExpressionGraph, build
 from webapp.presentation.export import run_csv, tables_latex
 from webapp.presentation.gradient_check import gradient_check
 from webapp.presentation.landscape import landscape
@@ -79,14 +79,19 @@ def graph_json(network: Network) -> dict:
     return data
 
 
-def expression(resolved: ResolvedExpression) -> dict:
+def expression_run(resolved: ResolvedExpression) -> tuple[ExpressionGraph, dict]:
     """An expression's graph and both passes, or a RequestError naming the operation that has no number."""
     req = resolved.request
     graph = build(resolved.term, req.staged)
     try:
-        numbers = graph.run(req.values)
+        return graph, graph.run(req.values)
     except EvaluationError as exc:
         raise RequestError([_evaluation_error(graph, exc)]) from None
+
+
+def expression(resolved: ResolvedExpression) -> dict:
+    """POST /api/expression's answer."""
+    graph, numbers = expression_run(resolved)
     return {"graph": graph.to_json(), "output": graph.output, **numbers}
 
 

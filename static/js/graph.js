@@ -20,7 +20,8 @@ export function expandGraph(data) {
   const constants = Object.fromEntries(data.kinds);
   const partial = (top, bottom) => data.partial.replace("{top}", top).replace("{bottom}", bottom);
   const rows = objects(data.nodeFields, data.nodes);
-  const cost = rows.find((node) => kinds[node.kind] === constants.COST).label;
+  // Every gradient is the output's derivative: ∂J/∂z₁ in a network, ∂f/∂x in an expression.
+  const cost = rows[data.output].label;
   const nodes = rows.map((node) => ({ ...node, kind: kinds[node.kind], param: Boolean(node.param), gradient: partial(cost, node.label) }));
   const sent = objects(data.edgeFields, data.edges);
   const edges = sent.map(({ source, target, partner, kind, ...edge }) => ({
@@ -41,6 +42,15 @@ export function expandGraph(data) {
   const edge = new Map(edges.map((e) => [e.id, e]));
   // The nodes the forward pass computes, in order, and those whose gradient the backward pass computes.
   const [forward, backward] = [data.forward, data.backward].map((places) => places.map((i) => nodes[i].id));
-  // activations and cost: text templates for the forward table's arithmetic (equations.js).
-  return { kinds: constants, nodes, edges, node, edge, into, outOf, forward, backward, activations: data.activations, cost: data.cost };
+  // The node backward starts from, the nodes known before any pass, whether an update phase follows.
+  const output = nodes[data.output].id;
+  const known = data.known.map((i) => nodes[i].id);
+  // By node id: `worked`, an operation as text over its in-edges' sources ({n0} + {f1}); `gates`, what
+  // the node does with the gradient in words.
+  const byId = (places) => new Map(Object.entries(places).map(([i, text]) => [nodes[Number(i)].id, text]));
+  // activations and cost: a network's text templates for the forward table's arithmetic (equations.js).
+  return {
+    kinds: constants, nodes, edges, node, edge, into, outOf, forward, backward, output, known, updates: data.updates,
+    worked: byId(data.worked), gates: byId(data.gates), activations: data.activations, cost: data.cost,
+  };
 }

@@ -11,6 +11,7 @@ A variable used twice is one node with several out-edges; its gradient is the su
 The output is `f` unless the user names it (`L = …`), and the backward pass starts from ∂f/∂f = 1.
 """
 
+import dataclasses
 import math
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -309,6 +310,23 @@ def _fill(template: str, a: str = "", b: str = "", p: str = "", q: str = "") -> 
     return "".join(out)
 
 
+@dataclass(frozen=True)
+class ExpressionNode(Node):
+    """A node of an expression: its gradient is the output's derivative by it, ∂f/∂x (a network's is ∂J/∂…)."""
+
+    output_label: str = OUTPUT
+    output_tex: str = OUTPUT
+    atom: bool = True  # a name or a number, not an expression needing parentheses in ∂f/∂(x + y)
+
+    @property
+    def gradient(self) -> str:
+        return partial(self.output_label, self.label if self.atom else f"({self.label})")
+
+    @property
+    def gradient_tex(self) -> str:
+        return partial_tex(self.output_tex, _wrap_tex(self.tex, self.atom))
+
+
 class EvaluationError(ValueError):
     """A number the expression cannot give: the operation's node, its place in the text, and why."""
 
@@ -330,13 +348,14 @@ class ExpressionGraph:
     constant: dict[str, float] = field(default_factory=dict)
     position: dict[str, int] = field(default_factory=dict)  # where a node's operation is in the text
     operands: dict[str, list[Edge]] = field(default_factory=dict)  # an operation's in-edges, operand by operand
-    out_of: dict[str, list[Edge]] = field(default_factory=dict)
+    outgoing: dict[str, list[Edge]] = field(default_factory=dict)
     expression: dict[str, str] = field(default_factory=dict)  # each node's expression in its operands' names
     expression_text: dict[str, str] = field(default_factory=dict)  # … and as text
     text: dict[str, str] = field(default_factory=dict)  # each node as text: its name, or its expression
     precedence: dict[str, int] = field(default_factory=dict)
     variables: list[str] = field(default_factory=list)
     output: str = OUTPUT
+    params: list[str] = field(default_factory=list)  # none: an expression has no update phase
 
     # --- As data ----------------------------------------------------------------------------
 
@@ -360,6 +379,23 @@ class ExpressionGraph:
         exponent = {"p": _number_tex(p), "q": _number_tex(p - 1)} if p is not None else {}
         return f"{edge.tex} = " + _fill(template, *texts, **exponent)
 
+    def edge_function(self, edge_id: str) -> str:
+        """TeX: the target as a function of the source, q(x) = x + y."""
+        edge = self.edge[edge_id]
+        target = self.node[edge.target]
+        if not target.atom:  # unnamed: the expression is its own name
+            return self.expression[edge.target]
+        return f"{target.tex}({self.node[edge.source].tex}) = {self.expression[edge.target]}"
+
+    def tex(self, node_id: str) -> str:
+        return self.node[node_id].tex
+
+    def out_of(self, node_id: str) -> list[Edge]:
+        return self.outgoing.get(node_id, [])
+
+    def into(self, node_id: str) -> list[Edge]:
+        return self.operands.get(node_id, [])
+
     def _is_atom(self, node_id: str) -> bool:
         return self.precedence.get(node_id, ATOM) >= ATOM
 
@@ -368,26 +404,46 @@ class ExpressionGraph:
         return (
             OPS[self.op[node_id]].gate
             if node_id in self.op
-            else (BRANCHES if len(self.out_of.get(node_id, [])) > 1 else None)
+            else (BRANCHES if len(self.outgoing.get(node_id, [])) > 1 else None)
         )
 
     def to_json(self) -> dict:
         """Nodes and edges as POST /api/expression gives them: the shape of a network's graph, and each
         operation node's `op` and `gate`."""
         nodes = []
+        private = ("output_label", "output_tex", "atom")
         for n in self.nodes:
-            nodes.append({**asdict(n), "formula": self.formula(n.id), "op": self.op.get(n.id), "gate": self.gate(n.id)})
+            fields = {k: v for k, v in asdict(n).items() if k not in private}
+            nodes.append({**fields, "formula": self.formula(n.id), "op": self.op.get(n.id), "gate": self.gate(n.id)})
         edges = [
             {**{k: v for k, v in asdict(e).items() if k != "layer"}, "derivative": self.edge_derivative(e.id)}
             for e in self.edges
         ]
         return {"nodes": nodes, "edges": edges}
 
+    # No update phase follows the backward pass: nothing is trained.
+    updates = False
+
+    def known(self) -> list[str]:
+        """The nodes known before any pass: the variables and the numbers."""
+        return [n.id for n in self.nodes if n.id not in self.op]
+
+    def worked_text(self, node_id: str) -> str | None:
+        """The node's operation as text over its operands' numbers: `{n0} + {f1}` puts the first operand
+        as a number and the second as a factor (a negative one in parentheses)."""
+        if node_id not in self.op:
+            return None
+        op, p = OPS[self.op[node_id]], self.exponent.get(node_id)
+        return _worked(op.text).replace("{p}", _number_text(p) if p is not None else "")
+
     def forward_order(self) -> list[str]:
+        """The operations, operands before the operation that uses them, ending at the output."""
         return [n.id for n in self.nodes if n.id in self.op]
 
     def backward_order(self) -> list[str]:
-        return [n.id for n in reversed(self.nodes)]
+        """The nodes whose gradient the backward pass computes, from the output back to the variables
+        (a number in the formula gets none: nothing can change it)."""
+        return [n.id for n in reversed(self.nodes) if n.kind != Kind.CONSTANT]
 
     # --- The passes ---------------------------------------------------------------------------
 
@@ -418,14 +474,16 @@ class ExpressionGraph:
                     raise EvaluationError(n, self.op[n.id], self.position[n.id], "its derivative overflows", args)
         grads: dict[str, float] = {}
         for n in reversed(self.nodes):
+            if n.kind == Kind.CONSTANT:
+                continue
             if n.id == self.output:
                 grads[n.id] = 1.0  # ∂f/∂f
                 continue
             total = 0.0
-            for edge in self.out_of.get(n.id, []):
+            for edge in self.outgoing.get(n.id, []):
                 total += grads[edge.target] * local[edge.id]
             if not math.isfinite(total):
-                target = self.out_of[n.id][0].target
+                target = self.outgoing[n.id][0].target
                 raise EvaluationError(
                     self.node[target], self.op[target], self.position[target], "the gradient overflows", ()
                 )
@@ -444,6 +502,20 @@ class ExpressionGraph:
         if not math.isfinite(result):
             raise EvaluationError(n, op_name, self.position[n.id], "the result overflows", args)
         return result
+
+
+def _worked(template: str) -> str:
+    """A text template's operands as placeholders for numbers: {a} → {n0} where it stands alone (at the
+    start, or as a function's argument), {f0} where a negative number needs parentheses (−(−2), x·(−2))."""
+    out = template
+    for place, key in enumerate(("{a}", "{b}")):
+        at = out.find(key)
+        while at >= 0:
+            before, after = out[:at], out[at + len(key) :]
+            alone = (not before or before.endswith(("(", ", ", "|"))) and not after.startswith("^")
+            out = f"{before}{{{'n' if alone else 'f'}{place}}}{after}"
+            at = out.find(key)
+    return out
 
 
 def _wrap_tex(tex: str, atom: bool) -> str:
@@ -466,8 +538,14 @@ def build(term: Term, staged: bool = False) -> ExpressionGraph:
     unnamed = (f"n{i}" for i in range(1, 1000) if f"n{i}" not in taken)
     rows: dict[int, int] = {}
 
+    output = term.name or OUTPUT
+
     def add_node(node_id: str, kind: Kind, layer: int, label: str, tex: str, text: str, precedence: int) -> None:
-        node = Node(node_id, kind, layer, rows.get(layer, 0), label, tex, False, False)
+        atom = precedence >= ATOM
+        row = rows.get(layer, 0)
+        node = ExpressionNode(
+            node_id, kind, layer, row, label, tex, False, False, label_of(output), tex_of(output), atom
+        )
         rows[layer] = rows.get(layer, 0) + 1
         graph.nodes.append(node)
         graph.node[node_id] = node
@@ -549,13 +627,22 @@ def build(term: Term, staged: bool = False) -> ExpressionGraph:
             graph.edges.append(edge)
             graph.edge[edge_id] = edge
             graph.operands.setdefault(node_id, []).append(edge)
-            graph.out_of.setdefault(child, []).append(edge)
+            graph.outgoing.setdefault(child, []).append(edge)
         return node_id, layer
 
     visit(term, True)
-    # Forward order: by layer (the DAG's depth), then as built.
+    # A number sits just before the operation using it, not among the variables: no edge across the drawing.
     order = {n.id: i for i, n in enumerate(graph.nodes)}
-    graph.nodes.sort(key=lambda n: (n.layer, order[n.id]))
+    layers = {
+        n.id: min(graph.node[e.target].layer for e in graph.outgoing[n.id]) - 1 if n.kind == Kind.CONSTANT else n.layer
+        for n in graph.nodes
+    }
+    # Forward order: by layer (the DAG's depth), then as built; a node's row is its place in its layer.
+    graph.nodes.sort(key=lambda n: (layers[n.id], order[n.id]))
+    rows = {}
+    for i, n in enumerate(graph.nodes):
+        row = rows[layers[n.id]] = rows.get(layers[n.id], -1) + 1
+        graph.nodes[i] = graph.node[n.id] = dataclasses.replace(n, layer=layers[n.id], index=row)
     graph.edges.sort(key=lambda e: (graph.node[e.target].layer, order[e.target]))
     return graph
 

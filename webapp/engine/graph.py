@@ -420,6 +420,19 @@ class Graph:
         """The weight whose product with the edge's source feeds its target (value edges only)."""
         return self.partner(edge).source if edge.kind == Kind.VALUE else None
 
+    # The node the backward pass starts from (∂J/∂J = 1), and whether an update phase follows it.
+    output = "J"
+    updates = True
+
+    def known(self) -> list[str]:
+        """The nodes known before any pass: the data and the starting parameters."""
+        return [n.id for n in self.nodes if n.kind in (Kind.INPUT, Kind.TARGET) or n.param]
+
+    def worked_text(self, node_id: str) -> str | None:
+        """A node's computation as text over its in-edges' sources ({n0}, {f1}); None: the page writes a
+        network's weighted sums, activations and cost from the kinds' own fields."""
+        return None
+
     def forward_order(self) -> list[str]:
         """The nodes the forward pass computes, layer by layer, ending at J."""
         return [n.id for n in self.nodes if n.kind in (Kind.SUM, Kind.ACTIVATION, Kind.COST)]

@@ -92,10 +92,17 @@ def _places(graph: Graph) -> tuple[dict[str, Place], int]:
     return places, max(widths.values())
 
 
+def _depth_places(graph) -> tuple[dict[str, Place], int]:
+    """An expression's nodes: a stage per depth in the DAG (the node's `layer`), its `index` across it."""
+    widths = Counter(n.layer for n in graph.nodes)
+    places = {n.id: Place(n.layer, n.index - (widths[n.layer] - 1) / 2) for n in graph.nodes}
+    return places, max(widths.values())
+
+
 def layout(graph: Graph, orientation: str = "wide") -> dict:
     """Boxes for drawn nodes and the canvas size, in the `wide` or `tall` drawing."""
     pitch = PITCHES[orientation]
-    places, tallest = _places(graph)
+    places, tallest = _places(graph) if isinstance(graph, Graph) else _depth_places(graph)
     tall = orientation == "tall"
     along, across = (NODE_HEIGHT, NODE_WIDTH) if tall else (NODE_WIDTH, NODE_HEIGHT)
     top = MARGIN + across / 2

@@ -9,7 +9,9 @@ types. Every refusal names the field and the character of the user's own text it
 
 import ast
 import dataclasses
+import math
 import re
+from collections.abc import Mapping
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -299,3 +301,72 @@ def resolve_expression(body: dict) -> ResolvedExpression:
     term = parse(req.expression)
     check_values(term, req.values)
     return ResolvedExpression(req, term)
+
+
+# --- The page's query: ?expr=(x+y)*z&x=-2&y=5&z=-4&staged=1 -------------------------------------------
+
+# Query keys that are the page's own, never a variable's value (state.js LOCATION_KEYS and the options).
+PAGE_KEYS = frozenset(
+    {"expr", "staged", "form", "animate", "predict", "preset", "epoch", "step", "sample", "log", "text"}
+)
+# What the page shows when the query's formula cannot be shown: CS231n's first example.
+DEFAULT_QUERY = {"expr": ["(x + y) * z"], "x": ["-2"], "y": ["5"], "z": ["-4"]}
+
+
+def pointed(expression: str, error: dict) -> str:
+    """An error's message with the character it is about, for a form field: “unexpected here (at “*”, character 5)”."""
+    position = error.get("position")
+    if position is None or error["field"] != "expression":
+        return error["message"]
+    if position >= len(expression):
+        return f"{error['message']} (at the end)"
+    return f"{error['message']} (at “{expression[position]}”, character {position + 1})"
+
+
+def query_values(query: Mapping[str, list[str]]) -> tuple[dict[str, float], dict[str, str]]:
+    """The variables' values in a page's query, and errors keyed by form field (`value-x`)."""
+    values, errors = {}, {}
+    for key, raw in query.items():
+        if key in PAGE_KEYS or not NAME.fullmatch(key) or not raw:
+            continue
+        text = raw[0].strip().replace("−", "-")
+        try:
+            value = float(text)
+        except ValueError:
+            errors[f"value-{key}"] = "a number, such as -2 or 0.5"
+            continue
+        if not math.isfinite(value) or abs(value) > limits.MAX_ABS_NUMBER:
+            errors[f"value-{key}"] = f"a number within ±{limits.MAX_ABS_NUMBER:,.0f}"
+        else:
+            values[key] = value
+    return values, errors
+
+
+def page_request(query: Mapping[str, list[str]], check_only: bool = False):
+    """The expression a page's query asks for: (resolved or None, the form's values, errors by form field).
+
+    A formula's names are its value fields: a value for a name the formula no longer has is dropped, and a
+    name without one is an error beside its (empty) field. `check_only`, for the form's check before it
+    navigates: only the formula's errors and badly written values, since a new name gets its field there.
+    """
+    text = (query.get("expr") or [""])[0]
+    staged = (query.get("staged") or [""])[0] == "1"
+    values, errors = query_values(query)
+    form = {"expr": text, "staged": staged, "names": [], "values": {k: v[0] for k, v in query.items() if v}}
+    try:
+        term = parse(text)
+    except RequestError as exc:
+        (error,) = exc.errors
+        errors["expr"] = pointed(text, error)
+        form["caret"] = error.get("position")
+        return None, form, errors
+    names = variables(term)
+    form["names"] = names
+    if not check_only:
+        for name in names:
+            if name not in values and f"value-{name}" not in errors:
+                errors[f"value-{name}"] = f"{name} needs a value"
+    if errors:
+        return None, form, errors
+    request = ExpressionRequest(expression=text, values={n: values[n] for n in names}, staged=staged)
+    return ResolvedExpression(request, term), form, errors

@@ -8,7 +8,8 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 
 from webapp import FILES, service
-from webapp.presentation import page
+from webapp.presentation import expression_page, page
+from webapp.request import expression as expression_request
 from webapp.request.page import page_request, resolve_query
 
 bp = Blueprint("pages", __name__)
@@ -20,7 +21,28 @@ YEAR = 365 * 24 * 3600
 
 @bp.get("/")
 def index():
-    return render_template("index.html", **page_state(request.args.to_dict(flat=False)))
+    query = request.args.to_dict(flat=False)
+    if "expr" in query:
+        return render_template("index.html", **expression_page_state(query))
+    return render_template("index.html", **page_state(query))
+
+
+def expression_page_state(query: dict[str, list[str]]) -> dict:
+    """The page for an expression (`?expr=…`): its graph and passes, or CS231n's first example beside inline errors."""
+    resolved, form, errors = expression_request.page_request(query)
+    numbers = None
+    if resolved is not None:
+        try:
+            graph, numbers = service.expression_run(resolved)
+        except service.RequestError as exc:
+            (error,) = exc.errors
+            errors["expr"] = expression_request.pointed(form["expr"], error)
+            form["caret"] = error.get("position")
+    if numbers is None:
+        default, _, _ = expression_request.page_request(expression_request.DEFAULT_QUERY)
+        graph, numbers = service.expression_run(default)
+    options = {"animate": (query.get("animate") or ["1"])[0] != "0"}
+    return expression_page.expression_page_state(graph, numbers, form, errors, options)
 
 
 def page_state(query: dict[str, list[str]]) -> dict:
@@ -38,7 +60,10 @@ def healthz():
 @bp.get("/check")
 def check():
     """Inline errors for the settings form, before the page navigates to them."""
-    return jsonify(errors=resolve_query(request.args.to_dict(flat=False))[2])
+    query = request.args.to_dict(flat=False)
+    if "expr" in query:
+        return jsonify(errors=expression_request.page_request(query, check_only=True)[2])
+    return jsonify(errors=resolve_query(query)[2])
 
 
 @cache
