@@ -235,3 +235,15 @@ def test_random_expressions_match_autograd(client, expression, numbers):
     for name, expected in zip(NAMES, gradient, strict=True):
         if name in used:
             assert answer["grads"][name] == pytest.approx(float(expected), rel=1e-8, abs=1e-10), name
+
+
+def test_every_example_computes_and_its_page_draws_it(client):
+    from webapp.request.expression import EXPRESSION_PRESETS, preset_query
+
+    assert len(EXPRESSION_PRESETS) >= 4
+    for preset in EXPRESSION_PRESETS.values():
+        answer = _ok(client, preset["expression"], preset["values"], staged=preset["staged"])
+        assert answer["grads"][answer["output"]] == 1
+        page = client.get("/", query_string=preset_query(preset))
+        assert page.status_code == 200
+        assert 'class="notice"' not in page.get_data(as_text=True)  # no inline error: the example itself is drawn

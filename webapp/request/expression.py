@@ -11,6 +11,7 @@ import ast
 import dataclasses
 import math
 import re
+import tomllib
 from collections.abc import Mapping
 from typing import Literal
 
@@ -18,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from webapp.engine.expression import FUNCTIONS, OUTPUT, Term
 from webapp.request import limits
+from webapp.request.presets import PRESET_FILES
 from webapp.request.resolve import RequestError, _error_list
 from webapp.request.schema import Edge, Node, Number
 
@@ -370,3 +372,50 @@ def page_request(query: Mapping[str, list[str]], check_only: bool = False):
         return None, form, errors
     request = ExpressionRequest(expression=text, values={n: values[n] for n in names}, staged=staged)
     return ResolvedExpression(request, term), form, errors
+
+
+# --- Examples: webapp/presets/expressions/<name>.toml, a file a teacher can read and write -------------
+
+EXPRESSION_PRESET_FILES = PRESET_FILES / "expressions"
+
+
+class ExpressionPreset(BaseModel):
+    """An example expression: `title`, `description`, an `order` in the list, the `expression`, its `values`
+    and whether it is `staged`. Every one is parsed, given its values and computed by the tests."""
+
+    model_config = ConfigDict(extra="forbid")
+    order: int
+    title: str = Field(min_length=1, max_length=80)
+    description: str = Field(pattern=r"\.$", max_length=600)
+    expression: str = Field(max_length=limits.MAX_EXPRESSION_CHARS)
+    values: dict[str, float]
+    staged: bool = False
+
+
+def _load_presets() -> dict[str, dict]:
+    presets = {}
+    for path in EXPRESSION_PRESET_FILES.glob("*.toml"):
+        try:
+            preset = ExpressionPreset.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
+            check_values(parse(preset.expression), preset.values)
+        except tomllib.TOMLDecodeError as exc:
+            raise ValueError(f"{path.name}: not valid TOML: {exc}") from None
+        except ValidationError as exc:
+            errors = (f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+            raise ValueError(f"{path.name}: {'; '.join(errors)}") from None
+        except RequestError as exc:
+            raise ValueError(
+                f"{path.name}: " + "; ".join(f"{e['field']}: {e['message']}" for e in exc.errors)
+            ) from None
+        presets[path.stem] = preset
+    ordered = sorted(presets.items(), key=lambda item: (item[1].order, item[0]))
+    return {name: preset.model_dump(exclude={"order"}) for name, preset in ordered}
+
+
+def preset_query(preset: dict) -> dict[str, str]:
+    """A preset as the page's query: ?expr=…&x=…, and staged=1 when it is."""
+    values = {name: repr(value).removesuffix(".0") for name, value in preset["values"].items()}
+    return {"expr": preset["expression"], **values, **({"staged": "1"} if preset["staged"] else {})}
+
+
+EXPRESSION_PRESETS: dict[str, dict] = _load_presets()

@@ -133,6 +133,16 @@ def app_urls() -> dict[str, str]:
 
 
 @bp.app_template_global()
+def expression_examples() -> list[dict]:
+    """The example expressions (webapp/presets/expressions/), each with its title, description and page URL."""
+    return [
+        {"name": name, "title": p["title"], "description": p["description"],
+         "url": url_for("pages.index", **expression_request.preset_query(p))}
+        for name, p in expression_request.EXPRESSION_PRESETS.items()
+    ]  # fmt: skip
+
+
+@bp.app_template_global()
 def plotly_url() -> str:
     return url_for("pages.plotly_js")
 
