@@ -42,9 +42,10 @@ export function expandGraph(data) {
   const edge = new Map(edges.map((e) => [e.id, e]));
   // The nodes the forward pass computes, in order, and those whose gradient the backward pass computes.
   const [forward, backward] = [data.forward, data.backward].map((places) => places.map((i) => nodes[i].id));
-  // The node backward starts from, the nodes known before any pass, whether an update phase follows.
+  // The node backward starts from, the nodes known before any pass (of the kinds the server names, and
+  // the parameters), whether an update phase follows.
   const output = nodes[data.output].id;
-  const known = data.known.map((i) => nodes[i].id);
+  const known = nodes.filter((n) => data.knownKinds.includes(n.kind) || n.param).map((n) => n.id);
   // By node id: `worked`, an operation as text over its in-edges' sources ({n0} + {f1}); `gates`, what
   // the node does with the gradient in words.
   const byId = (places) => new Map(Object.entries(places).map(([i, text]) => [nodes[Number(i)].id, text]));

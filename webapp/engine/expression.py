@@ -424,9 +424,11 @@ class ExpressionGraph:
     # No update phase follows the backward pass: nothing is trained.
     updates = False
 
+    # The kinds of node known before any pass: the variables and the numbers.
+    known_kinds = (Kind.INPUT, Kind.CONSTANT)
+
     def known(self) -> list[str]:
-        """The nodes known before any pass: the variables and the numbers."""
-        return [n.id for n in self.nodes if n.id not in self.op]
+        return [n.id for n in self.nodes if n.kind in self.known_kinds]
 
     def worked_text(self, node_id: str) -> str | None:
         """The node's operation as text over its operands' numbers: `{n0} + {f1}` puts the first operand

@@ -424,9 +424,12 @@ class Graph:
     output = "J"
     updates = True
 
+    # The kinds of node known before any pass, besides the parameters: the data.
+    known_kinds = (Kind.INPUT, Kind.TARGET)
+
     def known(self) -> list[str]:
         """The nodes known before any pass: the data and the starting parameters."""
-        return [n.id for n in self.nodes if n.kind in (Kind.INPUT, Kind.TARGET) or n.param]
+        return [n.id for n in self.nodes if n.kind in self.known_kinds or n.param]
 
     def worked_text(self, node_id: str) -> str | None:
         """A node's computation as text over its in-edges' sources ({n0}, {f1}); None: the page writes a

@@ -63,10 +63,11 @@ def client_graph(graph: Graph) -> dict:
         "backward": [node[i] for i in graph.backward_order()],
         # Derivatives are named by this pattern with labels filled in (graph.js), not thousands of names spelt out.
         "partial": partial("{top}", "{bottom}"),
-        # Where the backward pass starts (∂J/∂J = 1, or ∂f/∂f), the nodes known before any pass, and
+        # Where the backward pass starts (∂J/∂J = 1, or ∂f/∂f), the kinds of node known before any pass
+        # (besides the parameters), and
         # whether an update phase (and more epochs) follows the backward pass.
         "output": node[graph.output],
-        "known": [node[i] for i in graph.known()],
+        "knownKinds": list(graph.known_kinds),
         "updates": graph.updates,
         # A node's computation as text over its in-edges' sources, {n0} + {f1} (an expression's operations);
         # a network's are written from the activations and the cost below.
