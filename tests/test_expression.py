@@ -247,3 +247,12 @@ def test_every_example_computes_and_its_page_draws_it(client):
         page = client.get("/", query_string=preset_query(preset))
         assert page.status_code == 200
         assert 'class="notice"' not in page.get_data(as_text=True)  # no inline error: the example itself is drawn
+
+
+def test_an_expression_embeds_without_an_update_or_training(client):
+    html = client.get("/embed", query_string={"expr": "x*y + x", "x": "3", "y": "-2", "controls": "step,back,update"})
+    text = html.get_data(as_text=True)
+    assert html.status_code == 200
+    # The embed asked for Update, but the graph has no update phase: the control stays out.
+    assert 'data-action="update" data-control="update" hidden' in text
+    assert 'data-action="step" data-control="step">' in text

@@ -4,7 +4,7 @@ reports. The views call this; nothing below the views imports it. No Flask here.
 from functools import lru_cache
 
 from webapp.engine import Network, Run, train
-from webapp.engine.expression import OPS, EvaluationError, ExpressionGraph, build
+from webapp.engine.expression import EvaluationError, ExpressionGraph, build
 from webapp.presentation.export import run_csv, tables_latex
 from webapp.presentation.gradient_check import gradient_check
 from webapp.presentation.landscape import landscape
@@ -99,7 +99,7 @@ def _evaluation_error(graph, exc: EvaluationError) -> dict:
     """“log(x + y): the logarithm of a number that is not positive (its input is −3)”."""
     inputs = " and ".join(number(v) for v in exc.operands)
     given = f" (its input is {inputs})" if len(exc.operands) == 1 else f" (its inputs are {inputs})" if inputs else ""
-    message = f"{OPS[exc.op].title} in {graph.expression_text[exc.node.id]}: {exc.reason}{given}"
+    message = f"{graph.expression_text[exc.node.id]}: {exc.reason}{given}"
     return {"field": "expression", "message": message, "position": exc.position}
 
 
