@@ -255,4 +255,4 @@ def test_an_expression_embeds_without_an_update_or_training(client):
     assert html.status_code == 200
     # The embed asked for Update, but the graph has no update phase: the control stays out.
     assert 'data-action="update" data-control="update" hidden' in text
-    assert 'data-action="step" data-control="step">' in text
+    assert 'data-action="step" data-control="step" aria-keyshortcuts' in text
