@@ -256,3 +256,28 @@ def test_an_expression_embeds_without_an_update_or_training(client):
     # The embed asked for Update, but the graph has no update phase: the control stays out.
     assert 'data-action="update" data-control="update" hidden' in text
     assert 'data-action="step" data-control="step" aria-keyshortcuts' in text
+
+
+def test_practice_is_generated_from_the_expression_and_checked(client):
+    query = {"expr": "(x + y) * z", "x": "-2", "y": "5", "z": "-4"}
+    page = client.get("/practice", query_string=query)
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    # Each operation, each local derivative, each gradient back to the variables; no update, no cost.
+    for problem in ("q", "f", "local.x-q", "local.z-f", "grads.q", "grads.x", "grads.y", "grads.z"):
+        assert f'data-problem-id="{problem}"' in text
+    assert 'data-problem-id="after.' not in text and 'data-problem-id="final_cost"' not in text
+    body = {"expression": "(x + y) * z", "values": {"x": -2, "y": 5, "z": -4}, "staged": True}
+    # CS231n's published numbers: f = −12, ∂f/∂x = −4, ∂f/∂z = 3.
+    answers = {"f": "-12", "grads.x": "−4", "grads.z": "3", "grads.y": "4"}
+    checked = client.post("/api/practice/check", json={**body, "answers": answers}).get_json()
+    assert {k: r["status"] for k, r in checked["results"].items()} == {
+        "f": "right",
+        "grads.x": "right",
+        "grads.z": "right",
+        "grads.y": "wrong_sign",
+    }
+    refused = client.post("/api/practice/check", json={**body, "answers": {"J": "1"}})
+    assert refused.status_code == 400
+    assert refused.get_json()["errors"][0]["field"] == "answers.J"
+    assert client.get("/practice", query_string={**query, "expr": "(x + y"}).status_code == 400

@@ -390,6 +390,10 @@ class ExpressionGraph:
     def tex(self, node_id: str) -> str:
         return self.node[node_id].tex
 
+    def carried_weight(self, edge: Edge) -> None:
+        """No edge carries a weight: an expression's products are gates of their own."""
+        return None
+
     def out_of(self, node_id: str) -> list[Edge]:
         return self.outgoing.get(node_id, [])
 
