@@ -4,6 +4,7 @@ import gzip
 import hashlib
 from functools import cache, lru_cache
 from pathlib import Path
+from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 
@@ -42,7 +43,11 @@ def expression_page_state(query: dict[str, list[str]]) -> dict:
         default, _, _ = expression_request.page_request(expression_request.DEFAULT_QUERY)
         graph, numbers = service.expression_run(default)
     options = {"animate": (query.get("animate") or ["1"])[0] != "0"}
-    return expression_page.expression_page_state(graph, numbers, form, errors, options)
+    state = expression_page.expression_page_state(graph, numbers, form, errors, options)
+    if not errors:  # the same expression as a practice set
+        practice = {"expr": form["expr"], **{name: form["values"][name] for name in form["names"]}}
+        state["practice_url"] = f"{url_for('practice.practice_page')}?{urlencode(practice)}"
+    return state
 
 
 def page_state(query: dict[str, list[str]]) -> dict:
