@@ -281,3 +281,17 @@ def test_practice_is_generated_from_the_expression_and_checked(client):
     assert refused.status_code == 400
     assert refused.get_json()["errors"][0]["field"] == "answers.J"
     assert client.get("/practice", query_string={**query, "expr": "(x + y"}).status_code == 400
+
+
+def test_gradient_check_compares_each_variable_with_central_differences(client):
+    body = {"expression": "x*y + exp(x)", "values": {"x": 0.5, "y": -2}}
+    answer = client.post("/api/expression/gradient-check", json=body).get_json()
+    rows = {row["id"]: row for row in answer["params"]}
+    assert set(rows) == {"x", "y"}
+    # ∂/∂x (xy + eˣ) = y + eˣ, ∂/∂y = x, written out here; both ways agree to far below display precision.
+    assert rows["x"]["backprop"] == pytest.approx(-2 + math.exp(0.5), rel=1e-15)
+    assert rows["y"]["backprop"] == 0.5
+    assert all(row["relative_error"] < 1e-8 for row in rows.values())
+    assert "relative difference" in answer["message"]
+    refused = client.post("/api/expression/gradient-check", json={**body, "epoch": 2})
+    assert refused.status_code == 400 and refused.get_json()["errors"][0]["field"] == "epoch"

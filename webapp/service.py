@@ -6,7 +6,7 @@ from functools import lru_cache
 from webapp.engine import Network, Run, train
 from webapp.engine.expression import EvaluationError, ExpressionGraph, build
 from webapp.presentation.export import run_csv, tables_latex
-from webapp.presentation.gradient_check import gradient_check
+from webapp.presentation.gradient_check import expression_gradient_check, gradient_check
 from webapp.presentation.landscape import landscape
 from webapp.presentation.notation import number
 from webapp.presentation.report import report
@@ -87,6 +87,12 @@ def expression_run(resolved: ResolvedExpression) -> tuple[ExpressionGraph, dict]
         return graph, graph.run(req.values)
     except EvaluationError as exc:
         raise RequestError([_evaluation_error(graph, exc)]) from None
+
+
+def check_expression(resolved: ResolvedExpression) -> dict:
+    """An expression's gradients by its backward pass beside central differences."""
+    graph, numbers = expression_run(resolved)
+    return expression_gradient_check(graph, numbers, resolved.request.values, EvaluationError)
 
 
 def expression(resolved: ResolvedExpression) -> dict:

@@ -50,6 +50,11 @@ def test_cs231n_add_multiply_forward_and_back(page: Page, width: int, height: in
     expect(table).to_contain_text("from f back to the variables")
     assert _equations_hold(page) == 7  # two forward rows, four steps back from f, the narration
 
+    # The gradient check: each variable's gradient beside its central difference.
+    page.click("#gradient-check-button")
+    expect(page.locator("#gradient-check-table tbody tr")).to_have_count(3)
+    expect(page.locator("#gradient-check-status")).to_contain_text("relative difference")
+
     # Back one step and forward again; past the end there is no next epoch, only Reset.
     page.click("[data-action=back]")
     expect(page.locator("#phase-label")).to_have_text("backward pass")

@@ -453,6 +453,20 @@ class ExpressionGraph:
 
     # --- The passes ---------------------------------------------------------------------------
 
+    def value(self, values: dict[str, float]) -> float:
+        """The output's value alone (the forward pass), or EvaluationError."""
+        value: dict[str, float] = {}
+        for n in self.nodes:
+            value[n.id] = self._known_or_computed(n, values, value)
+        return value[self.output]
+
+    def _known_or_computed(self, n: Node, values: dict[str, float], value: dict[str, float]) -> float:
+        if n.kind == Kind.INPUT:
+            return float(values[n.id])
+        if n.kind == Kind.CONSTANT:
+            return self.constant[n.id]
+        return self._apply(n, value)
+
     def run(self, values: dict[str, float]) -> dict:
         """Forward then backward: every node's value and ∂f/∂(node), every edge's local derivative.
 
@@ -461,12 +475,7 @@ class ExpressionGraph:
         """
         value: dict[str, float] = {}
         for n in self.nodes:
-            if n.kind == Kind.INPUT:
-                value[n.id] = float(values[n.id])
-            elif n.kind == Kind.CONSTANT:
-                value[n.id] = self.constant[n.id]
-            else:
-                value[n.id] = self._apply(n, value)
+            value[n.id] = self._known_or_computed(n, values, value)
         local: dict[str, float] = {}
         for n in self.nodes:
             if n.id not in self.op:

@@ -30,12 +30,20 @@ def expression_run(graph, numbers: dict) -> dict:
     }
 
 
-def expression_page_state(graph, numbers: dict, form: dict, errors: dict, options: dict) -> dict:
+def expression_page_state(graph, numbers: dict, shown: dict, form: dict, errors: dict, options: dict) -> dict:
+    """The page for the expression `shown` (its request: expression, values, staged), whose graph and pass
+    are `graph` and `numbers`; `form` and `errors` are the settings as typed (the default example is shown
+    beside errors)."""
     explained = tables(graph)
     wide = layout(graph, "wide")
     run = expression_run(graph, numbers)
     client = {
-        "config": {},
+        # What the gradient check sends (POST /api/expression/gradient-check), as a network's run settings.
+        "config": {
+            "expression": form["expr"],
+            "values": {n: numbers["values"][n] for n in graph.variables},
+            "staged": form["staged"],
+        },
         "run": run,
         "graph": client_graph(graph),
         "geometry": graph_geometry(graph, wide),

@@ -267,6 +267,22 @@ def term_position(term: Term, name: str) -> int:
     return 0
 
 
+class ExpressionCheckRequest(ExpressionRequest):
+    """An expression whose gradients to check against finite differences (its one pass: epoch 1)."""
+
+    epoch: int = Field(1, strict=True, ge=1, le=1, description="Always 1: an expression has one pass.")
+
+
+def resolve_check(body: dict) -> "ResolvedExpression":
+    try:
+        req = ExpressionCheckRequest.model_validate(body)
+    except ValidationError as exc:
+        raise RequestError(_error_list(exc)) from None
+    term = parse(req.expression)
+    check_values(term, req.values)
+    return ResolvedExpression(req, term)
+
+
 class ExpressionNode(Node):
     kind: Literal["input", "constant", "operation"]
     op: str | None = Field(description="An operation node's kind: add, sub, mul, div, pow, neg, or a function.")

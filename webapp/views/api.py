@@ -110,6 +110,14 @@ def expression():
     return Response(strict_json.encoded(service.expression, resolved), mimetype="application/json")
 
 
+@bp.post("/expression/gradient-check")
+@documented(expression_request.ExpressionCheckRequest, schema.GradientCheck)
+def expression_gradient_check():
+    """An expression's ∂f/∂x by its backward pass beside central differences, for every variable."""
+    resolved = expression_request.resolve_check(service.parse_body(_json_body()))
+    return Response(strict_json.encoded(service.check_expression, resolved), mimetype="application/json")
+
+
 @bp.get("/presets")
 @documented(answer=schema.Presets)
 def presets():

@@ -40,10 +40,11 @@ def expression_page_state(query: dict[str, list[str]]) -> dict:
             errors["expr"] = expression_request.pointed(form["expr"], error)
             form["caret"] = error.get("position")
     if numbers is None:
-        default, _, _ = expression_request.page_request(expression_request.DEFAULT_QUERY)
-        graph, numbers = service.expression_run(default)
+        resolved, _, _ = expression_request.page_request(expression_request.DEFAULT_QUERY)
+        graph, numbers = service.expression_run(resolved)
     options = {"animate": (query.get("animate") or ["1"])[0] != "0"}
-    state = expression_page.expression_page_state(graph, numbers, form, errors, options)
+    shown = resolved.request.model_dump()
+    state = expression_page.expression_page_state(graph, numbers, shown, form, errors, options)
     if not errors:  # the same expression as a practice set
         practice = {"expr": form["expr"], **{name: form["values"][name] for name in form["names"]}}
         state["practice_url"] = f"{url_for('practice.practice_page')}?{urlencode(practice)}"
@@ -130,7 +131,8 @@ def app_urls() -> dict[str, str]:
     return {
         "train": url_for("api.train"),
         "landscape": url_for("api.landscape"),
-        "gradientCheck": url_for("api.gradient_check"),
+        # An expression's page checks its gradients against its own forward pass.
+        "gradientCheck": url_for("api.expression_gradient_check" if "expr" in request.args else "api.gradient_check"),
         "export": url_for("api.export"),
         "check": url_for("pages.check"),
         "checkAnswer": url_for("answers.check"),
