@@ -295,3 +295,10 @@ def test_gradient_check_compares_each_variable_with_central_differences(client):
     assert "relative difference" in answer["message"]
     refused = client.post("/api/expression/gradient-check", json={**body, "epoch": 2})
     assert refused.status_code == 400 and refused.get_json()["errors"][0]["field"] == "epoch"
+
+
+def test_the_page_offers_what_an_expression_has(client):
+    text = client.get("/", query_string={"expr": "(x + y) * z", "x": "-2", "y": "5", "z": "-4"}).get_data(as_text=True)
+    assert 'data-export="svg"' in text and 'data-export="json"' not in text and 'data-export="png"' not in text
+    assert 'id="gradient-check-button"' in text and 'id="update-equations"' not in text
+    assert 'id="practice-link" href="/practice?expr=' in text
