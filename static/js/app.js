@@ -17,7 +17,7 @@ import { wireSettings } from "./settings.js";
 
 const initial = JSON.parse(document.getElementById("initial-state").textContent);
 const graph = expandGraph(initial.graph);
-const labels = Object.fromEntries(graph.nodes.map((n) => [n.id, n.label]));
+const labels = Object.fromEntries(graph.nodes.map((n) => [n.id, n.name]));
 const gradients = Object.fromEntries(graph.nodes.map((n) => [n.id, n.gradient]));
 const params = graph.nodes.filter((n) => n.param).map((n) => n.id);
 // Known before any pass: the data and the starting parameters (an expression's variables and numbers).

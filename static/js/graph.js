@@ -10,7 +10,7 @@ const objects = (fields, rows) => rows.map((row) => Object.fromEntries(fields.ma
 // why ∂): a node's gradient ∂J/∂z₁, an edge's local derivative ∂z₁/∂w₁. The edge into J is the loss's
 // own derivative, and says so (its number equals ∂J/∂ŷ, but it does not come from it).
 function localSymbol(partial, source, target, kind, kinds) {
-  const symbol = partial(target.label, source.label);
+  const symbol = partial(target.name, source.name);
   return kind === kinds.COST ? `${symbol} (from the loss)` : symbol;
 }
 
@@ -21,8 +21,11 @@ export function expandGraph(data) {
   const partial = (top, bottom) => data.partial.replace("{top}", top).replace("{bottom}", bottom);
   const rows = objects(data.nodeFields, data.nodes);
   // Every gradient is the output's derivative: ∂J/∂z₁ in a network, ∂f/∂x in an expression.
-  const cost = rows[data.output].label;
-  const nodes = rows.map((node) => ({ ...node, kind: kinds[node.kind], param: Boolean(node.param), gradient: partial(cost, node.label) }));
+  // A node's name in equations is its label, unless the server names it otherwise: an expression's
+  // unnamed operation is drawn as its gate (+) and named by its own expression, (x + y).
+  const named = rows.map((node, i) => ({ ...node, name: data.names?.[i] ?? node.label }));
+  const cost = named[data.output].name;
+  const nodes = named.map((node) => ({ ...node, kind: kinds[node.kind], param: Boolean(node.param), gradient: partial(cost, node.name) }));
   const sent = objects(data.edgeFields, data.edges);
   const edges = sent.map(({ source, target, partner, kind, ...edge }) => ({
     ...edge,

@@ -434,6 +434,12 @@ class ExpressionGraph:
     def known(self) -> list[str]:
         return [n.id for n in self.nodes if n.kind in self.known_kinds]
 
+    def text_name(self, node_id: str) -> str:
+        """The node's name in equations written as text: its label (x, q), or an unnamed operation's own
+        expression in parentheses, (x + y)."""
+        node = self.node[node_id]
+        return node.label if node.atom else f"({self.text[node_id]})"
+
     def worked_text(self, node_id: str) -> str | None:
         """The node's operation as text over its operands' numbers: `{n0} + {f1}` puts the first operand
         as a number and the second as a factor (a negative one in parentheses)."""

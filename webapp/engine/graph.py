@@ -431,6 +431,10 @@ class Graph:
         """The nodes known before any pass: the data and the starting parameters."""
         return [n.id for n in self.nodes if n.kind in self.known_kinds or n.param]
 
+    def text_name(self, node_id: str) -> str:
+        """The node's name in equations written as text: its label, z₁."""
+        return self.node[node_id].label
+
     def worked_text(self, node_id: str) -> str | None:
         """A node's computation as text over its in-edges' sources ({n0}, {f1}); None: the page writes a
         network's weighted sums, activations and cost from the kinds' own fields."""

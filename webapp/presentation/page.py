@@ -72,6 +72,9 @@ def client_graph(graph: Graph) -> dict:
         # A node's computation as text over its in-edges' sources, {n0} + {f1} (an expression's operations);
         # a network's are written from the activations and the cost below.
         "worked": {node[n.id]: text for n in graph.nodes if (text := graph.worked_text(n.id))},
+        # A node's name in equations where it is not its label: an expression's unnamed operation, drawn as
+        # its gate (+), is named by its own expression, (x + y).
+        "names": {node[n.id]: name for n in graph.nodes if (name := graph.text_name(n.id)) != n.label},
         # What each node does with the gradient, in words (an expression's gate patterns).
         "gates": {node[n.id]: text for n in graph.nodes if (text := _gate(graph, n.id))},
         **(_network_fields(graph) if isinstance(graph, Graph) else {"activations": [], "cost": None}),
