@@ -8,7 +8,9 @@ import pytest
 
 from webapp.engine import Graph, Network
 from webapp.presentation.layout import layout
+from webapp.engine.expression import build
 from webapp.presentation.page import client_graph, graph_geometry
+from webapp.request.expression import EXPRESSION_PRESETS, parse
 
 NETWORKS = [
     Network((1, 1, 1), ("relu", "relu")),
@@ -63,8 +65,18 @@ def test_tall_drawing_of_the_worksheet_fits_a_phone():
 DRAWINGS = Path(__file__).parent / "js" / "drawings.json"
 
 
+def _expressions() -> dict:
+    """The example expressions' graphs (webapp/presets/expressions), staged and not."""
+    graphs = {}
+    for name, preset in EXPRESSION_PRESETS.items():
+        for staged in (True, False):
+            graphs[f"expression {name}{' staged' if staged else ''}"] = build(parse(preset["expression"]), staged)
+    return graphs
+
+
 def drawings() -> dict:
     graphs = {name: Graph(network) for name, network in zip(NAMES, NETWORKS, strict=True) if len(network.layers) < 6}
+    graphs |= _expressions()
     return {name: {"graph": client_graph(g), "geometry": graph_geometry(g, layout(g))} for name, g in graphs.items()}
 
 

@@ -652,10 +652,10 @@ def build(term: Term, staged: bool = False) -> ExpressionGraph:
         return node_id, layer
 
     visit(term, True)
-    # A number sits just before the operation using it, not among the variables: no edge across the drawing.
+    # A variable or a number sits just before the first operation using it: fewer edges across the drawing.
     order = {n.id: i for i, n in enumerate(graph.nodes)}
     layers = {
-        n.id: min(graph.node[e.target].layer for e in graph.outgoing[n.id]) - 1 if n.kind == Kind.CONSTANT else n.layer
+        n.id: min(graph.node[e.target].layer for e in graph.outgoing[n.id]) - 1 if n.id not in graph.op else n.layer
         for n in graph.nodes
     }
     # Forward order: by layer (the DAG's depth), then as built; a node's row is its place in its layer.
