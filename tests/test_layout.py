@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from webapp.engine import Graph, Network
-from webapp.presentation.layout import layout
 from webapp.engine.expression import build
+from webapp.presentation.layout import layout
 from webapp.presentation.page import client_graph, graph_geometry
 from webapp.request.expression import EXPRESSION_PRESETS, parse
 
