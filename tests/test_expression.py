@@ -215,11 +215,15 @@ def _reference(expression: str, values: dict[str, float]):
 
 
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture])  # the client holds no state
-@given(_expressions(), st.lists(st.floats(-3, 3).filter(lambda v: abs(v) > 1e-3), min_size=3, max_size=3))
-def test_random_expressions_match_autograd(client, expression, numbers):
+@given(
+    _expressions(),
+    st.lists(st.floats(-3, 3).filter(lambda v: abs(v) > 1e-3), min_size=3, max_size=3),
+    st.booleans(),
+)
+def test_random_expressions_match_autograd(client, expression, numbers, staged):
     values = dict(zip(NAMES, numbers, strict=True))
     used = {n: v for n, v in values.items() if re.search(rf"\b{n}\b", expression)}
-    response = _post(client, expression, used)
+    response = _post(client, expression, used, staged=staged)
     value, gradient = _reference(expression, values)
     finite = math.isfinite(value) and all(math.isfinite(g) for g in gradient)
     if response.status_code == 400:

@@ -46,6 +46,18 @@ def test_boxes_do_not_overlap_and_fit_the_canvas(network, orientation):
         assert box["y"] - box["height"] / 2 >= 0 and box["y"] + box["height"] / 2 <= drawn["height"]
 
 
+@pytest.mark.parametrize("orientation", ORIENTATIONS)
+def test_expression_boxes_do_not_overlap_and_fit_the_canvas(orientation):
+    for name, graph in _expressions().items():
+        drawn = layout(graph, orientation)
+        assert {b["id"] for b in drawn["nodes"]} == {n.id for n in graph.nodes}, name
+        for a, b in itertools.combinations(drawn["nodes"], 2):
+            assert not overlaps(a, b, gap=4), (name, a["id"], b["id"])
+        for box in drawn["nodes"]:
+            assert box["x"] - box["width"] / 2 >= 0 and box["x"] + box["width"] / 2 <= drawn["width"]
+            assert box["y"] - box["height"] / 2 >= 0 and box["y"] + box["height"] / 2 <= drawn["height"]
+
+
 def test_worksheet_draws_weights_as_nodes_and_wide_layers_put_them_on_edges():
     worksheet = layout(Graph(NETWORKS[0]))
     assert {b["id"] for b in worksheet["nodes"]} >= {"w1", "w2"}

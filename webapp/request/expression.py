@@ -300,7 +300,7 @@ class ExpressionAnswer(BaseModel):
     graph: ExpressionGraphModel
     output: str = Field(description="The result's id: f, or the name given (L = …).")
     values: dict[str, float] = Field(description="Each node's value.")
-    grads: dict[str, float] = Field(description="∂f/∂(node) for every node; ∂f/∂f = 1.")
+    grads: dict[str, float] = Field(description="∂f/∂(node) for every node but the numbers; ∂f/∂f = 1.")
     local: dict[str, float] = Field(description="Each edge's local derivative ∂(target)/∂(source).")
 
 
