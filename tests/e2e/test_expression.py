@@ -73,3 +73,13 @@ def test_cs231n_add_multiply_forward_and_back(page: Page, width: int, height: in
     page.reload()
     expect(page.locator("#phase-label")).to_have_text("backward pass done")
     expect(_node(page, "x").locator(".node-grad")).to_have_text(mentions_number_re("−4"))
+
+    # Its practice set: the backward pass's ∂f/∂x, answered and checked by the server, with a worked
+    # solution whose equations hold.
+    page.click("#practice-link")
+    problem = page.locator('form[data-problem-id="grads.x"]')
+    problem.locator("input[name=answer]").fill("−4")
+    problem.locator(".check-button").click()
+    expect(problem.locator(".feedback")).to_have_attribute("data-status", "right")
+    problem.locator("details.solution summary").click()
+    assert _equations_hold(page) >= 2
