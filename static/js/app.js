@@ -67,7 +67,7 @@ function render() {
     learningRate: store.config.learning_rate,
     equations,
   });
-  document.getElementById("epoch-label").textContent = `Epoch ${state.epoch}`;
+  document.getElementById("epoch-label").textContent = shownEpoch();
   document.getElementById("phase-label").textContent = phaseText();
   document.getElementById("what-is-backpropagated").classList.toggle("active", active && active.phase === "backward");
   renderStatus();
@@ -76,6 +76,12 @@ function render() {
   predictor?.withdrawUnless(`${state.epoch}:${state.cursor}`);
   bringIntoView(active);
   recordLocation();
+}
+
+// Where the page is: an epoch, or (a graph without an update, which has one pass) the pass.
+function shownEpoch(capital = true) {
+  if (graph.updates) return `${capital ? "E" : "e"}poch ${state.epoch}`;
+  return `${capital ? "T" : "t"}he one pass`;
 }
 
 function renderScrubber() {
@@ -397,7 +403,7 @@ async function showAt(epoch, cursor, signal) {
 }
 
 function describeCursor() {
-  if (state.cursor === 0) return `Epoch ${state.epoch}: nothing computed yet.`;
+  if (state.cursor === 0) return `${shownEpoch()}: nothing computed yet.`;
   return narrate(steps[state.cursor - 1]);
 }
 
@@ -435,7 +441,7 @@ const actions = {
       render();
       return announce(`Back: ${describeCursor()}`);
     }
-    if (state.epoch === 1) return announce("Already at the start: epoch 1, nothing computed yet.");
+    if (state.epoch === 1) return announce(`Already at the start: ${shownEpoch(false)}, nothing computed yet.`);
     if (await showAt(state.epoch - 1, ends.update, signal)) announce(`Back to epoch ${state.epoch}: weights updated.`);
   },
   async phaseStart() {
@@ -464,7 +470,7 @@ const actions = {
     predictor?.forget();
     render();
     refreshChart();
-    announce("Reset: epoch 1, nothing computed yet.");
+    announce(`Reset: ${shownEpoch(false)}, nothing computed yet.`);
   },
   async train(signal) {
     const input = document.getElementById("train-epochs");
