@@ -306,3 +306,26 @@ def test_the_page_offers_what_an_expression_has(client):
     assert 'data-export="svg"' in text and 'data-export="json"' not in text and 'data-export="png"' not in text
     assert 'id="gradient-check-button"' in text and 'id="update-equations"' not in text
     assert 'id="practice-link" href="/practice?expr=' in text
+
+
+@pytest.mark.parametrize(
+    ("expression", "x", "value", "derivative"),
+    [
+        # Saturated units, where 1 − σ and 1 − tanh² would round to 0: 50-digit references by mpmath.
+        ("sigmoid(x) * 1", 40, lambda m, x: 1 / (1 + m.exp(-x)), lambda m, x: m.exp(-x) / (1 + m.exp(-x)) ** 2),
+        ("tanh(x) * 1", 20, lambda m, x: m.tanh(x), lambda m, x: 1 / m.cosh(x) ** 2),
+        (
+            "exp(x) / (1 + exp(x))",
+            -30,
+            lambda m, x: m.exp(x) / (1 + m.exp(x)),
+            lambda m, x: m.exp(x) / (1 + m.exp(x)) ** 2,
+        ),
+    ],
+)
+def test_saturated_gates_keep_their_digits(client, expression, x, value, derivative):
+    import mpmath
+
+    mpmath.mp.dps = 50
+    answer = _ok(client, expression, {"x": x})
+    assert answer["values"]["f"] == pytest.approx(float(value(mpmath, mpmath.mpf(x))), rel=1e-14)
+    assert answer["grads"]["x"] == pytest.approx(float(derivative(mpmath, mpmath.mpf(x))), rel=1e-12)

@@ -238,7 +238,7 @@ OPS: dict[str, OpKind] = {
     "abs": OpKind(
         "abs",
         1,
-        abs,
+        lambda a: float(np.abs(a)),
         (lambda x, p, out: float(np.sign(x[0])),),
         r"\left|{a}\right|",
         (r"\operatorname{sign}({a})",),
@@ -251,7 +251,7 @@ OPS: dict[str, OpKind] = {
     "max": OpKind(
         "max",
         2,
-        max,
+        lambda a, b: float(np.maximum(a, b)),
         (lambda x, p, out: float(x[0] >= x[1]), lambda x, p, out: float(x[0] < x[1])),
         r"\max({a}, {b})",
         (
