@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e import mentions_number_re, open_app
+from tests.e2e.test_accessibility import assert_no_blocking_violations
 from tests.equations import check_equation
 
 CS231N = "?expr=(x%2By)*z&x=-2&y=5&z=-4&staged=1&animate=0"
@@ -49,6 +50,7 @@ def test_cs231n_add_multiply_forward_and_back(page: Page, width: int, height: in
     table = page.locator("#chain-rule")
     expect(table).to_contain_text("from f back to the variables")
     assert _equations_hold(page) == 7  # two forward rows, four steps back from f, the narration
+    assert_no_blocking_violations(page, "an expression after Backward")
 
     # The gradient check: each variable's gradient beside its central difference.
     page.click("#gradient-check-button")
