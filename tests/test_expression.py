@@ -119,6 +119,7 @@ def test_unstaged_operations_are_named_by_their_own_expression(client):
         ("foo(x)", {}, 0, "functions are"),
         ("exp(x, y)", {}, 0, "takes one input"),
         ("f * 2", {}, 0, "own value"),
+        ("step * 2", {}, 0, "address keeps"),
         ("x", {}, 0, "at least one operation"),
         ("log(x − 3)", {"x": 1}, 0, "not positive"),
         ("y / (x − x)", {"x": 1, "y": 1}, 2, "division by zero"),

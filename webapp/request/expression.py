@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from webapp.engine.expression import FUNCTIONS, OUTPUT, Term
 from webapp.request import limits
+from webapp.request.embed import EMBED_KEYS
 from webapp.request.presets import PRESET_FILES
 from webapp.request.resolve import RequestError, _error_list
 from webapp.request.schema import Edge, Node, Number
@@ -31,6 +32,12 @@ OPERATION = re.compile(r"\*\*|[-+*/]|\b(?:" + "|".join(FUNCTIONS) + r")\s*\(")
 IDENTIFIER = re.compile(r"(?<![\w.])[A-Za-z_]\w*")
 RESULT = re.compile(r"\s*([A-Za-z]\w*)\s*=")  # "L = (a*b + c)*f" names the result L
 BINARY = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div"}
+# Words the page's address uses for itself (state.js LOCATION_KEYS, the page's options, an embed's and a
+# practice set's keys): a variable's value travels in the address under its name, so none is a name.
+PAGE_KEYS = frozenset(
+    {"expr", "staged", "form", "animate", "predict", "preset", "epoch", "step", "sample", "log", "text"}
+    | {*EMBED_KEYS, "worksheet", "variant", "key"}
+)
 
 
 class ExpressionRequest(BaseModel):
@@ -179,6 +186,10 @@ def _term(node: ast.AST, where: Places, output: str) -> Term:
             )
         if node.id in FUNCTIONS:
             raise _error(f"{node.id} is a function: write {node.id}(…)", position)
+        if node.id in PAGE_KEYS:
+            raise _error(
+                f"“{node.id}” is a word the page's address keeps for itself: call the variable otherwise", position
+            )
         return Term("variable", name=node.id, position=position)
     if isinstance(node, ast.Constant):
         if type(node.value) not in (int, float):
@@ -323,10 +334,6 @@ def resolve_expression(body: dict) -> ResolvedExpression:
 
 # --- The page's query: ?expr=(x+y)*z&x=-2&y=5&z=-4&staged=1 -------------------------------------------
 
-# Query keys that are the page's own, never a variable's value (state.js LOCATION_KEYS and the options).
-PAGE_KEYS = frozenset(
-    {"expr", "staged", "form", "animate", "predict", "preset", "epoch", "step", "sample", "log", "text"}
-)
 # What the page shows when the query's formula cannot be shown: CS231n's first example.
 DEFAULT_QUERY = {"expr": ["(x + y) * z"], "x": ["-2"], "y": ["5"], "z": ["-4"]}
 
