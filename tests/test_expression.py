@@ -153,6 +153,7 @@ def test_every_name_needs_a_value_and_every_value_a_name(client):
     assert set(fields) == {"values.y", "values.w"}
     assert fields["values.y"]["position"] == 2
     assert _post(client, "x*2", {"x": float("1e7")}).status_code == 400
+    assert _post(client, "x*2", {"x": 1}, epochs=2).get_json()["errors"][0]["field"] == "epochs"
 
 
 # --- Random expressions against autograd ---------------------------------------------------------
@@ -304,7 +305,7 @@ def test_gradient_check_compares_each_variable_with_central_differences(client):
 
 def test_the_page_offers_what_an_expression_has(client):
     text = client.get("/", query_string={"expr": "(x + y) * z", "x": "-2", "y": "5", "z": "-4"}).get_data(as_text=True)
-    assert 'data-export="svg"' in text and 'data-export="json"' not in text and 'data-export="png"' not in text
+    assert 'data-export="svg"' in text and 'data-export="json"' in text and 'data-export="png"' not in text
     assert 'id="gradient-check-button"' in text and 'id="update-equations"' not in text
     assert 'id="practice-link" href="/practice?expr=' in text
 

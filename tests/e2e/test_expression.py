@@ -1,6 +1,9 @@
 """An expression on the page (`?expr=…`): the whole chain-rule story of CS231n's (x + y)·z, on a laptop
 and on a phone, every equation shown read back by tests/equations.py."""
 
+import json
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -56,6 +59,12 @@ def test_cs231n_add_multiply_forward_and_back(page: Page, width: int, height: in
     page.click("#gradient-check-button")
     expect(page.locator("#gradient-check-table tbody tr")).to_have_count(3)
     expect(page.locator("#gradient-check-status")).to_contain_text("relative difference")
+
+    # The pass as JSON: POST /api/expression's own answer.
+    with page.expect_download() as download:
+        page.click('[data-export="json"]')
+    saved = json.loads(Path(download.value.path()).read_text())
+    assert (saved["values"]["f"], saved["grads"]["x"], saved["grads"]["z"]) == (-12, -4, 3)
 
     # Back one step and forward again; past the end there is no next epoch, only Reset.
     page.click("[data-action=back]")

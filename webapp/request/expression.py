@@ -61,6 +61,9 @@ class ExpressionRequest(BaseModel):
         strict=True,
         description="Name every operation as courses do (q = x + y, f = q·z); otherwise each is its own expression.",
     )
+    epochs: int = Field(
+        1, strict=True, ge=1, le=1, description="Always 1: an expression has one pass (as a run has epochs)."
+    )
 
 
 def _error(message: str, position: int | None = None, field: str = "expression") -> RequestError:

@@ -128,11 +128,12 @@ def cache_static(response):
 @bp.app_template_global()
 def app_urls() -> dict[str, str]:
     """The URLs the page's scripts fetch, built from the app's root so they follow any URL prefix."""
+    expression = "expr" in request.args  # an expression's page: its run is its one pass
     return {
-        "train": url_for("api.train"),
+        "train": url_for("api.expression" if expression else "api.train"),
         "landscape": url_for("api.landscape"),
         # An expression's page checks its gradients against its own forward pass.
-        "gradientCheck": url_for("api.expression_gradient_check" if "expr" in request.args else "api.gradient_check"),
+        "gradientCheck": url_for("api.expression_gradient_check" if expression else "api.gradient_check"),
         "export": url_for("api.export"),
         "check": url_for("pages.check"),
         "checkAnswer": url_for("answers.check"),
