@@ -68,6 +68,26 @@ def test_micrograd_example_matches_micrograd(client):
     assert {k: answer["grads"][k] for k in "abcf"} == {"a": a.grad, "b": b.grad, "c": c.grad, "f": f.grad}
 
 
+def test_steps_named_as_micrograd_names_them(client):
+    # micrograd's README names every step: e = a·b, d = e + c, L = d·f; the graph keeps those names.
+    numbers = {"a": 2.0, "b": -3.0, "c": 10.0, "f": -2.0}
+    a, b, c, f = (Value(numbers[k]) for k in "abcf")
+    e = a * b
+    d = e + c
+    loss = d * f
+    loss.backward()
+    answer = _ok(client, "e = a·b; d = e + c; L = d·f", numbers)
+    assert [n["id"] for n in answer["graph"]["nodes"] if n["op"]] == ["e", "d", "L"]
+    expected = {"a": a.grad, "b": b.grad, "c": c.grad, "f": f.grad, "e": e.grad, "d": d.grad}
+    assert {k: answer["grads"][k] for k in expected} == expected
+    # A named step used twice is one node with two out-edges: f = q + q·z = q(1 + z), ∂f/∂q = 1 + z.
+    twice = _ok(client, "q = x*y; q + q*z", {"x": 3, "y": 2, "z": 5})
+    assert [n["id"] for n in twice["graph"]["nodes"]].count("q") == 1
+    assert twice["grads"]["q"] == 6
+    assert "names no operation" in _error(client, "q = x; q * 2", {"x": 1})["message"]
+    assert _error(client, "q = x*y; r = q + 1; q = r * 2", {"x": 1, "y": 2})["position"] == 20
+
+
 def test_a_variable_used_twice_is_one_node_whose_gradient_sums_its_branches(client):
     answer = _ok(client, "x*y + x", {"x": 3, "y": -2})
     graph = answer["graph"]

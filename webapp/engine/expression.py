@@ -601,6 +601,8 @@ def build(term: Term, staged: bool = False) -> ExpressionGraph:
             graph.constant[node_id] = float(t.value)
             graph.position[node_id] = t.position
             return node_id, 0
+        if t.name and t.name in graph.node and not top:  # a named step used again: one node, another edge
+            return t.name, graph.node[t.name].layer
         op = OPS[t.op]
         children = [visit(arg, False) for arg in t.args]
         layer = 1 + max(child_layer for _, child_layer in children)

@@ -26,7 +26,7 @@ from webapp.request.schema import Edge, Node, Number
 
 # The user's spellings of an operator, and ours.
 SPELLINGS = {"·": "*", "×": "*", "⋅": "*", "−": "-", "^": "**"}
-ALLOWED = re.compile(r"[A-Za-z0-9_.+\-*/(), =]")
+ALLOWED = re.compile(r"[A-Za-z0-9_.+\-*/(), =;]")
 NAME = re.compile(rf"[A-Za-z][A-Za-z0-9_]{{0,{limits.MAX_EXPRESSION_NAME_CHARS - 1}}}")
 OPERATION = re.compile(r"\*\*|[-+*/]|\b(?:" + "|".join(FUNCTIONS) + r")\s*\(")
 IDENTIFIER = re.compile(r"(?<![\w.])[A-Za-z_]\w*")
@@ -117,27 +117,75 @@ def check_size(text: str, where: list[int]) -> None:
 
 
 def parse(expression: str) -> Term:
-    """The formula as a tree of terms, or a RequestError pointing at the offending character."""
+    """The formula as a tree of terms, or a RequestError pointing at the offending character.
+
+    Steps may be named as courses write them, separated by `;`: `q = x + y; f = q * z`. A name given
+    to a step stands for that step wherever it is used after (one node, however often); the last step is
+    the result, `f` unless it is named (`L = …`)."""
     if len(expression) > limits.MAX_EXPRESSION_CHARS:
         raise _error(f"at most {limits.MAX_EXPRESSION_CHARS} characters", limits.MAX_EXPRESSION_CHARS)
     text, where = normalise(expression)
     check_size(text, where)
-    output, start = OUTPUT, 0
+    spans, start = [], 0
+    for i, char in enumerate(text + ";"):
+        if char == ";":
+            if text[start:i].strip():
+                spans.append((start, i))
+            start = i + 1
+    if not spans:
+        raise _error("write a formula, such as (x + y) * z")
+    names: dict[str, int] = {}
+    for begin, end in spans:
+        if (named := RESULT.match(text, begin)) and named.end() <= end:
+            if named[1] in names:
+                raise _error(f"{named[1]} is named twice", where[named.start(1)])
+            names[named[1]] = begin
+    last = RESULT.match(text, spans[-1][0])
+    output = last[1] if last and last.end() <= spans[-1][1] else OUTPUT
+    steps: dict[str, Term] = {}
+    term = None
+    for begin, end in spans:
+        name, term = _step(text[begin:end], Places(where[begin : end + 1]), output)
+        term = _using(term, steps)
+        if name is None:
+            continue
+        if term.op in ("variable", "constant"):
+            raise _error(f"{name} names no operation: write it where it is used", where[begin])
+        steps[name] = term = dataclasses.replace(term, name=name)
+    if term.op in ("variable", "constant"):
+        raise _error("a formula needs at least one operation, such as x * y", where[spans[-1][0]])
+    return dataclasses.replace(term, name=output)
+
+
+def _step(text: str, where: Places, output: str) -> tuple[str | None, Term]:
+    """One step, `name = formula` or a formula alone: its name and its terms."""
+    name = None
     if named := RESULT.match(text):
-        output, start = named[1], named.end()
-        if not NAME.fullmatch(output) or output in FUNCTIONS:
-            raise _error("the result's name is a letter then letters, digits or _", where[0])
+        name, start = named[1], named.end()
+        if not NAME.fullmatch(name) or name in FUNCTIONS or name in PAGE_KEYS:
+            raise _error("a step's name is a letter then letters, digits or _", where[0])
         start += len(text[start:]) - len(text[start:].lstrip())
         where = Places(where[start:])
-        text = where.text = text[start:]
+        text = text[start:]
+    where.text = text
+    leading = len(text) - len(text.lstrip())
+    if leading:  # ast wants no indent: the columns shift, the places with them
+        where = Places(where[leading:])
+        text = where.text = text.lstrip()
     try:
         tree = ast.parse(text, mode="eval")
     except SyntaxError as exc:
         raise _syntax_error(exc, text, where) from None
-    term = _term(tree.body, where, output)
-    if term.op in ("variable", "constant"):
-        raise _error("a formula needs at least one operation, such as x * y", where[0])
-    return dataclasses.replace(term, name=output)
+    return name, _term(tree.body, where, output)
+
+
+def _using(term: Term, steps: dict[str, Term]) -> Term:
+    """`term` with each name of an earlier step standing for that step."""
+    if term.op == "variable":
+        return steps.get(term.name, term)
+    if not term.args:
+        return term
+    return dataclasses.replace(term, args=tuple(_using(arg, steps) for arg in term.args))
 
 
 def _syntax_error(exc: SyntaxError, text: str, where: Places) -> RequestError:
