@@ -73,6 +73,8 @@ POST_ROUTES = {
     "/api/gradient-check": [*FIELDS, "epoch"],
     "/api/export": [*FIELDS, "format", "epoch"],
     "/api/practice/check": ["answers", "variant"],
+    "/api/expression": ["expression", "values", "staged"],
+    "/api/expression/gradient-check": ["expression", "values", "staged", "epoch"],
 }
 GET_ROUTES = ["/", "/check", "/embed", "/practice", "/oembed", "/api/presets", "/healthz", "/embed.js"]
 
@@ -95,9 +97,9 @@ def test_every_post_route_answers_lone_surrogates_with_a_named_error(client, rou
 
 
 def test_a_lone_surrogate_key_is_named_in_the_error_of_every_post_route(client):
-    for route, body in [(r, '{"params":{"\\ud800":1}}') for r in POST_ROUTES if r != "/api/practice/check"] + [
-        ("/api/practice/check", '{"answers":{"\\ud800":"1"}}')
-    ]:
+    own = {"/api/practice/check": '{"answers":{"\\ud800":"1"}}'}
+    own |= {route: '{"values":{"\\ud800":1}}' for route in POST_ROUTES if route.startswith("/api/expression")}
+    for route, body in [(r, own.get(r, '{"params":{"\\ud800":1}}')) for r in POST_ROUTES]:
         response = client.post(route, data=body, content_type="application/json")
         assert response.status_code == 400, route
         assert any("\ud800" in e["field"] for e in response.get_json()["errors"]), route

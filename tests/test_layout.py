@@ -7,8 +7,10 @@ from pathlib import Path
 import pytest
 
 from webapp.engine import Graph, Network
+from webapp.engine.expression import build
 from webapp.presentation.layout import layout
 from webapp.presentation.page import client_graph, graph_geometry
+from webapp.request.expression import EXPRESSION_PRESETS, parse
 
 NETWORKS = [
     Network((1, 1, 1), ("relu", "relu")),
@@ -44,6 +46,18 @@ def test_boxes_do_not_overlap_and_fit_the_canvas(network, orientation):
         assert box["y"] - box["height"] / 2 >= 0 and box["y"] + box["height"] / 2 <= drawn["height"]
 
 
+@pytest.mark.parametrize("orientation", ORIENTATIONS)
+def test_expression_boxes_do_not_overlap_and_fit_the_canvas(orientation):
+    for name, graph in _expressions().items():
+        drawn = layout(graph, orientation)
+        assert {b["id"] for b in drawn["nodes"]} == {n.id for n in graph.nodes}, name
+        for a, b in itertools.combinations(drawn["nodes"], 2):
+            assert not overlaps(a, b, gap=4), (name, a["id"], b["id"])
+        for box in drawn["nodes"]:
+            assert box["x"] - box["width"] / 2 >= 0 and box["x"] + box["width"] / 2 <= drawn["width"]
+            assert box["y"] - box["height"] / 2 >= 0 and box["y"] + box["height"] / 2 <= drawn["height"]
+
+
 def test_worksheet_draws_weights_as_nodes_and_wide_layers_put_them_on_edges():
     worksheet = layout(Graph(NETWORKS[0]))
     assert {b["id"] for b in worksheet["nodes"]} >= {"w1", "w2"}
@@ -63,8 +77,18 @@ def test_tall_drawing_of_the_worksheet_fits_a_phone():
 DRAWINGS = Path(__file__).parent / "js" / "drawings.json"
 
 
+def _expressions() -> dict:
+    """The example expressions' graphs (webapp/presets/expressions), staged and not."""
+    graphs = {}
+    for name, preset in EXPRESSION_PRESETS.items():
+        for staged in (True, False):
+            graphs[f"expression {name}{' staged' if staged else ''}"] = build(parse(preset["expression"]), staged)
+    return graphs
+
+
 def drawings() -> dict:
     graphs = {name: Graph(network) for name, network in zip(NAMES, NETWORKS, strict=True) if len(network.layers) < 6}
+    graphs |= _expressions()
     return {name: {"graph": client_graph(g), "geometry": graph_geometry(g, layout(g))} for name, g in graphs.items()}
 
 

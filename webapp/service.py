@@ -4,12 +4,15 @@ reports. The views call this; nothing below the views imports it. No Flask here.
 from functools import lru_cache
 
 from webapp.engine import Network, Run, train
+from webapp.engine.expression import EvaluationError, ExpressionGraph, build
 from webapp.presentation.export import run_csv, tables_latex
-from webapp.presentation.gradient_check import gradient_check
+from webapp.presentation.gradient_check import expression_gradient_check, gradient_check
 from webapp.presentation.input_space import input_space
 from webapp.presentation.landscape import landscape
+from webapp.presentation.notation import number
 from webapp.presentation.report import report
 from webapp.request import limits
+from webapp.request.expression import ResolvedExpression
 from webapp.request.presets import PRESETS
 from webapp.request.resolve import RequestError, Resolved, graph_of, parse_body, resolve
 
@@ -81,6 +84,36 @@ def graph_json(network: Network) -> dict:
     for edge in data["edges"]:
         edge["derivative"] = graph.edge_derivative(edge["id"])
     return data
+
+
+def expression_run(resolved: ResolvedExpression) -> tuple[ExpressionGraph, dict]:
+    """An expression's graph and both passes, or a RequestError naming the operation that has no number."""
+    req = resolved.request
+    graph = build(resolved.term, req.staged)
+    try:
+        return graph, graph.run(req.values)
+    except EvaluationError as exc:
+        raise RequestError([_evaluation_error(graph, exc)]) from None
+
+
+def check_expression(resolved: ResolvedExpression) -> dict:
+    """An expression's gradients by its backward pass beside central differences."""
+    graph, numbers = expression_run(resolved)
+    return expression_gradient_check(graph, numbers, resolved.request.values, EvaluationError)
+
+
+def expression(resolved: ResolvedExpression) -> dict:
+    """POST /api/expression's answer."""
+    graph, numbers = expression_run(resolved)
+    return {"graph": graph.to_json(), "output": graph.output, **numbers}
+
+
+def _evaluation_error(graph, exc: EvaluationError) -> dict:
+    """“log(x + y): the logarithm of a number that is not positive (its input is −3)”."""
+    inputs = " and ".join(number(v) for v in exc.operands)
+    given = f" (its input is {inputs})" if len(exc.operands) == 1 else f" (its inputs are {inputs})" if inputs else ""
+    message = f"{graph.expression_text[exc.node.id]}: {exc.reason}{given}"
+    return {"field": "expression", "message": message, "position": exc.position}
 
 
 def presets() -> list[dict]:

@@ -19,18 +19,19 @@ import { wireSettings } from "./settings.js";
 
 const initial = JSON.parse(document.getElementById("initial-state").textContent);
 const graph = expandGraph(initial.graph);
-const labels = Object.fromEntries(graph.nodes.map((n) => [n.id, n.label]));
+const labels = Object.fromEntries(graph.nodes.map((n) => [n.id, n.name]));
 const gradients = Object.fromEntries(graph.nodes.map((n) => [n.id, n.gradient]));
 const params = graph.nodes.filter((n) => n.param).map((n) => n.id);
-// Known before any pass: the data and the starting parameters.
-const dataKinds = [graph.kinds.INPUT, graph.kinds.TARGET];
-const alwaysKnown = graph.nodes.filter((n) => dataKinds.includes(n.kind) || n.param).map((n) => `values.${n.id}`);
+// Known before any pass: the data and the starting parameters (an expression's variables and numbers).
+const alwaysKnown = graph.known.map((id) => `values.${id}`);
+// Where the backward pass starts: J, or an expression's f.
+const output = graph.output;
 const scroller = document.querySelector(".graph-scroll");
 const reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
 const store = new RunStore(initial.config, initial.run, initial.limits.maxEpochs);
 const equations = new Equations(graph, initial.samples);
 equations.setSamples(store.samples);
-const steps = buildSteps(graph.forward, graph.backward);
+const steps = buildSteps(graph.forward, graph.backward, graph.updates);
 const ends = phaseEnds(steps);
 const main = document.querySelector("main");
 const view = new View(main, { graph, geometry: initial.geometry, labels, params, chains: initial.tables.chains, batchSize: initial.samples });
@@ -68,7 +69,7 @@ function render() {
     learningRate: store.config.learning_rate,
     equations,
   });
-  document.getElementById("epoch-label").textContent = `Epoch ${state.epoch}`;
+  document.getElementById("epoch-label").textContent = shownEpoch();
   document.getElementById("phase-label").textContent = phaseText();
   document.getElementById("what-is-backpropagated").classList.toggle("active", active && active.phase === "backward");
   renderStatus();
@@ -77,6 +78,12 @@ function render() {
   predictor?.withdrawUnless(`${state.epoch}:${state.cursor}`);
   bringIntoView(active);
   recordLocation();
+}
+
+// Where the page is: an epoch, or (a graph without an update, which has one pass) the pass.
+function shownEpoch(capital = true) {
+  if (graph.updates) return `${capital ? "E" : "e"}poch ${state.epoch}`;
+  return `${capital ? "T" : "t"}he one pass`;
 }
 
 function renderScrubber() {
@@ -174,7 +181,7 @@ function narrate(step) {
   const num = (value) => formatNumber(value);
   const label = step.node && labels[step.node];
   if (step.phase === "forward") {
-    if (step.node === "J" && state.epoch > 1) {
+    if (step.node === output && state.epoch > 1) {
       const [now, before] = [store.costs[state.epoch - 1], store.costs[state.epoch - 2]];
       const change = now < before ? `fell from ${num(before)}` : now > before ? `rose from ${num(before)}` : "is the same as";
       return `J = ${num(epoch.values.J)}: the cost ${change} at epoch ${state.epoch - 1}`;
@@ -185,14 +192,19 @@ function narrate(step) {
     return complete(worked) ? `${label} = ${worked}` : `${label} = ${shown}`;
   }
   if (step.phase === "backward") {
-    if (step.node === "J") return `Backward starts at J: ${gradients.J} = 1`;
+    if (step.node === output) return `Backward starts at ${labels[output]}: ${gradients[output]} = 1`;
     const terms = graph.outOf.get(step.node).map((e) => `${gradients[e.target]} · ${e.symbol}`);
+    // What the gates it feeds do with the gradient (and that a variable used twice adds its branches).
+    const gates = [...new Set([step.node, ...graph.outOf.get(step.node).map((e) => e.target)])]
+      .map((id) => graph.gates.get(id))
+      .filter((text, i) => text && (i > 0 || graph.outOf.get(step.node).length > 1));
+    const pattern = gates.length ? `${gates.join(" ")} ` : "";
     const batch = params.includes(step.node) && initial.samples > 1;
     const formula = batch ? `Σ over the ${initial.samples} samples of ${terms.join(" + ")}` : terms.join(" + ");
     const numbers = equations.accumulation(step.node, epoch, state.row);
     const total = epoch.grads[step.node];
     const result = complete(numbers) ? numbers : num(Array.isArray(total) ? total[state.row] : total);
-    return `${gradients[step.node]} = ${formula} = ${result}`;
+    return `${pattern}${gradients[step.node]} = ${formula} = ${result}`;
   }
   const updates = params.slice(0, 4).map((id) => `${labels[id]} ≔ ${equations.update(id, epoch, store.config.learning_rate)}`);
   return `Update: ${updates.join("; ")}${params.length > 4 ? "; …" : ""}`;
@@ -290,7 +302,7 @@ function startFrom(u, v, axes) {
 
 // Note how far the student has got: the chart shows costs and weights up to there.
 function markReached(step) {
-  if (step.phase === "forward" && step.node === "J") state.reached = Math.max(state.reached, state.epoch);
+  if (step.phase === "forward" && step.node === output) state.reached = Math.max(state.reached, state.epoch);
   if (step.phase === "update") state.updated = Math.max(state.updated, state.epoch);
 }
 
@@ -303,7 +315,7 @@ async function advanceTo(target, signal) {
     state.cursor = target;
     render();
     announce(narrate(passed[passed.length - 1]));
-    if (passed.some((s) => s.node === "J" || s.phase === "update")) refreshChart();
+    if (passed.some((s) => s.node === output || s.phase === "update")) refreshChart();
     return;
   }
   while (state.cursor < target) {
@@ -318,7 +330,7 @@ async function advanceTo(target, signal) {
     render();
     announce(narrate(step));
     // While playing, the chart waits for the end of the epoch: a redraw mid-animation drops frames.
-    if ((step.node === "J" || step.phase === "update") && !state.playing) refreshChart();
+    if ((step.node === output || step.phase === "update") && !state.playing) refreshChart();
     if (state.cursor < target && stepDuration()) await pause(stepDuration() * 0.4, signal);
     if (signal.aborted) return;
   }
@@ -339,8 +351,19 @@ async function loadEpoch(epoch, signal) {
   return !signal.aborted && epoch <= store.available && store.details.has(epoch);
 }
 
-// After an update, the next forward pass belongs to the next epoch.
+// What the last step finished, and what may come next: an epoch's update, then the next epoch; or, in a
+// graph without an update (an expression), its backward pass, and nothing more.
+function finished(text = "The weights are updated, the epoch is done") {
+  if (graph.updates) return advise(text, "forward", "step");
+  return advise(`The backward pass is done: every gradient of ${labels[output]} is known`, "reset");
+}
+
+// After an update, the next forward pass belongs to the next epoch; a graph without one has no next epoch.
 async function nextEpoch(signal) {
+  if (!graph.updates) {
+    announce(finished());
+    return false;
+  }
   const next = state.epoch + 1;
   if (!(await loadEpoch(next, signal))) {
     if (!signal.aborted) {
@@ -377,7 +400,7 @@ function land(pending) {
   state.cursor = pending.cursor;
   markReached(pending.step);
   render();
-  if (pending.step.node === "J" || pending.step.phase === "update") refreshChart();
+  if (pending.step.node === output || pending.step.phase === "update") refreshChart();
 }
 
 // Show `epoch` at `cursor`, fetching its detail if needed; false if it does not exist.
@@ -392,7 +415,7 @@ async function showAt(epoch, cursor, signal) {
 }
 
 function describeCursor() {
-  if (state.cursor === 0) return `Epoch ${state.epoch}: nothing computed yet.`;
+  if (state.cursor === 0) return `${shownEpoch()}: nothing computed yet.`;
   return narrate(steps[state.cursor - 1]);
 }
 
@@ -412,7 +435,7 @@ const actions = {
   },
   async backward(signal) {
     if (noEpochs()) return;
-    if (state.cursor === ends.update) return announce(advise("The weights are updated, the epoch is done", "forward", "step"));
+    if (state.cursor === ends.update) return announce(finished());
     if (state.cursor >= ends.backward) return announce(advise(`The backward pass of epoch ${state.epoch} is done`, "update"));
     const forwardFirst = state.cursor < ends.forward;
     await advanceTo(ends.backward, signal);
@@ -420,7 +443,7 @@ const actions = {
   },
   async update(signal) {
     if (noEpochs()) return;
-    if (state.cursor === ends.update) return announce(advise("Already updated, the epoch is done", "forward", "step"));
+    if (state.cursor === ends.update) return announce(finished("Already updated, the epoch is done"));
     await advanceTo(ends.update, signal);
   },
   async back(signal) {
@@ -430,7 +453,7 @@ const actions = {
       render();
       return announce(`Back: ${describeCursor()}`);
     }
-    if (state.epoch === 1) return announce("Already at the start: epoch 1, nothing computed yet.");
+    if (state.epoch === 1) return announce(`Already at the start: ${shownEpoch(false)}, nothing computed yet.`);
     if (await showAt(state.epoch - 1, ends.update, signal)) announce(`Back to epoch ${state.epoch}: weights updated.`);
   },
   async phaseStart() {
@@ -441,7 +464,7 @@ const actions = {
   },
   async phaseEnd(signal) {
     if (noEpochs()) return;
-    if (state.cursor === ends.update) return announce(advise("Already updated, the epoch is done", "forward", "step"));
+    if (state.cursor === ends.update) return announce(finished("Already updated, the epoch is done"));
     await advanceTo(phaseEnd(ends, state.cursor), signal);
   },
   async step(signal) {
@@ -459,7 +482,7 @@ const actions = {
     predictor?.forget();
     render();
     refreshChart();
-    announce("Reset: epoch 1, nothing computed yet.");
+    announce(`Reset: ${shownEpoch(false)}, nothing computed yet.`);
   },
   async train(signal) {
     const input = document.getElementById("train-epochs");

@@ -55,7 +55,7 @@ export class Equations {
 
   // dJ/dp along its one path to J (one-neuron-wide networks), multiplied out.
   chain(param, edges, epoch) {
-    const factorsOf = (row) => edges.map((edge) => epoch.local[edge][row]);
+    const factorsOf = (row) => edges.map((edge) => at(epoch.local[edge], row));
     return this.batchSum(factorsOf, (epoch.terms || {})[param], epoch.grads[param]);
   }
 
@@ -64,10 +64,10 @@ export class Equations {
     const edges = this.graph.outOf.get(node) || [];
     if (this.isParam(node)) {
       const [edge] = edges;
-      const factorsOf = (r) => [at(epoch.grads[edge.target], r), epoch.local[edge.id][r]];
+      const factorsOf = (r) => [at(epoch.grads[edge.target], r), at(epoch.local[edge.id], r)];
       return this.batchSum(factorsOf, (epoch.terms || {})[node], epoch.grads[node]);
     }
-    const sum = edges.map((e, i) => Equations.product([at(epoch.grads[e.target], row), epoch.local[e.id][row]], i > 0));
+    const sum = edges.map((e, i) => Equations.product([at(epoch.grads[e.target], row), at(epoch.local[e.id], row)], i > 0));
     return `${sum.join(" + ")} = ${formatNumber(at(epoch.grads[node], row))}`;
   }
 
@@ -81,10 +81,16 @@ export class Equations {
   // "0.5 · 3 + 0.1 = 1.6", an activation "ReLU(1.5) = 1.5", the cost "(2 − 1.2)²/2 = 0.32". Only short
   // ones are written out: a wide layer's sum, or a cost over more terms than the detail holds, would not.
   worked(node, epoch, row) {
-    const { kinds, into, edge: edges, activations } = this.graph;
+    const { kinds, into, edge: edges, activations, worked } = this.graph;
     const { kind, layer } = this.graph.node.get(node);
     const value = (id) => at(epoch.values[id], row);
     const result = ` = ${formatNumber(value(node))}`;
+    // An operation the graph writes as text over its in-edges' sources: {n0} a number, {f1} a factor.
+    if (worked?.has(node)) {
+      const sources = into.get(node).map((edge) => value(edge.source));
+      const fill = (_, how, i) => (how === "n" ? formatNumber : formatFactor)(sources[Number(i)]);
+      return worked.get(node).replace(/\{([nf])(\d)\}/g, fill) + result;
+    }
     if (kind === kinds.ACTIVATION) return activations[layer - 1].replace("{z}", formatNumber(value(into.get(node)[0].source))) + result;
     if (kind === kinds.COST) return this.cost(node, epoch, result);
     if (kind !== kinds.SUM || into.get(node).length > 9) return null;

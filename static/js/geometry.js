@@ -63,13 +63,16 @@ export function drawnEdges(graph, orientation, drawing, box) {
   const { kinds } = graph;
   const places = drawing.nodes;
   const at = (id) => ({ x: places[id][0], y: places[id][1] });
+  // A local derivative belongs on an edge whose source gets a gradient: not a network's data x or y,
+  // not a number in an expression.
+  const flowsBack = new Set(graph.backward);
   return graph.edges
     .filter((edge) => edge.target in places && (edge.source in places || edge.kind === kinds.BIAS))
     .map((edge) => {
       if (!(edge.source in places)) return { edge, weight: edge.source, labelled: true, bias: true, ...biasShape(at(edge.target), box) };
-      const carried = edge.kind === kinds.VALUE ? graph.edge.get(edge.partner).source : null;
+      const carried = edge.kind === kinds.VALUE && edge.partner !== null ? graph.edge.get(edge.partner).source : null;
       const weight = edge.kind === kinds.WEIGHT ? edge.source : carried in places ? null : carried;
-      const labelled = ![kinds.INPUT, kinds.TARGET].includes(graph.node.get(edge.source).kind);
+      const labelled = flowsBack.has(edge.source);
       const shape = edgeShape(orientation, at(edge.source), at(edge.target), Boolean(places[edge.source][2]), drawing.roomy, box);
       // Where several values flow into one node their edges cross between the stages: their labels
       // show on hover or focus only (the pin), never under a crossing edge.

@@ -10,7 +10,7 @@ const objects = (fields, rows) => rows.map((row) => Object.fromEntries(fields.ma
 // why ∂): a node's gradient ∂J/∂z₁, an edge's local derivative ∂z₁/∂w₁. The edge into J is the loss's
 // own derivative, and says so (its number equals ∂J/∂ŷ, but it does not come from it).
 function localSymbol(partial, source, target, kind, kinds) {
-  const symbol = partial(target.label, source.label);
+  const symbol = partial(target.name, source.name);
   return kind === kinds.COST ? `${symbol} (from the loss)` : symbol;
 }
 
@@ -20,8 +20,12 @@ export function expandGraph(data) {
   const constants = Object.fromEntries(data.kinds);
   const partial = (top, bottom) => data.partial.replace("{top}", top).replace("{bottom}", bottom);
   const rows = objects(data.nodeFields, data.nodes);
-  const cost = rows.find((node) => kinds[node.kind] === constants.COST).label;
-  const nodes = rows.map((node) => ({ ...node, kind: kinds[node.kind], param: Boolean(node.param), gradient: partial(cost, node.label) }));
+  // Every gradient is the output's derivative: ∂J/∂z₁ in a network, ∂f/∂x in an expression.
+  // A node's name in equations is its label, unless the server names it otherwise: an expression's
+  // unnamed operation is drawn as its gate (+) and named by its own expression, (x + y).
+  const named = rows.map((node, i) => ({ ...node, name: data.names?.[i] ?? node.label }));
+  const cost = named[data.output].name;
+  const nodes = named.map((node) => ({ ...node, kind: kinds[node.kind], param: Boolean(node.param), gradient: partial(cost, node.name) }));
   const sent = objects(data.edgeFields, data.edges);
   const edges = sent.map(({ source, target, partner, kind, ...edge }) => ({
     ...edge,
@@ -41,6 +45,16 @@ export function expandGraph(data) {
   const edge = new Map(edges.map((e) => [e.id, e]));
   // The nodes the forward pass computes, in order, and those whose gradient the backward pass computes.
   const [forward, backward] = [data.forward, data.backward].map((places) => places.map((i) => nodes[i].id));
-  // activations and cost: text templates for the forward table's arithmetic (equations.js).
-  return { kinds: constants, nodes, edges, node, edge, into, outOf, forward, backward, activations: data.activations, cost: data.cost };
+  // The node backward starts from, the nodes known before any pass (of the kinds the server names, and
+  // the parameters), whether an update phase follows.
+  const output = nodes[data.output].id;
+  const known = nodes.filter((n) => data.knownKinds.includes(n.kind) || n.param).map((n) => n.id);
+  // By node id: `worked`, an operation as text over its in-edges' sources ({n0} + {f1}); `gates`, what
+  // the node does with the gradient in words.
+  const byId = (places) => new Map(Object.entries(places).map(([i, text]) => [nodes[Number(i)].id, text]));
+  // activations and cost: a network's text templates for the forward table's arithmetic (equations.js).
+  return {
+    kinds: constants, nodes, edges, node, edge, into, outOf, forward, backward, output, known, updates: data.updates,
+    worked: byId(data.worked), gates: byId(data.gates), activations: data.activations, cost: data.cost,
+  };
 }

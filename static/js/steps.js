@@ -1,11 +1,12 @@
-// The animation as a list of steps: the forward nodes, the backward nodes, then the update.
+// The animation as a list of steps: the forward nodes, the backward nodes, then the update (when the
+// graph has one: an expression's ends with its backward pass).
 // What the page shows is a pure function of (epoch, cursor): the steps before the cursor are done.
 
-export function buildSteps(forwardOrder, backwardOrder) {
+export function buildSteps(forwardOrder, backwardOrder, updates = true) {
   return [
     ...forwardOrder.map((node) => ({ phase: "forward", node })),
     ...backwardOrder.map((node) => ({ phase: "backward", node })),
-    { phase: "update", node: null },
+    ...(updates ? [{ phase: "update", node: null }] : []),
   ];
 }
 

@@ -50,6 +50,9 @@ class Kind(StrEnum):
     ACTIVATION = "activation"
     COST = "cost"
     VALUE = "value"
+    # An expression's nodes (webapp.engine.expression): a number in the formula, and an operation.
+    CONSTANT = "constant"
+    OPERATION = "operation"
 
 
 @dataclass(frozen=True)
@@ -416,6 +419,26 @@ class Graph:
     def carried_weight(self, edge: Edge) -> str | None:
         """The weight whose product with the edge's source feeds its target (value edges only)."""
         return self.partner(edge).source if edge.kind == Kind.VALUE else None
+
+    # The node the backward pass starts from (∂J/∂J = 1), and whether an update phase follows it.
+    output = "J"
+    updates = True
+
+    # The kinds of node known before any pass, besides the parameters: the data.
+    known_kinds = (Kind.INPUT, Kind.TARGET)
+
+    def known(self) -> list[str]:
+        """The nodes known before any pass: the data and the starting parameters."""
+        return [n.id for n in self.nodes if n.kind in self.known_kinds or n.param]
+
+    def text_name(self, node_id: str) -> str:
+        """The node's name in equations written as text: its label, z₁."""
+        return self.node[node_id].label
+
+    def worked_text(self, node_id: str) -> str | None:
+        """A node's computation as text over its in-edges' sources ({n0}, {f1}); None: the page writes a
+        network's weighted sums, activations and cost from the kinds' own fields."""
+        return None
 
     def forward_order(self) -> list[str]:
         """The nodes the forward pass computes, layer by layer, ending at J."""

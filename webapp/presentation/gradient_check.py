@@ -43,6 +43,36 @@ def gradient_check(resolved: Resolved, run: Run, epoch: int) -> dict:
     return {"epoch": epoch, "step": STEP, "params": rows, "message": _verdict(epoch, rows)}
 
 
+def _row(node_id: str, label: str, backprop: float, estimate: float | None) -> dict:
+    if estimate is None:
+        return {"id": node_id, "label": label, "backprop": backprop, "numeric": None, "difference": None, "relative_error": None}  # fmt: skip
+    scale = max(abs(backprop), abs(estimate))
+    difference = abs(backprop - estimate)
+    return {
+        "id": node_id,
+        "label": label,
+        "backprop": _finite(backprop),
+        "numeric": _finite(estimate),
+        "difference": _finite(difference),
+        "relative_error": _finite(difference / scale) if scale >= TINY else None,
+    }
+
+
+def expression_gradient_check(graph, numbers: dict, values: dict[str, float], failure: type[Exception]) -> dict:
+    """Each variable's ∂f/∂x from the backward pass beside (f(x + h) − f(x − h))/2h, two forward passes
+    of the same graph; an estimate whose nudged pass has no number (`failure`) is none."""
+    rows = []
+    for name in graph.variables:
+        try:
+            up, down = (graph.value({**values, name: values[name] + step}) for step in (STEP, -STEP))
+            estimate = (up - down) / (2 * STEP)
+        except failure:
+            estimate = None
+        rows.append(_row(name, graph.node[name].label, numbers["grads"][name], estimate))
+    verdict = _verdict(1, rows).removeprefix("Epoch 1: ")
+    return {"epoch": 1, "step": STEP, "params": rows, "message": verdict[0].upper() + verdict[1:]}
+
+
 def _verdict(epoch: int, rows: list[dict]) -> str:
     """The check in one sentence: by relative difference, or by absolute one where the gradients are tiny."""
     if any(row["difference"] is None for row in rows):

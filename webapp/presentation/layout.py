@@ -92,10 +92,43 @@ def _places(graph: Graph) -> tuple[dict[str, Place], int]:
     return places, max(widths.values())
 
 
+def _depth_places(graph) -> tuple[dict[str, Place], int]:
+    """An expression's nodes: a stage per depth in the DAG (the node's `layer`), lanes across it.
+
+    An edge that skips stages keeps a lane free in each stage it passes (a placeholder, as in a layered
+    drawing), so no box sits in its way; within a stage, nodes and placeholders are ordered by the mean
+    lane of what feeds them, which keeps edges from crossing where it can.
+    """
+    layer = {n.id: n.layer for n in graph.nodes}
+    stages: dict[int, list[str]] = {}
+    for n in graph.nodes:
+        stages.setdefault(n.layer, []).append(n.id)
+    feeds: dict[str, list[str]] = {}  # an occupant's predecessors: a node's sources, a placeholder's previous step
+    for e in graph.edges:
+        previous = e.source
+        for stage in range(layer[e.source] + 1, layer[e.target]):
+            slot = f"{e.id}@{stage}"
+            stages[stage].append(slot)
+            feeds[slot] = [previous]
+            previous = slot
+        feeds.setdefault(e.target, []).append(previous)
+    lane: dict[str, float] = {}
+    for stage in sorted(stages):
+        occupants = stages[stage]
+        if stage > min(stages):
+            order = {o: i for i, o in enumerate(occupants)}
+            mean = {o: sum(lane[f] for f in feeds[o]) / len(feeds[o]) if feeds.get(o) else 0.0 for o in occupants}
+            occupants.sort(key=lambda o: (mean[o], order[o]))
+        for i, occupant in enumerate(occupants):
+            lane[occupant] = i - (len(occupants) - 1) / 2
+    places = {n.id: Place(n.layer, lane[n.id]) for n in graph.nodes}
+    return places, max(len(o) for o in stages.values())
+
+
 def layout(graph: Graph, orientation: str = "wide") -> dict:
     """Boxes for drawn nodes and the canvas size, in the `wide` or `tall` drawing."""
     pitch = PITCHES[orientation]
-    places, tallest = _places(graph)
+    places, tallest = _places(graph) if isinstance(graph, Graph) else _depth_places(graph)
     tall = orientation == "tall"
     along, across = (NODE_HEIGHT, NODE_WIDTH) if tall else (NODE_WIDTH, NODE_HEIGHT)
     top = MARGIN + across / 2

@@ -64,6 +64,31 @@ def client_graph(graph: Graph) -> dict:
         "backward": [node[i] for i in graph.backward_order()],
         # Derivatives are named by this pattern with labels filled in (graph.js), not thousands of names spelt out.
         "partial": partial("{top}", "{bottom}"),
+        # Where the backward pass starts (∂J/∂J = 1, or ∂f/∂f), the kinds of node known before any pass
+        # (besides the parameters), and
+        # whether an update phase (and more epochs) follows the backward pass.
+        "output": node[graph.output],
+        "knownKinds": list(graph.known_kinds),
+        "updates": graph.updates,
+        # A node's computation as text over its in-edges' sources, {n0} + {f1} (an expression's operations);
+        # a network's are written from the activations and the cost below.
+        "worked": {node[n.id]: text for n in graph.nodes if (text := graph.worked_text(n.id))},
+        # A node's name in equations where it is not its label: an expression's unnamed operation, drawn as
+        # its gate (+), is named by its own expression, (x + y).
+        "names": {node[n.id]: name for n in graph.nodes if (name := graph.text_name(n.id)) != n.label},
+        # What each node does with the gradient, in words (an expression's gate patterns).
+        "gates": {node[n.id]: text for n in graph.nodes if (text := _gate(graph, n.id))},
+        **(_network_fields(graph) if isinstance(graph, Graph) else {"activations": [], "cost": None}),
+    }
+
+
+def _gate(graph, node_id: str) -> str | None:
+    gate = getattr(graph, "gate", None)
+    return gate(node_id) if gate else None
+
+
+def _network_fields(graph: Graph) -> dict:
+    return {
         # Each layer's activation and one sample's share of the cost as text with {z}, {y}, {yhat}, for the
         # forward table's arithmetic: J = (Σ of the shares)/(divisor · N).
         "activations": [ACTIVATIONS[name].text for name in graph.network.activations],

@@ -95,8 +95,10 @@ def _first(value):
 
 
 def problems(graph: Graph, epochs: list[dict], samples: int) -> dict[str, Problem]:
-    """Every problem the graph and the run's two epochs (the update's, and the pass after it) give."""
-    first, second = epochs
+    """Every problem the graph and the run's two epochs (the update's, and the pass after it) give; for a
+    graph without an update (an expression), its one pass."""
+    first = epochs[0]
+    output = graph.output
     label = {n.id: n.label for n in graph.nodes}
     functions = graph.forward_order()
     sample = " (sample 1)" if samples > 1 else ""
@@ -106,7 +108,7 @@ def problems(graph: Graph, epochs: list[dict], samples: int) -> dict[str, Proble
         found[problem.id] = problem
 
     def forward(node: str, epoch: int = 0) -> Step:
-        if graph.node[node].kind == "sum":
+        if graph.node[node].kind == "sum" or graph.worked_text(node):
             return Step([graph.formula(node)], "worked", node, epoch)
         return Step([graph.formula(node)], value=number(_first(epochs[epoch]["values"][node])))
 
@@ -123,26 +125,29 @@ def problems(graph: Graph, epochs: list[dict], samples: int) -> dict[str, Proble
         before = _reach(graph, node, forward=False)
         steps = [forward(n) for n in before if n in functions]
         hint = "Go forward from the data: each node is its function of the nodes feeding it."
-        add(Problem(node, f"What is {label[node]}{sample if node != 'J' else ''}?", hint, before, steps, "value", _first(first["values"][node])))  # fmt: skip
+        add(Problem(node, f"What is {label[node]}{sample if node != output else ''}?", hint, before, steps, "value", _first(first["values"][node])))  # fmt: skip
+    backward = graph.backward_order()
     for edge in reversed(graph.edges):
-        if graph.node[edge.source].kind in ("input", "target"):
-            continue
+        if edge.source not in backward:
+            continue  # nothing flows back into a network's data, or into a number in an expression
         steps = [Step([graph.edge_function(edge.id), graph.edge_derivative(edge.id)], value=number(_first(first["local"][edge.id])))]  # fmt: skip
-        nodes = [edge.source, edge.target] + ([graph.partner(edge).source] if edge.kind in ("weight", "value") else [])
+        nodes = [edge.source, edge.target] + ([graph.partner(edge).source] if edge.partner else [])
         hint = f"How does {label[edge.target]} change with {label[edge.source]}, everything else held fixed?"
         add(Problem(f"local.{edge.id}", edge.symbol + sample, hint, nodes, steps, "local", _first(first["local"][edge.id])))  # fmt: skip
-    backward = graph.backward_order()
     for node in backward[1:]:
         after = _reach(graph, node, forward=True)
         steps = [
-            Step([accumulation_row(graph, n)["tex"]], "accumulation", n) for n in backward if n in after and n != "J"
+            Step([accumulation_row(graph, n)["tex"]], "accumulation", n) for n in backward if n in after and n != output
         ]
-        hint = f"Multiply the local derivatives along the way from J back to {label[node]}, adding up the ways."
+        hint = f"Multiply the local derivatives along the way from {label[output]} back to {label[node]}, adding up the ways."
         prompt = graph.node[node].gradient + (sample if graph.node[node].per_sample else "")
         add(Problem(f"grads.{node}", prompt, hint, after, steps, "grad", _first(first["grads"][node])))
     for p in graph.params:
         hint = f"Step {label[p]} against its gradient: {label[p]} ≔ {label[p]} − α · {graph.node[p].gradient}."
         add(Problem(f"after.{p}", f"The new {label[p]}", hint, [p], [Step([update_row(graph, p)["tex"]], "update", p)], "update", first["after"][p]))  # fmt: skip
+    if not graph.updates:
+        return found
+    second = epochs[1]
     cost, final = first["values"]["J"], second["values"]["J"]
     hint = "The same forward pass, with the new parameters."
     add(Problem("final_cost", "What is the cost J with the new parameters?", hint, [n.id for n in graph.nodes], [forward(n, 1) for n in functions], expected=final))  # fmt: skip
@@ -184,6 +189,28 @@ def exercise(graph: Graph, run: dict, samples: int, sections, variant: int) -> E
         }
         dead = f"In these numbers {dead_clause(graph, first['dead'], largest)}."
     return Exercise(variant, built, givens(graph, first, run["config"]["learning_rate"], samples), dead)
+
+
+# An expression's practice set: its one pass, in the order a lecturer works it.
+EXPRESSION_SECTIONS = (
+    ("Forward pass", "Compute each operation from the values feeding it.", "value"),
+    ("Local derivatives", "Each edge on its own: how its end changes with its start.", "local"),
+    ("Backward pass", "From the output's ∂f/∂f = 1 back to every variable, by the chain rule.", "grad"),
+)
+
+
+def expression_exercise(graph, numbers: dict) -> Exercise:
+    """A practice set generated from an expression's graph and its one pass: each value, each local
+    derivative, each gradient, with worked solutions; the givens are its variables."""
+    generated = problems(graph, [numbers], 1)
+    sections = [
+        Section(title, intro, [p for p in generated.values() if p.kind == kind])
+        for title, intro, kind in EXPRESSION_SECTIONS
+    ]
+    for problem in (p for s in sections for p in s.problems):
+        problem.edges = _lit_edges(graph, set(problem.nodes))
+    variables = ", ".join(f"{graph.node[v].label} = {number(numbers['values'][v])}" for v in graph.variables)
+    return Exercise(0, sections, [variables])
 
 
 def givens(graph: Graph, epoch: dict, rate: float, samples: int) -> list[str]:

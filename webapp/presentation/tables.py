@@ -20,9 +20,10 @@ def forward_rows(graph: Graph) -> list[dict]:
 def local_rows(graph: Graph) -> list[dict]:
     """Solution 3: every local derivative the backward pass multiplies by, in backward order."""
     rows = []
+    flows_back = set(graph.backward_order())
     for edge in reversed(graph.edges):
-        if graph.node[edge.source].kind in (Kind.INPUT, Kind.TARGET):
-            continue  # nothing flows back into the data
+        if edge.source not in flows_back:
+            continue  # nothing flows back into a network's data, or into an expression's numbers
         rows.append(
             {
                 "edge": edge.id,
@@ -38,7 +39,7 @@ def local_rows(graph: Graph) -> list[dict]:
 
 def chain_rows(graph: Graph) -> list[dict]:
     """For a network one neuron wide: each parameter's gradient as one product along its path to J."""
-    if any(width > 1 for width in graph.network.layers):
+    if not graph.params or any(width > 1 for width in graph.network.layers):
         return []
     rows = []
     for pid in graph.params:

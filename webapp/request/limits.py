@@ -84,3 +84,14 @@ INPUT_SPACE_NUMBERS = 1_000_000
 # training (about 130 units a number) the largest CSV stays within MAX_WORK_UNITS.
 EXPORT_NUMBERS = 800_000
 EXPORT_UNITS_PER_NUMBER = 350
+
+# An expression (POST /api/expression, the page's `expr`): checked on its text before it is parsed, so
+# no formula can make the parser or the graph large. 200 characters hold every textbook example (the
+# sigmoid neuron is 45); 40 operations draw as a graph a screen can still show; nesting is bounded
+# separately because Python's parser recurses on it; a dozen names cover a neuron with five inputs.
+MAX_EXPRESSION_CHARS = 200
+MAX_EXPRESSION_OPERATIONS = 40
+MAX_EXPRESSION_DEPTH = 16
+MAX_EXPRESSION_NAMES = 12
+MAX_EXPRESSION_NAME_CHARS = 12
+MAX_EXPONENT = 16  # a power's constant exponent, in absolute value

@@ -359,6 +359,7 @@ class TrainResponse(BaseModel):
 class FieldError(BaseModel):
     field: str
     message: str
+    position: int | None = Field(None, description="In a formula (`expression`): the offending character, 0-based.")
 
 
 class ErrorResponse(BaseModel):

@@ -4,6 +4,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException, UnsupportedMediaType
 
 from webapp import service
+from webapp.request import expression as expression_request
 from webapp.request import limits, runs, schema
 from webapp.request.limits import MAX_BODY_BYTES, work_units
 from webapp.request.schema import documented
@@ -107,6 +108,25 @@ def export():
         response = Response(text, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@bp.post("/expression")
+@documented(expression_request.ExpressionRequest, expression_request.ExpressionAnswer)
+def expression():
+    """An expression's computational graph with its forward values, local derivatives and gradients.
+
+    The formula is parsed without eval and checked against its limits before anything is built;
+    a number it cannot give (log of 0, division by zero, overflow) is a 400 naming the operation."""
+    resolved = expression_request.resolve_expression(service.parse_body(_json_body()))
+    return Response(strict_json.encoded(service.expression, resolved), mimetype="application/json")
+
+
+@bp.post("/expression/gradient-check")
+@documented(expression_request.ExpressionCheckRequest, schema.GradientCheck)
+def expression_gradient_check():
+    """An expression's ∂f/∂x by its backward pass beside central differences, for every variable."""
+    resolved = expression_request.resolve_check(service.parse_body(_json_body()))
+    return Response(strict_json.encoded(service.check_expression, resolved), mimetype="application/json")
 
 
 @bp.get("/presets")

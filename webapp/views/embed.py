@@ -7,7 +7,7 @@ from urllib.parse import urlencode, urlsplit
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 
 from webapp.request.embed import CONTROLS, PANELS, embed_options, embed_query
-from webapp.views.pages import page_state
+from webapp.views.pages import expression_page_state, page_state
 
 bp = Blueprint("embed", __name__)
 
@@ -21,16 +21,17 @@ MIN_OEMBED_SIZE = 200
 def visualizer():
     query = request.args.to_dict(flat=False)
     options, errors = embed_options(query)
-    state = page_state(query)
+    state = expression_page_state(query) if "expr" in query else page_state(query)
     keep = [(key, value) for key, value in embed_query(query) if key not in errors]
     return render_template(
         "embed.html",
-        **state,
+        **{k: v for k, v in state.items() if k not in ("hidden_panels", "hidden_controls")},
         embed=options,
         embed_errors=errors,
         embed_keep=keep,
-        hidden_panels=options.hidden_panels,
-        hidden_controls=options.hidden_controls,
+        # What the embed leaves out, and what the graph has none of (an expression's update, its chart).
+        hidden_panels=(*options.hidden_panels, *state.get("hidden_panels", ())),
+        hidden_controls=options.hidden_controls | state.get("hidden_controls", frozenset()),
         locked=options.locked,
         settings_action=url_for("embed.visualizer"),
     )

@@ -4,11 +4,13 @@ import gzip
 import hashlib
 from functools import cache, lru_cache
 from pathlib import Path
+from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 
 from webapp import FILES, service
-from webapp.presentation import page
+from webapp.presentation import expression_page, page
+from webapp.request import expression as expression_request
 from webapp.request.page import page_request, resolve_query
 
 bp = Blueprint("pages", __name__)
@@ -20,7 +22,33 @@ YEAR = 365 * 24 * 3600
 
 @bp.get("/")
 def index():
-    return render_template("index.html", **page_state(request.args.to_dict(flat=False)))
+    query = request.args.to_dict(flat=False)
+    if "expr" in query:
+        return render_template("index.html", **expression_page_state(query))
+    return render_template("index.html", **page_state(query))
+
+
+def expression_page_state(query: dict[str, list[str]]) -> dict:
+    """The page for an expression (`?expr=…`): its graph and passes, or CS231n's first example beside inline errors."""
+    resolved, form, errors = expression_request.page_request(query)
+    numbers = None
+    if resolved is not None:
+        try:
+            graph, numbers = service.expression_run(resolved)
+        except service.RequestError as exc:
+            (error,) = exc.errors
+            errors["expr"] = expression_request.pointed(form["expr"], error)
+            form["caret"] = error.get("position")
+    if numbers is None:
+        resolved, _, _ = expression_request.page_request(expression_request.DEFAULT_QUERY)
+        graph, numbers = service.expression_run(resolved)
+    options = {"animate": (query.get("animate") or ["1"])[0] != "0"}
+    shown = resolved.request.model_dump()
+    state = expression_page.expression_page_state(graph, numbers, shown, form, errors, options)
+    if not errors:  # the same expression as a practice set
+        practice = {"expr": form["expr"], **{name: form["values"][name] for name in form["names"]}}
+        state["practice_url"] = f"{url_for('practice.practice_page')}?{urlencode(practice)}"
+    return state
 
 
 def page_state(query: dict[str, list[str]]) -> dict:
@@ -38,7 +66,10 @@ def healthz():
 @bp.get("/check")
 def check():
     """Inline errors for the settings form, before the page navigates to them."""
-    return jsonify(errors=resolve_query(request.args.to_dict(flat=False))[2])
+    query = request.args.to_dict(flat=False)
+    if "expr" in query:
+        return jsonify(errors=expression_request.page_request(query, check_only=True)[2])
+    return jsonify(errors=resolve_query(query)[2])
 
 
 @cache
@@ -97,15 +128,27 @@ def cache_static(response):
 @bp.app_template_global()
 def app_urls() -> dict[str, str]:
     """The URLs the page's scripts fetch, built from the app's root so they follow any URL prefix."""
+    expression = "expr" in request.args  # an expression's page: its run is its one pass
     return {
-        "train": url_for("api.train"),
+        "train": url_for("api.expression" if expression else "api.train"),
         "landscape": url_for("api.landscape"),
         "inputSpace": url_for("api.input_space"),
-        "gradientCheck": url_for("api.gradient_check"),
+        # An expression's page checks its gradients against its own forward pass.
+        "gradientCheck": url_for("api.expression_gradient_check" if expression else "api.gradient_check"),
         "export": url_for("api.export"),
         "check": url_for("pages.check"),
         "checkAnswer": url_for("answers.check"),
     }
+
+
+@bp.app_template_global()
+def expression_examples() -> list[dict]:
+    """The example expressions (webapp/presets/expressions/), each with its title, description and page URL."""
+    return [
+        {"name": name, "title": p["title"], "description": p["description"],
+         "url": url_for("pages.index", **expression_request.preset_query(p))}
+        for name, p in expression_request.EXPRESSION_PRESETS.items()
+    ]  # fmt: skip
 
 
 @bp.app_template_global()

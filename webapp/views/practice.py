@@ -4,6 +4,7 @@ main page allows, answered in the page and checked here. One training run per ex
 import json
 from functools import lru_cache
 from itertools import islice
+from types import SimpleNamespace
 
 from flask import Blueprint, jsonify, render_template, request
 from werkzeug.exceptions import UnsupportedMediaType
@@ -11,6 +12,8 @@ from werkzeug.exceptions import UnsupportedMediaType
 from webapp import service
 from webapp.presentation import answers, page, practice
 from webapp.presentation.layout import layout
+from webapp.presentation.notation import number
+from webapp.request import expression as expressions
 from webapp.request import limits
 from webapp.request import practice as sheets
 from webapp.request.resolve import RequestError, parse_body, resolve
@@ -60,8 +63,57 @@ def _listing(errors: list[str], status: int):
     return render_template("practice.html", worksheets=worksheets, errors=errors), status
 
 
+def _expression_exercise(body: dict):
+    """An expression's practice set, the check body its answers are checked with, its graph and numbers."""
+    resolved = expressions.resolve_expression(body)
+    graph, numbers = service.expression_run(resolved)
+    check = {
+        "expression": resolved.request.expression,
+        "values": resolved.request.values,
+        "staged": resolved.request.staged,
+    }
+    return practice.expression_exercise(graph, numbers), check, graph, numbers
+
+
+def _expression_page():
+    """/practice?expr=…: a practice set generated from the expression's graph, checked like a worksheet's."""
+    query = {k: v for k, v in request.args.to_dict(flat=False).items() if k not in PAGE_KEYS}
+    resolved, form, errors = expressions.page_request(query)
+    if resolved is None:
+        return _listing([f"{field}: {message}" for field, message in errors.items()], 400)
+    try:
+        # Every operation named (q = x + y): a worked solution reads ∂f/∂q, not ∂f/∂(a whole sub-expression).
+        ex, check, graph, numbers = _expression_exercise({**resolved.request.model_dump(), "staged": True})
+    except RequestError as exc:
+        return _listing([f"{e['field']}: {e['message']}" for e in exc.errors], 400)
+    wide = layout(graph, "wide")
+    epoch = {**numbers, "after": {}}
+    data = {"graph": graph.to_json(), "epochs": [epoch], "learningRate": None, "samples": [0], "total": 1, "check": check,
+            "drawing": page.client_graph(graph), "geometry": page.graph_geometry(graph, wide)}  # fmt: skip
+    sheet = SimpleNamespace(
+        title=f"the expression {form['expr']}",
+        introduction="The chain rule on an expression: forward, each local derivative, then backward.",
+        variants=SimpleNamespace(first=0, last=0),
+    )
+    return render_template(
+        "practice.html",
+        sheet=sheet,
+        keep=query,
+        exercise=ex,
+        variant_message=None,
+        answer_key=request.args.get("key") in ("1", "on", "true"),
+        rounding_digits=answers.MIN_SIGNIFICANT_DIGITS,
+        data=data,
+        graph=graph,
+        layout=wide,
+        start_values={i: "= " + number(numbers["values"][i], compact=True) for i in graph.known()},
+    )
+
+
 @bp.get("/practice")
 def practice_page():
+    if "expr" in request.args:
+        return _expression_page()
     name = request.args.get("worksheet")
     settings = {k: v for k, v in request.args.to_dict(flat=False).items() if k not in PAGE_KEYS}
     if not request.args:
@@ -105,6 +157,11 @@ def check():
     if not body.strip():
         raise RequestError([{"field": "body", "message": "must be a JSON object with the answers"}])
     req = sheets.check_request(parse_body(body))
+    if "expression" in req.training():
+        if req.variant or req.worksheet:
+            raise RequestError([{"field": "variant" if req.variant else "worksheet", "message": "an expression has no variants or worksheet"}])  # fmt: skip
+        ex = _expression_exercise(req.training())[0]
+        return jsonify(practice.check_answers(ex, _known_answers(ex, req.answers)))
     req.worksheet = req.worksheet or (None if req.training() else sheets.DEFAULT_WORKSHEET)
     try:
         sheet = sheets.load_worksheet(req.worksheet) if req.worksheet else sheets.ANY_NETWORK
@@ -114,12 +171,17 @@ def check():
     if not sheet.variants.first <= req.variant <= sheet.variants.last:
         raise RequestError([{"field": "variant", "message": f"from {sheet.variants.first} to {sheet.variants.last}"}])
     ex = _exercise(sheet, req.worksheet, training, req.variant)[0]
+    return jsonify(practice.check_answers(ex, _known_answers(ex, req.answers)))
+
+
+def _known_answers(ex, answers: dict[str, str]) -> dict[str, str]:
+    """The answers, each to a problem the set has (a choice among its choices), or a RequestError naming each."""
     problems, errors = ex.problems, []
-    for pid, answer in req.answers.items():
+    for pid, answer in answers.items():
         if pid not in problems:
             errors.append({"field": f"answers.{pid}", "message": f"no such problem; one of {', '.join(problems)}"})
         elif problems[pid].choices and answer not in ("", *problems[pid].choices):
             errors.append({"field": f"answers.{pid}", "message": f"one of {', '.join(problems[pid].choices)}"})
     if errors:
         raise RequestError(errors)
-    return jsonify(practice.check_answers(ex, req.answers))
+    return answers
