@@ -28,6 +28,7 @@ const reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
 const store = new RunStore(initial.config, initial.run, initial.limits.maxEpochs);
 const equations = new Equations(graph, initial.samples);
 equations.setSamples(store.samples);
+equations.setOptimizer(initial.run.optimizer);
 const steps = buildSteps(graph.forward, graph.backward);
 const ends = phaseEnds(steps);
 const main = document.querySelector("main");
@@ -192,8 +193,9 @@ function narrate(step) {
     const result = complete(numbers) ? numbers : num(Array.isArray(total) ? total[state.row] : total);
     return `${gradients[step.node]} = ${formula} = ${result}`;
   }
-  const updates = params.slice(0, 4).map((id) => `${labels[id]} ≔ ${equations.update(id, epoch, store.config.learning_rate)}`);
-  return `Update: ${updates.join("; ")}${params.length > 4 ? "; …" : ""}`;
+  const shown = equations.plain() ? 4 : 1; // another optimizer writes several equations a parameter
+  const updates = params.slice(0, shown).map((id) => equations.namedUpdate(id, epoch, store.config.learning_rate));
+  return `Update: ${updates.join("; ")}${params.length > shown ? "; …" : ""}`;
 }
 
 // What a step will show, as a question for predict-then-reveal: a value forward, a gradient back,

@@ -30,8 +30,11 @@ class Optimizer:
     constants: dict[str, float]
     kept: tuple[str, ...]
     shown: tuple[str, ...]
-    # TeX of each equation a step applies per parameter θ with gradient g, in order: (left side, right side).
-    tex: tuple[tuple[str, str], ...]
+    equations: tuple[tuple[str, str, str], ...]  # (what it gives, TeX, numbers): see SGD_EQUATIONS
+
+    def tex(self, symbols: dict[str, str]) -> list[str]:
+        """Each equation's TeX, with these symbols for θ, g, v, m, m̂ and v̂."""
+        return [fill(tex, symbols) for _, tex, _ in self.equations]
 
     def initial(self, count: int) -> State:
         """The state before the first step: zeros."""
@@ -54,26 +57,48 @@ class Optimizer:
         return theta - rate * m_hat / (np.sqrt(v_hat) + c["eps"]), {"m": m, "v": v, "m_hat": m_hat, "v_hat": v_hat}
 
 
-SGD_TEX = ((r"\theta", r"\theta - \alpha \cdot g"),)
-MOMENTUM_TEX = ((r"v", r"\beta \cdot v + g"), (r"\theta", r"\theta - \alpha \cdot v"))
-ADAM_TEX = (
-    (r"m", r"\beta_1 \cdot m + (1 - \beta_1) \cdot g"),
-    (r"v", r"\beta_2 \cdot v + (1 - \beta_2) \cdot g^2"),
-    (r"\hat{m}", r"\frac{m}{1 - \beta_1^{\,t}}"),
-    (r"\hat{v}", r"\frac{v}{1 - \beta_2^{\,t}}"),
-    (r"\theta", r"\theta - \alpha \cdot \frac{\hat{m}}{\sqrt{\hat{v}} + \varepsilon}"),
+# Each equation a step applies to one parameter, in order: the number it gives (`theta`: θ after the step;
+# otherwise a state's name), its TeX (θ, g, v, m, m̂, v̂ as {theta}, {g}, {v}, … for the parameter's own
+# symbols) and the same with numbers. In `numbers`, {v} is the state before the step, {v'} after it,
+# {alpha}, {beta}, {beta1}, {beta2} and {eps} the constants, {beta1^t} and {beta2^t} their step's powers.
+# The page substitutes the numbers; its equation checker reads them back.
+SGD_EQUATIONS = (("theta", r"{theta} \coloneqq {theta} - \alpha {g}", "{theta} − {alpha} · {g}"),)
+MOMENTUM_EQUATIONS = (
+    ("v", r"{v} \coloneqq \beta \cdot {v} + {g}", "{beta} · {v} + {g}"),
+    ("theta", r"{theta} \coloneqq {theta} - \alpha \cdot {v}", "{theta} − {alpha} · {v'}"),
 )
+ADAM_EQUATIONS = (
+    ("m", r"{m} \coloneqq \beta_1 {m} + (1 - \beta_1)\, {g}", "{beta1} · {m} + (1 − {beta1}) · {g}"),
+    ("v", r"{v} \coloneqq \beta_2 {v} + (1 - \beta_2) \left({g}\right)^2", "{beta2} · {v} + (1 − {beta2}) · {g}²"),
+    ("m_hat", r"{m_hat} = \frac{{m}}{1 - \beta_1^{\,t}}", "{m'} / (1 − {beta1^t})"),
+    ("v_hat", r"{v_hat} = \frac{{v}}{1 - \beta_2^{\,t}}", "{v'} / (1 − {beta2^t})"),
+    (
+        "theta",
+        r"{theta} \coloneqq {theta} - \alpha \frac{{m_hat}}{\sqrt{{v_hat}} + \varepsilon}",
+        "{theta} − {alpha} · {m_hat'} / (√({v_hat'}) + {eps})",
+    ),
+)
+# The TeX with the general symbols, as the API's `optimizer.equations` gives it.
+GENERAL = {"theta": r"\theta", "g": r"\tfrac{\partial J}{\partial \theta}", "v": "v", "m": "m"}
+GENERAL |= {"m_hat": r"\hat{m}", "v_hat": r"\hat{v}"}
+
+
+def fill(template: str, symbols: dict[str, str]) -> str:
+    """A template with each {name} of `symbols` replaced (TeX's own braces stay as they are)."""
+    for name, text in symbols.items():
+        template = template.replace("{" + name + "}", text)
+    return template
 
 
 def optimizer(name: str = "sgd", **constants: float) -> Optimizer:
     """The optimizer of a request's `optimizer` field (its name and constants)."""
     if name == "sgd":
-        return Optimizer("sgd", {}, (), (), SGD_TEX)
+        return Optimizer("sgd", {}, (), (), SGD_EQUATIONS)
     if name == "momentum":
-        return Optimizer("momentum", {"beta": constants.get("beta", 0.9)}, ("v",), ("v",), MOMENTUM_TEX)
+        return Optimizer("momentum", {"beta": constants.get("beta", 0.9)}, ("v",), ("v",), MOMENTUM_EQUATIONS)
     if name == "adam":
         defaults = {"beta1": 0.9, "beta2": 0.999, "eps": 1e-8}
-        return Optimizer("adam", {**defaults, **constants}, ("m", "v"), ("m", "v", "m_hat", "v_hat"), ADAM_TEX)
+        return Optimizer("adam", {**defaults, **constants}, ("m", "v"), ("m", "v", "m_hat", "v_hat"), ADAM_EQUATIONS)
     raise ValueError(f"unknown optimizer {name!r}")
 
 

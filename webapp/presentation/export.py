@@ -40,7 +40,9 @@ def tables_latex(resolved: Resolved, run: Run, epoch: int) -> str:
     detail = epoch_details(resolved.graph, run, [epoch], [0])[epoch]
     rows = tables(resolved.graph)
     lines = [
-        f"% Backprop Visualizer: epoch {epoch}, sample 1, learning rate {number_tex(resolved.request.learning_rate)}",
+        f"% Backprop Visualizer: epoch {epoch}"
+        + (f", its first step (samples {detail['samples']})" if "samples" in detail else "")
+        + f", sample 1, learning rate {number_tex(resolved.request.learning_rate)}",
         r"% needs \usepackage{amsmath,mathtools} (\coloneqq, cases)",
     ]
 

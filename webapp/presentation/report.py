@@ -15,6 +15,7 @@ from webapp.engine.graph import EDGE_KINDS, NODE_KINDS, Graph, param_terms
 from webapp.engine.network import Params
 from webapp.engine.training import Pass, Run, dead_neurons, record_pass
 from webapp.presentation.notation import number
+from webapp.presentation.updates import optimizer_json
 
 LARGEST = number(sys.float_info.max, compact=True)
 OVERFLOW = f"too large for a 64-bit float (beyond ±{LARGEST}), so it is not shown"
@@ -53,9 +54,11 @@ class _Epochs:
 
 
 def epoch_details(graph: Graph, run: Run, epochs: list[int], samples: list[int]) -> dict[int, dict]:
-    """Each detailed epoch's every value, gradient, local derivative, gradient term and updated parameter,
-    for runs whose epoch is one step (a batch of every sample)."""
-    return step_details(graph, run, epochs, samples)
+    """Each detailed epoch's every value, gradient, local derivative, gradient term and updated parameter:
+    those of its first step, which is the whole epoch when a batch holds every sample."""
+    per = run.steps_per_epoch
+    details = step_details(graph, run, [(epoch - 1) * per + 1 for epoch in epochs], samples)
+    return {epoch: details[(epoch - 1) * per + 1] for epoch in epochs}
 
 
 def _shown(run: Run, step: int, samples: list[int], own_batch: bool) -> tuple[np.ndarray, list[int]]:
@@ -291,12 +294,7 @@ def report(run: Run, graph: Graph, samples: list[int], own_batch: bool = False) 
         "detail_samples": samples,
         "final": _nested(run),
         "history": {"epochs": run.history_epochs.tolist(), "params": dict(zip(graph.params, history, strict=True))},
-        "optimizer": {
-            "name": optimizer.name,
-            "constants": optimizer.constants,
-            "steps_per_epoch": per,
-            "equations": [{"lhs": lhs, "rhs": rhs} for lhs, rhs in optimizer.tex],
-        },
+        "optimizer": optimizer_json(graph, optimizer, per),
         **extra,
     }
 
