@@ -5,6 +5,7 @@ import { formatNumber } from "./format.js";
 import { Equations, complete } from "./equations.js";
 import { buildSteps, phaseEnd, phaseEnds, phaseStart, revealedKeys } from "./steps.js";
 import { PageState, locationFor, readLocation } from "./state.js";
+import { shownStep, stepTitle } from "./batches.js";
 import { RunStore } from "./store.js";
 import { View, linkHighlights } from "./view.js";
 import { expandGraph } from "./graph.js";
@@ -52,11 +53,42 @@ function stepDuration() {
   return animated() ? Number(document.getElementById("speed").value) : 0;
 }
 
+// The step shown of an epoch of several (mini-batches): the step picker's, and the next after an update.
+let stepIndex = 0;
+let stepEpoch = null;
+
 function epochData() {
-  return store.details.get(state.epoch);
+  if (stepEpoch !== state.epoch) [stepIndex, stepEpoch] = [0, state.epoch];
+  return shownStep(store.details.get(state.epoch), stepIndex);
+}
+
+// A step of a mini-batch sees its own samples: the equations, the sample picker and the step picker follow it.
+let shownKey = null;
+function followStep(data) {
+  if (!data || data.stepCount === undefined || shownKey === `${data.epoch}:${data.step}`) return;
+  shownKey = `${data.epoch}:${data.step}`;
+  equations.total = data.samples.length;
+  equations.setSamples(data.detail_samples);
+  view.batchSize = data.samples.length;
+  state.row = Math.min(state.row, data.detail_samples.length - 1);
+  view.fillSamplePicker(data.detail_samples, store.config.x, state.row);
+  const picker = document.getElementById("step-select");
+  const epoch = store.details.get(data.epoch);
+  picker?.replaceChildren(
+    ...epoch.steps.map((_, i) => {
+      const option = document.createElement("option");
+      option.value = String(i);
+      option.textContent = stepTitle(shownStep(epoch, i));
+      option.selected = i === data.stepIndex;
+      return option;
+    }),
+  );
+  const note = document.getElementById("batch-note");
+  if (note) note.textContent = `${stepTitle(data)}. Its cost J is over its batch; the chart's cost per epoch is over every sample.`;
 }
 
 function render() {
+  followStep(epochData());
   const revealed = revealedKeys(steps, state.cursor, graph.outOf, alwaysKnown);
   const active = state.cursor > 0 ? steps[state.cursor - 1] : null;
   view.render({
@@ -186,8 +218,8 @@ function narrate(step) {
   if (step.phase === "backward") {
     if (step.node === "J") return `Backward starts at J: ${gradients.J} = 1`;
     const terms = graph.outOf.get(step.node).map((e) => `${gradients[e.target]} · ${e.symbol}`);
-    const batch = params.includes(step.node) && initial.samples > 1;
-    const formula = batch ? `Σ over the ${initial.samples} samples of ${terms.join(" + ")}` : terms.join(" + ");
+    const batch = params.includes(step.node) && equations.total > 1;
+    const formula = batch ? `Σ over the ${equations.total} samples of ${terms.join(" + ")}` : terms.join(" + ");
     const numbers = equations.accumulation(step.node, epoch, state.row);
     const total = epoch.grads[step.node];
     const result = complete(numbers) ? numbers : num(Array.isArray(total) ? total[state.row] : total);
@@ -331,6 +363,14 @@ async function loadEpoch(epoch, signal) {
 
 // After an update, the next forward pass belongs to the next epoch.
 async function nextEpoch(signal) {
+  const steps = store.details.get(state.epoch)?.steps;
+  if (steps && stepIndex < steps.length - 1) {
+    // The epoch's next step: the same epoch, the next batch.
+    stepIndex += 1;
+    state.cursor = 0;
+    render();
+    return true;
+  }
   const next = state.epoch + 1;
   if (!(await loadEpoch(next, signal))) {
     if (!signal.aborted) {
@@ -555,6 +595,10 @@ for (const [name, button] of Object.entries(buttons)) {
 logScale?.addEventListener("change", () => {
   chart.setLogScale(logScale.checked);
   recordLocation();
+});
+document.getElementById("step-select")?.addEventListener("change", (event) => {
+  stepIndex = Number(event.target.value);
+  render();
 });
 document.getElementById("sample-select")?.addEventListener("change", (event) => {
   state.row = Number(event.target.value);

@@ -52,3 +52,21 @@ def test_the_worksheet_with_momentum_and_with_adam(page: Page, size: dict):
     expect(w1).to_contain_text("m̂₁ = −0.192 / (1 − 0.9) = −1.92")
     expect(w1).to_contain_text("w₁ ≔ 0.5 − 0.1 · (−1.92) / (√(3.6864) + 1×10⁻⁸) = 0.5999999995")
     all_true(page)
+
+    # Mini-batches of 2 of 5 samples, shuffled by seed 3: epoch 1's batches are samples [1, 4], [0, 2], [3]
+    # (0-based; tests/test_optimizers.py pins them), shown counted from 1. The page steps through them.
+    minibatch = "?x=3,1,-2,0.5,2&y=2,2,1,0,1&batch=2&seed=3&opt=momentum&beta=0.9&animate=0"
+    for _ in range(2):  # and again from the same address: the same batches
+        open_app(page, minibatch)
+        note = page.locator("#batch-note")
+        expect(note).to_contain_text("Step 1 (1 of 3 in epoch 1): samples 2 and 5")
+        button(page, "Update").click()
+        expect(w1).to_contain_text("v₁ ≔ 0.9 · 0 + ")
+        all_true(page)
+        page.evaluate("document.activeElement.blur()")
+        page.keyboard.press("ArrowRight")
+        expect(note).to_contain_text("Step 2 (2 of 3 in epoch 1): samples 1 and 3")
+        expect(page.locator("#epoch-label")).to_have_text("Epoch 1")
+        button(page, "Update").click()
+        expect(w1).not_to_contain_text("v₁ ≔ 0.9 · 0 + ")  # v carries over from step 1
+        all_true(page)

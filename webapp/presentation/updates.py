@@ -49,9 +49,9 @@ def optimizer_json(graph: Graph, optimizer: Optimizer, steps_per_epoch: int) -> 
 
 
 def update_rows(graph: Graph, optimizer: Optimizer, count: int) -> list[dict]:
-    """The update table's rows: each of the first `count` parameters' equations as one TeX line. Plain
+    """The update table's rows: each of the first `count` parameters' equations, a TeX line each. Plain
     descent's row is named by its parameter (`w₁ ≔` before the numbers); the others' numbers name themselves."""
     return [
-        {"param": pid, "tex": r",\quad ".join(optimizer.tex(symbols(graph, pid))), "named": optimizer.name == "sgd"}
+        {"param": pid, "lines": optimizer.tex(symbols(graph, pid)), "named": optimizer.name == "sgd"}
         for pid in graph.params[:count]
     ]
