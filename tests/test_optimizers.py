@@ -263,3 +263,27 @@ def test_the_work_budget_counts_steps(client):
     assert post(client, {**body, "detail_epochs": [1]})["epochs"][-1]["epoch"] == 200  # one step an epoch
     errors = post(client, {**body, "batch_size": 1}, 400)["errors"]  # 256 steps an epoch
     assert errors[0]["field"] == "epochs" and "at most" in errors[0]["message"]
+
+
+# ---------------------------------------------------------------- the presets show what they say
+
+
+def test_the_optimizer_presets_show_what_they_promise(client):
+    # Narrow valley: plain descent's w₁ crosses the valley's floor (w₁ = 1) every epoch and ends far
+    # higher than momentum with the same α.
+    momentum = post(client, {"preset": "narrow_valley"})
+    plain = post(client, {"preset": "narrow_valley", "optimizer": {"name": "sgd"}})
+    across = np.array(plain["history"]["params"]["w1_1_1"]) - 1
+    assert (np.sign(across[1:]) != np.sign(across[:-1])).all()
+    assert momentum["final_cost"] < plain["final_cost"] / 100
+    # Adam's first step moves both weights by about α, whose plain gradients are 80 times apart.
+    adam = post(client, {"preset": "adam_steps"})["epochs"][0]
+    for pid, before in adam["values"].items():
+        if pid in adam["after"]:
+            assert abs(adam["after"][pid] - before) == pytest.approx(0.05, rel=1e-6)
+    grads = adam["grads"]
+    assert abs(grads["w1_1_1"]) / abs(grads["w1_1_2"]) == pytest.approx(80)
+    # Mini-batches: four steps an epoch, the same batches for the same seed, a cost near 0 at the end.
+    batched = post(client, {"preset": "minibatch"})
+    assert batched["optimizer"]["steps_per_epoch"] == 4 and len(batched["step_costs"]) == 80
+    assert batched["final_cost"] < 1e-4 and batched == post(client, {"preset": "minibatch"})
