@@ -287,3 +287,18 @@ def test_the_optimizer_presets_show_what_they_promise(client):
     batched = post(client, {"preset": "minibatch"})
     assert batched["optimizer"]["steps_per_epoch"] == 4 and len(batched["step_costs"]) == 80
     assert batched["final_cost"] < 1e-4 and batched == post(client, {"preset": "minibatch"})
+
+
+def test_the_cost_surface_draws_a_mini_batch_run_step_by_step(client):
+    body = {"preset": "minibatch", "epochs": 3}
+    train = post(client, body)
+    response = client.post("/api/landscape", json={**body, "axes": ["w1", "b1"], "steps": 11})
+    assert response.status_code == 200, response.get_json()
+    path = response.get_json()["path"]
+    steps = [s for e in train["epochs"] for s in e["steps"]]
+    assert path["steps"] == [s["step"] for s in steps] == list(range(1, 13))
+    assert path["step_u"] == [s["after"]["w1"] for s in steps] and path["step_v"] == [s["after"]["b1"] for s in steps]
+    # Every fourth step ends an epoch: where the per-epoch path is.
+    assert path["step_u"][3::4] == path["u"][1:] and path["step_v"][3::4] == path["v"][1:]
+    full = client.post("/api/landscape", json={**body, "batch_size": 8, "axes": ["w1", "b1"], "steps": 11}).get_json()
+    assert "steps" not in full["path"], "a full batch's steps are its epochs"

@@ -43,7 +43,10 @@ def run(resolved: Resolved) -> dict:
 
 def cost_landscape(resolved: Resolved, axes: list[str], steps: int) -> dict:
     """The cost surface over two parameters around this run, with the run's path across it."""
-    return landscape(resolved, train_resolved(resolved), axes, steps)
+    position = resolved.graph.param_position
+    batched = limits.steps_per_epoch(len(resolved.request.x), resolved.request.batch_size) > 1
+    path = tuple(position[a] for a in axes) if batched else ()
+    return landscape(resolved, train_resolved(resolved, step_path=path), axes, steps)
 
 
 def _trained_to(run: Run, epoch: int) -> Run:

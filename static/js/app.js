@@ -296,9 +296,16 @@ function refreshLandscape() {
       epoch: state.epoch,
       updated: state.updated,
       values: epoch && epoch.values,
-      grads: epoch && state.cursor >= ends.backward ? epoch.grads : null,
+      grads: epoch && state.cursor >= ends.backward ? arrowOf(epoch) : null,
     })
     .catch((error) => console.error(error));
+}
+
+// The surface's arrow points along −dJ/dθ; with momentum or Adam, once updated, along the step taken
+// (given as minus the step, the arrow's convention), which is where those optimizers differ.
+function arrowOf(epoch) {
+  if (equations.plain() || state.cursor < ends.update || !epoch.after) return epoch.grads;
+  return Object.fromEntries(Object.keys(epoch.after).map((id) => [id, epoch.values[id] - epoch.after[id]]));
 }
 
 // Clicking the surface starts a run from that point: the page's URL, with the two parameters set.

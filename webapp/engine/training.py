@@ -99,6 +99,7 @@ class Run:
     step_thetas: dict[int, np.ndarray] = field(default_factory=dict)  # θ before each step of a detailed epoch
     step_states: dict[int, State] = field(default_factory=dict)  # the optimizer's kept state before it
     final_state: State = field(default_factory=dict)  # the optimizer's kept state after the last step
+    step_path: np.ndarray | None = None  # the parameters asked for (`train`'s step_path) after each step
 
     @property
     def epochs_run(self) -> int:
@@ -234,6 +235,7 @@ def train(
     batch_size: int = 0,
     seed: int = 0,
     state: State | None = None,
+    step_path: tuple[int, ...] = (),
 ) -> Run:
     """Run epochs `first_epoch` to `epochs`, each one pass over the data in steps of `batch_size` samples
     (all of them by default: one step an epoch), each step updating θ by `optimizer` from its batch's
@@ -263,6 +265,8 @@ def train(
     costs = np.empty(count)
     step_costs = np.empty(count * per_epoch)
     steps_run = 0
+    # These parameters (positions in θ) after every step, for the cost surface's path step by step.
+    path = np.empty((count * per_epoch, len(step_path))) if step_path else None
     thetas: dict[int, np.ndarray] = {}
     step_thetas: dict[int, np.ndarray] = {}
     step_states: dict[int, State] = {}
@@ -321,6 +325,8 @@ def train(
                 np.copyto(idle.theta, after)
             still = still and zero and bool((idle.theta == current.theta).all())
             current, idle = idle, current
+            if step_path:
+                path[steps_run - 1] = current.theta[list(step_path)]
             if not math.isfinite(current.theta.sum()):
                 # This step ran, but its update left θ unusable: the next one cannot be computed.
                 diverged_at, diverged_by = epoch + 1, "parameters"
@@ -380,4 +386,5 @@ def train(
         step_thetas=step_thetas,
         step_states=step_states,
         final_state=kept_state,
+        step_path=path[:steps_run] if step_path else None,
     )

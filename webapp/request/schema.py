@@ -462,7 +462,12 @@ class Surface(BaseModel):
     cost: list[list[float | None]] = Field(description="J at each point: rows follow v, columns u.")
     flat: list[list[bool]] = Field(description="Where a dead ReLU leaves J constant along both axes (zero gradient).")
     note: str = Field(description="Why part of the plot is missing (costs past a float's range), or empty.")
-    path: dict[str, list[float | int | None]] = Field(description="The run's epochs and parameters, and their cost.")
+    path: dict[str, list[float | int | None] | int] = Field(
+        description=(
+            "The run's epochs and parameters, and their cost; with mini-batches also `steps`, `step_u` and "
+            "`step_v` (the parameters after each step) and `steps_per_epoch`."
+        )
+    )
 
 
 class CheckedGradient(BaseModel):
