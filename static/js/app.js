@@ -268,6 +268,7 @@ function refreshChart() {
       .filter(([epoch]) => epoch <= state.updated);
   }
   refreshLandscape();
+  chart.setStepCosts(store.stepCosts, store.stepsPerEpoch);
   return chart.update(costs, weights, state.epoch, Object.keys(history.params).length);
 }
 

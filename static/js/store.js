@@ -21,6 +21,7 @@ export class RunStore {
     // The optimizer's state (momentum's v, Adam's m and v) after an epoch, wherever an answer gave it:
     // a run with such an optimizer continues only from where both θ and the state are known.
     this.states = new Map();
+    this.stepCosts = [];
     this.status = null;
     this.absorb(initialRun);
   }
@@ -39,6 +40,12 @@ export class RunStore {
     const lastEpoch = run.epochs.length ? run.epochs[run.epochs.length - 1].epoch : 0;
     if (run.optimizer_state && run.diverged_at == null) this.states.set(lastEpoch, run.optimizer_state);
     this.stateful = run.optimizer.name !== "sgd";
+    this.stepsPerEpoch = run.optimizer.steps_per_epoch;
+    // Each step's cost on its batch, by step (0: the run's first), wherever an answer gave it.
+    const firstStep = run.epochs.length ? (run.epochs[0].epoch - 1) * this.stepsPerEpoch : 0;
+    (run.step_costs || []).forEach((cost, i) => {
+      this.stepCosts[firstStep + i] = cost;
+    });
     this.batched = run.optimizer.steps_per_epoch > 1;
     const ids = Object.keys(run.history.params);
     run.history.epochs.forEach((epoch, i) => {
