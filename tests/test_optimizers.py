@@ -302,3 +302,23 @@ def test_the_cost_surface_draws_a_mini_batch_run_step_by_step(client):
     assert path["step_u"][3::4] == path["u"][1:] and path["step_v"][3::4] == path["v"][1:]
     full = client.post("/api/landscape", json={**body, "batch_size": 8, "axes": ["w1", "b1"], "steps": 11}).get_json()
     assert "steps" not in full["path"], "a full batch's steps are its epochs"
+
+
+# ---------------------------------------------------------------- practice
+
+
+def test_practice_asks_for_the_optimizers_numbers(client):
+    page = client.get("/practice?opt=momentum&beta=0.9")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "The optimizer" in html and "What is v₁ after this step?" in html and "What is v₂ after this step?" in html
+    plain = client.get("/practice").get_data(as_text=True)
+    assert "The optimizer" not in plain and "after this step?" not in plain
+    # The worksheet's epoch 1 with momentum: v₁ = 0.9 · 0 + (−1.92) = −1.92 and w₁ = 0.692 (the worksheet's).
+    body = {"optimizer": {"name": "momentum", "beta": 0.9}, "answers": {"state.v.w1": "-1.92", "after.w1": "0.692"}}
+    response = client.post("/api/practice/check", json=body)
+    assert response.status_code == 200, response.get_json()
+    feedback = response.get_json()
+    assert feedback["right"] == 2, feedback
+    body["answers"] = {"state.v.w1": "-0.192"}
+    assert not client.post("/api/practice/check", json=body).get_json()["results"]["state.v.w1"]["right"]

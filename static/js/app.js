@@ -237,7 +237,11 @@ function questionFor(step, where) {
   const at = (value) => (Array.isArray(value) ? value[state.row] : value);
   if (step.phase === "forward") return { where, name: labels[step.node], truth: at(epoch.values[step.node]) };
   if (step.phase === "backward") return { where, name: gradients[step.node], truth: at(epoch.grads[step.node]) };
-  return { where, name: `the new ${labels[params[0]]}`, truth: epoch.after[params[0]] };
+  if (equations.plain() || !epoch.state) return { where, name: `the new ${labels[params[0]]}`, truth: epoch.after[params[0]] };
+  // Momentum or Adam: the number students get wrong is the optimizer's own, v (or m) after the step.
+  const { symbols, subscripts } = equations.optimizer;
+  const key = Object.keys(epoch.state.before)[0];
+  return { where, name: `the new ${symbols[key]}${subscripts[params[0]]}`, truth: epoch.state.after[key][params[0]] };
 }
 
 function announce(text) {
