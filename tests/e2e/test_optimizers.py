@@ -1,6 +1,8 @@
 """Momentum and Adam on the page: the update phase writes each parameter's update with its numbers, every
 equation true (tests/equations.py), on a laptop and a phone."""
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -35,6 +37,8 @@ def test_the_worksheet_with_momentum_and_with_adam(page: Page, size: dict):
         "v₂ ≔ 0.9 · 0 + (−1.2) = −1.2; w₂ ≔ 0.8 − 0.1 · (−1.2) = 0.92"
     )
     all_true(page)
+    # The parameter's node gives its velocity with its other numbers (on hover and to a screen reader).
+    expect(page.locator('svg.graph [data-node-id="w1"]')).to_have_attribute("aria-label", re.compile(r"v₁ −1\.92$"))
     # Epoch 2 starts where plain descent's does (v = g at the first step); its gradient is the
     # worksheet's epoch 2 one, −0.2486208, and v keeps 0.9 of epoch 1's.
     page.evaluate("document.activeElement.blur()")
