@@ -277,6 +277,7 @@ def train(
     dead_at_stuck: list = []
     run_epochs = start
     plain = per_epoch == 1 and optimizer.name == "sgd"  # today's loop: θ − α·g on every sample
+    whole = [None]  # a full batch: every sample, in order, no index
     starts: dict[int, tuple[np.ndarray, State]] = {}  # the last two epochs' θ and state at their start
     for epoch in range(first_epoch, epochs + 1):
         if not plain:
@@ -297,7 +298,7 @@ def train(
         if every_epoch:
             every_theta[epoch - first_epoch] = current.theta
         still = True  # every step so far had all gradients 0 and left θ as it was
-        for s, batch in enumerate(batches(n, batch_size, seed, epoch)):
+        for s, batch in enumerate(whole if per_epoch == 1 else batches(n, batch_size, seed, epoch)):
             xb, yb = (x, y) if per_epoch == 1 else (x[batch], y[batch])
             zs, activations = forward(network, current, xb)
             batch_cost = loss.cost(activations[-1], yb, zs[-1], len(xb))
@@ -323,7 +324,8 @@ def train(
                 after, shown = optimizer.step(current.theta, grads.theta, kept_state, learning_rate, number)
                 kept_state = {key: shown[key] for key in optimizer.kept}
                 np.copyto(idle.theta, after)
-            still = still and zero and bool((idle.theta == current.theta).all())
+            # Plain descent with a zero gradient leaves θ exactly as it was; another optimizer may still move it.
+            still = still and zero and (plain or bool((idle.theta == current.theta).all()))
             current, idle = idle, current
             if step_path:
                 path[steps_run - 1] = current.theta[list(step_path)]
