@@ -322,3 +322,31 @@ def test_practice_asks_for_the_optimizers_numbers(client):
     assert feedback["right"] == 2, feedback
     body["answers"] = {"state.v.w1": "-0.192"}
     assert not client.post("/api/practice/check", json=body).get_json()["results"]["state.v.w1"]["right"]
+
+
+# ---------------------------------------------------------------- divergence and stuck runs
+
+
+@pytest.mark.parametrize("extra", [{}, {"x": [[3], [1], [2]], "y": [[2], [2], [1]], "batch_size": 2, "seed": 1}])
+def test_a_diverging_runs_last_epoch_is_detailed_as_trained(client, extra):
+    body = {"preset": "diverging", "optimizer": {"name": "momentum", "beta": 0.9}, "epochs": 5000, **extra}
+    data = post(client, body)
+    assert data["status"] == "diverged"
+    last = data["diverged_at"] - 1
+    # Of the evenly spaced epochs a long run details, only the first ran; the last one that ran is added.
+    assert data["detail_epochs"] == [1, last]
+    # The loop ran the last epoch again from its start to record it: the same as asking for it alone.
+    alone = post(client, {**body, "detail_epochs": [last]})
+    assert data["epochs"][last - 1] == alone["epochs"][last - 1]
+    assert data["epochs"][last - 1]["detail"]
+
+
+def test_momentum_is_not_stuck_where_its_velocity_still_moves_it(client):
+    # The dead-ReLU preset's step kills a₁; plain descent is then stuck. Momentum's v, built up before,
+    # still moves w₁ at the next epoch, whose gradient is 0: not stuck there.
+    plain = post(client, {"preset": "dead_relu", "epochs": 4, "learning_rate": 1.0})
+    assert plain["stuck_at"] == 3, plain["message"]
+    moving = post(client, {"preset": "dead_relu", "epochs": 4, "learning_rate": 1.0, "optimizer": {"name": "momentum"}})
+    second = moving["epochs"][2]
+    assert all(g == 0 for g in (second["grads"]["w1"], second["grads"]["w2"]))
+    assert second["after"]["w1"] != second["values"]["w1"] and moving["stuck_at"] is None

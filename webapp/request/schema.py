@@ -136,7 +136,9 @@ class TrainRequest(BaseModel):
             "(numpy's Generator(PCG64([seed, epoch])).permutation), the last batch smaller if need be."
         ),
     )
-    optimizer_state: dict[Literal["v", "m"], dict[str, AnyFinite]] | None = Field(
+    optimizer_state: (
+        dict[Literal["v", "m"], Annotated[dict[str, AnyFinite], Field(max_length=limits.MAX_PARAMS)]] | None
+    ) = Field(
         None,
         description=(
             "The optimizer's state by parameter id where a continued run (`from_epoch`) resumes: momentum's "
