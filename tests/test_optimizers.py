@@ -350,3 +350,17 @@ def test_momentum_is_not_stuck_where_its_velocity_still_moves_it(client):
     second = moving["epochs"][2]
     assert all(g == 0 for g in (second["grads"]["w1"], second["grads"]["w2"]))
     assert second["after"]["w1"] != second["values"]["w1"] and moving["stuck_at"] is None
+
+
+def test_the_latex_export_of_a_mini_batch_epoch_is_its_first_step(client):
+    from webapp.presentation.notation import number_tex
+
+    body = {"preset": "minibatch", "epochs": 2, "optimizer": {"name": "momentum", "beta": 0.9}}
+    step = post(client, body)["epochs"][1]["steps"][0]
+    response = client.post("/api/export", json={**body, "format": "latex", "epoch": 2})
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    first = ", ".join(str(i + 1) for i in step["samples"])
+    assert f"epoch 2, its first step (samples {first}), sample {step['samples'][0] + 1}" in text
+    update = [line for line in text.splitlines() if line.startswith("$v_{b_{1}}")]
+    assert update and update[0].endswith(f"${number_tex(step['after']['b1'])}$ \\\\")

@@ -53,11 +53,11 @@ class _Epochs:
         return None
 
 
-def epoch_details(graph: Graph, run: Run, epochs: list[int], samples: list[int]) -> dict[int, dict]:
+def epoch_details(graph: Graph, run: Run, epochs: list[int], samples: list[int], own_batch=False) -> dict[int, dict]:
     """Each detailed epoch's every value, gradient, local derivative, gradient term and updated parameter:
     those of its first step, which is the whole epoch when a batch holds every sample."""
     per = run.steps_per_epoch
-    details = step_details(graph, run, [(epoch - 1) * per + 1 for epoch in epochs], samples)
+    details = step_details(graph, run, [(epoch - 1) * per + 1 for epoch in epochs], samples, own_batch)
     return {epoch: details[(epoch - 1) * per + 1] for epoch in epochs}
 
 
