@@ -64,6 +64,7 @@ def test_the_worksheet_with_momentum_and_with_adam(page: Page, size: dict):
         open_app(page, minibatch)
         note = page.locator("#batch-note")
         expect(note).to_contain_text("Step 1 (1 of 3 in epoch 1): samples 2 and 5")
+        assert page.evaluate("document.documentElement.scrollWidth") <= size["width"], "the step picker widens the page"
         button(page, "Update").click()
         expect(w1).to_contain_text("v₁ ≔ 0.9 · 0 + ")
         all_true(page)
