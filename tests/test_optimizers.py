@@ -364,3 +364,22 @@ def test_the_latex_export_of_a_mini_batch_epoch_is_its_first_step(client):
     assert f"epoch 2, its first step (samples {first}), sample {step['samples'][0] + 1}" in text
     update = [line for line in text.splitlines() if line.startswith("$v_{b_{1}}")]
     assert update and update[0].endswith(f"${number_tex(step['after']['b1'])}$ \\\\")
+
+
+@given(optimizer_requests(), st.data())
+def test_any_run_continued_from_any_epoch_is_the_whole_run(body, data):
+    client = create_app({"TESTING": True}).test_client()
+    body = {**body, "epochs": 4}
+    whole = client.post("/api/train", json=body).get_json()
+    assume(whole.get("status") not in (None, "diverged"))
+    split = data.draw(st.integers(1, 3))
+    first = post(client, {**body, "epochs": split, "detail_epochs": [split]})
+    last = first["epochs"][-1]
+    last = last["steps"][-1] if "steps" in last else last
+    rest_body = {**body, "from_epoch": split, "params": last["after"]}
+    if "optimizer_state" in first:
+        rest_body["optimizer_state"] = first["optimizer_state"]
+    rest = post(client, rest_body)
+    assert [e["cost"] for e in first["epochs"] + rest["epochs"]] == [e["cost"] for e in whole["epochs"]]
+    assert rest["epochs"] == whole["epochs"][split:]
+    assert rest["final"] == whole["final"] and rest.get("optimizer_state") == whole.get("optimizer_state")

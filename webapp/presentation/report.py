@@ -104,9 +104,14 @@ def step_details(graph: Graph, run: Run, steps: list[int], samples: list[int], o
     optimizer = run.optimizer
     before = {key: np.array([run.step_states[step][key] for step in steps]) for key in optimizer.kept}
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-        # The loop's own update (optimizers.py), for these steps' rows at once.
-        afters, state = optimizer.step(thetas, grads, before, run.learning_rate, np.array(steps)[:, None])
-    afters = afters.tolist()
+        # The loop's own update (optimizers.py), step by step exactly as the loop calls it: a vectorised
+        # power (β₁ᵗ over a column of t) may round differently from the loop's scalar one.
+        updates = [
+            optimizer.step(theta, grad, {key: before[key][e] for key in before}, run.learning_rate, step)
+            for e, (step, theta, grad) in enumerate(zip(steps, thetas, grads, strict=True))
+        ]
+    afters = [after.tolist() for after, _ in updates]
+    state = {key: np.array([shown[key] for _, shown in updates]) for key in optimizer.shown}
     dead = _dead_per_epoch(graph, records)
     details = {}
 
