@@ -381,5 +381,7 @@ def test_any_run_continued_from_any_epoch_is_the_whole_run(body, data):
         rest_body["optimizer_state"] = first["optimizer_state"]
     rest = post(client, rest_body)
     assert [e["cost"] for e in first["epochs"] + rest["epochs"]] == [e["cost"] for e in whole["epochs"]]
-    assert rest["epochs"] == whole["epochs"][split:]
+    # Which epochs a run details by default depends on where it starts; those both detail are the same.
+    for epoch in set(rest["detail_epochs"]) & set(whole["detail_epochs"]):
+        assert rest["epochs"][epoch - split - 1] == whole["epochs"][epoch - 1], epoch
     assert rest["final"] == whole["final"] and rest.get("optimizer_state") == whole.get("optimizer_state")
