@@ -50,6 +50,17 @@ def test_the_worksheet_with_momentum_and_with_adam(page: Page, size: dict):
     )
     all_true(page)
 
+    # Predict mode asks for the optimizer's own number at the update: v₁ = 0.9 · 0 + (−1.92).
+    open_app(page, "?opt=momentum&beta=0.9&animate=0&predict=1")
+    button(page, "Backward").click()
+    expect(page.locator("#phase-label")).to_have_text("backward pass done")
+    form = page.locator("#predict")
+    button(page, "Step").click()
+    expect(form.locator("label")).to_have_text("Predict the new v₁ =")
+    form.locator("input").fill("-1.92")
+    form.get_by_role("button", name="Check").click()
+    expect(form.locator(".predict-score")).to_have_text("Predictions right: 1 of 1")
+
     # Adam: m̂ = g and v̂ = g² at the first step, so each weight moves by α (less ε's share).
     open_app(page, "?opt=adam&animate=0")
     button(page, "Update").click()
