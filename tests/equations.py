@@ -50,7 +50,7 @@ NUMBER = re.compile(
     rf"|(?P<plain>{DECIMAL}(?:[eE][+\-−]?\d+)?)"
 )
 # The functions the page applies to numbers, all increasing: an interval maps to the interval of its ends.
-# σ, tanh, ln and exp are evaluated in floats; their rounding is far inside the 1e-12 slack of every comparison.
+# σ, tanh, ln, exp and √ are evaluated in floats; their rounding is far inside the 1e-12 slack of every comparison.
 FUNCTIONS = {
     "LeakyReLU": lambda v: v if v > 0 else v / 100,
     "ReLU": lambda v: max(v, Fraction(0)),
@@ -58,6 +58,7 @@ FUNCTIONS = {
     "tanh": lambda v: Fraction(math.tanh(float(v))),
     "ln": lambda v: Fraction(math.log(float(v))),
     "exp": lambda v: Fraction(math.exp(float(v))) if v < 700 else Fraction(10) ** 305,
+    "√": lambda v: Fraction(math.sqrt(float(v))),  # Adam's √v̂, of v̂ ≥ 0
 }
 FUNCTION = re.compile("|".join(sorted(FUNCTIONS, key=len, reverse=True)))
 OPERATORS = {"+": "+", "-": "-", "−": "-", "·": "*", "⋅": "*", "×": "*", "*": "*", "/": "/", "÷": "/"}

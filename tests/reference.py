@@ -13,6 +13,7 @@ Two references:
 Both name nodes and edges the way the API's contract does, from the layer widths alone.
 """
 
+import math
 from dataclasses import dataclass, field
 
 import autograd.numpy as anp
@@ -566,3 +567,106 @@ def representable(value) -> bool:
     """Whether a real number rounds to a finite float64: below 2^1024 − 2^970, half an ulp past the largest."""
     with mpmath.workdps(MP_DIGITS):
         return abs(mpmath.mpf(value)) < mpmath.mpf(2) ** 1024 - mpmath.mpf(2) ** 970
+
+
+# ---------------------------------------------------------------- optimizers and mini-batches
+#
+# Written from the update rules as published, element by element in Python floats, not from the
+# engine: PyTorch's documented SGD with momentum (dampening 0, not Nesterov: b := μ·b + g, θ := θ − γ·b,
+# b starting as g, which is μ·0 + g) and Adam as in Kingma & Ba's Algorithm 1 (PyTorch's `Adam`,
+# no weight decay, not AMSGrad). tests/data/torch_optim.json pins them to PyTorch's own steps.
+
+
+def optimizer_step(name: str, constants: dict, theta: list, g: list, state: dict, lr: float, t: int):
+    """θ after one step and the state after it (Adam's with m̂ and v̂ as well)."""
+    if name == "sgd":
+        return [p - lr * d for p, d in zip(theta, g, strict=True)], {}
+    if name == "momentum":
+        mu = constants["beta"]
+        b = [mu * old + d for old, d in zip(state.get("v", [0.0] * len(g)), g, strict=True)]
+        return [p - lr * v for p, v in zip(theta, b, strict=True)], {"v": b}
+    beta1, beta2, eps = constants["beta1"], constants["beta2"], constants["eps"]
+    m = [beta1 * old + (1 - beta1) * d for old, d in zip(state.get("m", [0.0] * len(g)), g, strict=True)]
+    v = [beta2 * old + (1 - beta2) * d * d for old, d in zip(state.get("v", [0.0] * len(g)), g, strict=True)]
+    m_hat = [value / (1 - beta1**t) for value in m]
+    v_hat = [value / (1 - beta2**t) for value in v]
+    after = [p - lr * mh / (math.sqrt(vh) + eps) for p, mh, vh in zip(theta, m_hat, v_hat, strict=True)]
+    return after, {"m": m, "v": v, "m_hat": m_hat, "v_hat": v_hat}
+
+
+def seeded_batches(n: int, batch_size: int, seed: int, epoch: int) -> list[list[int]]:
+    """The API's documented batches: every sample in order, or numpy's
+    Generator(PCG64([seed, epoch])).permutation(n) cut into runs of batch_size."""
+    if batch_size >= n:
+        return [list(range(n))]
+    order = np.random.Generator(np.random.PCG64([seed, epoch])).permutation(n).tolist()
+    return [order[i : i + batch_size] for i in range(0, n, batch_size)]
+
+
+@dataclass
+class StepReference:
+    step: int
+    samples: list[int]
+    cost: float
+    theta: dict[str, float]  # before the step
+    grad: dict[str, float]
+    state_before: dict[str, dict[str, float]]
+    state_after: dict[str, dict[str, float]]
+    after: dict[str, float]
+    zs: list  # the batch's pre-activations, to see a ReLU's kink
+
+
+def _cost_of(spec: Spec, weights, biases, x, y):
+    zs, activations = _forward(spec, weights, biases, x)
+    return batch_cost(spec.loss, zs[-1], activations[-1], y)
+
+
+def optimizer_run(spec: Spec, weights, biases, x, y, lr, epochs, name, constants, batch_size, seed):
+    """Every step of training with mini-batches and an optimizer: (epoch costs over every sample, steps)."""
+    ids = Ids(list(spec.layers), spec.bias)
+    order = [w for matrix in ids.w for row in matrix for w in row] + [b for row in ids.b for b in row]
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    weights = [np.asarray(w, dtype=float) for w in weights]
+    biases = [np.asarray(b, dtype=float) for b in biases] if spec.bias else []
+
+    def flat(ws, bs):
+        return [float(v) for w in ws for v in np.ravel(w)] + [float(v) for b in bs for v in np.ravel(b)]
+
+    def unflat(theta):
+        ws, i = [], 0
+        for w in weights:
+            ws.append(np.array(theta[i : i + w.size]).reshape(w.shape))
+            i += w.size
+        bs = []
+        for b in biases:
+            bs.append(np.array(theta[i : i + b.size]))
+            i += b.size
+        return ws, bs
+
+    theta = flat(weights, biases)
+    state: dict = {}
+    costs, steps, t = [], [], 0
+    for epoch in range(1, epochs + 1):
+        ws, bs = unflat(theta)
+        costs.append(float(_cost_of(spec, ws, bs, x, y)))
+        for batch in seeded_batches(len(x), batch_size or len(x), seed, epoch):
+            t += 1
+            ws, bs = unflat(theta)
+            xb, yb = x[batch], y[batch]
+            gw, gb = grad(lambda wb, xb=xb, yb=yb: _cost_of(spec, wb[0], wb[1], xb, yb))((ws, bs))
+            g = flat(gw, gb)
+            after, new_state = optimizer_step(name, constants, theta, g, state, lr, t)
+
+            def named(values):
+                return dict(zip(order, values, strict=True))
+
+            steps.append(
+                StepReference(
+                    t, list(batch), float(_cost_of(spec, ws, bs, xb, yb)), named(theta), named(g),
+                    {k: named(v) for k, v in state.items()}, {k: named(v) for k, v in new_state.items()},
+                    named(after), [np.asarray(z) for z in _forward(spec, ws, bs, xb)[0]],
+                )
+            )  # fmt: skip
+            theta = after
+            state = {k: v for k, v in new_state.items() if k in ("v", "m")}
+    return costs, steps

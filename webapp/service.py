@@ -28,7 +28,8 @@ def train_resolved(resolved: Resolved, epochs: int | None = None, detail=None, *
     req, options = resolved.request, {"history_budget": limits.HISTORY_BUDGET, **options}
     detail = resolved.detail_epochs if detail is None else detail
     args = (resolved.network, resolved.params, req.x, req.y, req.learning_rate, epochs or req.epochs, detail)
-    return train(*args, first_epoch=req.first_epoch, **options)
+    steps = {"optimizer": resolved.optimizer, "batch_size": req.batch_size or 0, "seed": req.seed or 0}
+    return train(*args, first_epoch=req.first_epoch, state=resolved.state, **steps, **options)
 
 
 def run(resolved: Resolved) -> dict:
@@ -37,12 +38,19 @@ def run(resolved: Resolved) -> dict:
     result = train_resolved(resolved)
     graph = resolved.graph
     head = {"graph": graph_json(resolved.network)} if req.include_graph else {}
-    return {**head, "config": resolved.config(), **report(result, graph, resolved.detail_samples)}
+    return {
+        **head,
+        "config": resolved.config(),
+        **report(result, graph, resolved.detail_samples, req.detail_samples is None),
+    }
 
 
 def cost_landscape(resolved: Resolved, axes: list[str], steps: int) -> dict:
     """The cost surface over two parameters around this run, with the run's path across it."""
-    return landscape(resolved, train_resolved(resolved), axes, steps)
+    position = resolved.graph.param_position
+    batched = limits.steps_per_epoch(len(resolved.request.x), resolved.request.batch_size) > 1
+    path = tuple(position[a] for a in axes) if batched else ()
+    return landscape(resolved, train_resolved(resolved, step_path=path), axes, steps)
 
 
 def over_input_space(resolved: Resolved, options, steps: int) -> dict:

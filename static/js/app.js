@@ -5,6 +5,7 @@ import { formatNumber } from "./format.js";
 import { Equations, complete } from "./equations.js";
 import { buildSteps, phaseEnd, phaseEnds, phaseStart, revealedKeys } from "./steps.js";
 import { PageState, locationFor, readLocation } from "./state.js";
+import { shownStep, stepTitle } from "./batches.js";
 import { RunStore } from "./store.js";
 import { View, linkHighlights } from "./view.js";
 import { expandGraph } from "./graph.js";
@@ -31,6 +32,7 @@ const reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
 const store = new RunStore(initial.config, initial.run, initial.limits.maxEpochs);
 const equations = new Equations(graph, initial.samples);
 equations.setSamples(store.samples);
+equations.setOptimizer(initial.run.optimizer);
 const steps = buildSteps(graph.forward, graph.backward, graph.updates);
 const ends = phaseEnds(steps);
 const main = document.querySelector("main");
@@ -54,11 +56,42 @@ function stepDuration() {
   return animated() ? Number(document.getElementById("speed").value) : 0;
 }
 
+// The step shown of an epoch of several (mini-batches): the step picker's, and the next after an update.
+let stepIndex = 0;
+let stepEpoch = null;
+
 function epochData() {
-  return store.details.get(state.epoch);
+  if (stepEpoch !== state.epoch) [stepIndex, stepEpoch] = [0, state.epoch];
+  return shownStep(store.details.get(state.epoch), stepIndex);
+}
+
+// A step of a mini-batch sees its own samples: the equations, the sample picker and the step picker follow it.
+let shownKey = null;
+function followStep(data) {
+  if (!data || data.stepCount === undefined || shownKey === `${data.epoch}:${data.step}`) return;
+  shownKey = `${data.epoch}:${data.step}`;
+  equations.total = data.samples.length;
+  equations.setSamples(data.detail_samples);
+  view.batchSize = data.samples.length;
+  state.row = Math.min(state.row, data.detail_samples.length - 1);
+  view.fillSamplePicker(data.detail_samples, store.config.x, state.row);
+  const picker = document.getElementById("step-select");
+  const epoch = store.details.get(data.epoch);
+  picker?.replaceChildren(
+    ...epoch.steps.map((_, i) => {
+      const option = document.createElement("option");
+      option.value = String(i);
+      option.textContent = stepTitle(shownStep(epoch, i));
+      option.selected = i === data.stepIndex;
+      return option;
+    }),
+  );
+  const note = document.getElementById("batch-note");
+  if (note) note.textContent = `${stepTitle(data)}. Its cost J is over its batch; the chart's cost per epoch is over every sample.`;
 }
 
 function render() {
+  followStep(epochData());
   const revealed = revealedKeys(steps, state.cursor, graph.outOf, alwaysKnown);
   const active = state.cursor > 0 ? steps[state.cursor - 1] : null;
   view.render({
@@ -199,15 +232,16 @@ function narrate(step) {
       .map((id) => graph.gates.get(id))
       .filter((text, i) => text && (i > 0 || graph.outOf.get(step.node).length > 1));
     const pattern = gates.length ? `${gates.join(" ")} ` : "";
-    const batch = params.includes(step.node) && initial.samples > 1;
-    const formula = batch ? `Σ over the ${initial.samples} samples of ${terms.join(" + ")}` : terms.join(" + ");
+    const batch = params.includes(step.node) && equations.total > 1;
+    const formula = batch ? `Σ over the ${equations.total} samples of ${terms.join(" + ")}` : terms.join(" + ");
     const numbers = equations.accumulation(step.node, epoch, state.row);
     const total = epoch.grads[step.node];
     const result = complete(numbers) ? numbers : num(Array.isArray(total) ? total[state.row] : total);
     return `${pattern}${gradients[step.node]} = ${formula} = ${result}`;
   }
-  const updates = params.slice(0, 4).map((id) => `${labels[id]} ≔ ${equations.update(id, epoch, store.config.learning_rate)}`);
-  return `Update: ${updates.join("; ")}${params.length > 4 ? "; …" : ""}`;
+  const shown = equations.plain() ? 4 : 1; // another optimizer writes several equations a parameter
+  const updates = params.slice(0, shown).map((id) => equations.namedUpdate(id, epoch, store.config.learning_rate));
+  return `Update: ${updates.join("; ")}${params.length > shown ? "; …" : ""}`;
 }
 
 // What a step will show, as a question for predict-then-reveal: a value forward, a gradient back,
@@ -217,7 +251,11 @@ function questionFor(step, where) {
   const at = (value) => (Array.isArray(value) ? value[state.row] : value);
   if (step.phase === "forward") return { where, name: labels[step.node], truth: at(epoch.values[step.node]) };
   if (step.phase === "backward") return { where, name: gradients[step.node], truth: at(epoch.grads[step.node]) };
-  return { where, name: `the new ${labels[params[0]]}`, truth: epoch.after[params[0]] };
+  if (equations.plain() || !epoch.state) return { where, name: `the new ${labels[params[0]]}`, truth: epoch.after[params[0]] };
+  // Momentum or Adam: the number students get wrong is the optimizer's own, v (or m) after the step.
+  const { symbols, subscripts } = equations.optimizer;
+  const key = Object.keys(epoch.state.before)[0];
+  return { where, name: `the new ${symbols[key]}${subscripts[params[0]]}`, truth: epoch.state.after[key][params[0]] };
 }
 
 function announce(text) {
@@ -249,6 +287,7 @@ function refreshChart() {
   }
   refreshLandscape();
   refreshInputSpace();
+  chart.setStepCosts(store.stepCosts, store.stepsPerEpoch);
   return chart.update(costs, weights, state.epoch, Object.keys(history.params).length);
 }
 
@@ -277,7 +316,7 @@ function refreshLandscape() {
       epoch: state.epoch,
       updated: state.updated,
       values: epoch && epoch.values,
-      grads: epoch && state.cursor >= ends.backward ? epoch.grads : null,
+      grads: epoch && state.cursor >= ends.backward ? arrowOf(epoch) : null,
     })
     .catch((error) => console.error(error));
 }
@@ -289,6 +328,13 @@ function refreshInputSpace() {
   const row = store.samples[state.row] ?? 0; // the shown sample: its place in the detail is state.row
   const update = { config: store.config, epoch: Math.max(1, state.epoch), from, params: store.thetas.get(from), row };
   inputSpace.update(update).catch((error) => console.error(error));
+}
+
+// The surface's arrow points along −dJ/dθ; with momentum or Adam, once updated, along the step taken
+// (given as minus the step, the arrow's convention), which is where those optimizers differ.
+function arrowOf(epoch) {
+  if (equations.plain() || state.cursor < ends.update || !epoch.after) return epoch.grads;
+  return Object.fromEntries(Object.keys(epoch.after).map((id) => [id, epoch.values[id] - epoch.after[id]]));
 }
 
 // Clicking the surface starts a run from that point: the page's URL, with the two parameters set.
@@ -363,6 +409,14 @@ async function nextEpoch(signal) {
   if (!graph.updates) {
     announce(finished());
     return false;
+  }
+  const steps = store.details.get(state.epoch)?.steps;
+  if (steps && stepIndex < steps.length - 1) {
+    // The epoch's next step: the same epoch, the next batch.
+    stepIndex += 1;
+    state.cursor = 0;
+    render();
+    return true;
   }
   const next = state.epoch + 1;
   if (!(await loadEpoch(next, signal))) {
@@ -604,6 +658,10 @@ for (const [name, button] of Object.entries(buttons)) {
 logScale?.addEventListener("change", () => {
   chart.setLogScale(logScale.checked);
   recordLocation();
+});
+document.getElementById("step-select")?.addEventListener("change", (event) => {
+  stepIndex = Number(event.target.value);
+  render();
 });
 // The detail's samples with `sample` in place of the last one.
 function withSample(sample) {

@@ -185,11 +185,35 @@ export class CostChart {
       line: { ...style.line, color: colors[i % colors.length] },
       marker: { ...style.marker, color: colors[i % colors.length] },
     }));
+    // Mini-batches: each step's cost on its batch, a thin line between the epochs' costs over every sample.
+    const steps = this.stepCosts && this.stepCosts.per > 1 ? [this.stepTrace(costs.length, color)] : [];
     // Hovers write each number as the page does: formatted after thinning, for the points drawn only.
     const hovers = (trace) => ({ ...trace, customdata: trace.customdata.map(([n, note]) => [formatNumber(n), note]) });
     // Plotly draws NaN paths for an empty trace beside a filled one on the shared x axis.
-    const filled = [cost, ...weights].filter((trace) => trace.x.length).map(forDrawing).map(hovers);
+    const filled = [cost, ...steps, ...weights].filter((trace) => trace.x.length).map(forDrawing).map(hovers);
     return filled.length ? filled : [cost];
+  }
+
+  // Step k of an epoch e (from 0) is drawn at e + k/per: where its θ lies between the epoch's start and the next.
+  stepTrace(epochs, color) {
+    const { per, costs } = this.stepCosts;
+    const shown = costs.slice(0, epochs * per);
+    const kept = shown.map((c, i) => i).filter((i) => shown[i] != null);
+    return {
+      type: "scatter",
+      mode: "lines",
+      name: "J of each step's batch",
+      x: kept.map((i) => 1 + i / per),
+      y: kept.map((i) => shown[i]),
+      customdata: kept.map((i) => [shown[i], ` (step ${i + 1}, its batch)`]),
+      line: { color, width: 1, dash: "dot" },
+      hovertemplate: "J = %{customdata[0]}%{customdata[1]}<extra></extra>",
+    };
+  }
+
+  // Each step's cost when an epoch holds several (`per` steps; costs by step, from the run's first).
+  setStepCosts(costs, per) {
+    this.stepCosts = { costs, per };
   }
 
   layout() {

@@ -71,10 +71,55 @@ export class Equations {
     return `${sum.join(" + ")} = ${formatNumber(at(epoch.grads[node], row))}`;
   }
 
-  // Gradient descent for one parameter: "0.5 − 0.1 · (−1.92) = 0.692".
+  // The optimizer the run's answer describes (its `optimizer`: equations, constants, state labels).
+  setOptimizer(optimizer) {
+    this.optimizer = optimizer;
+  }
+
+  // Whether the update is plain gradient descent, whose one equation the page names by its parameter.
+  plain() {
+    return !this.optimizer || this.optimizer.name === "sgd";
+  }
+
+  // Gradient descent for one parameter: "0.5 − 0.1 · (−1.92) = 0.692". Another optimizer: each of its
+  // equations (the server's templates) with the step's numbers, named by what it gives:
+  // "v₁ ≔ 0.9 · 0 + (−1.92) = −1.92; w₁ ≔ 0.5 − 0.1 · (−1.92) = 0.692".
   update(param, epoch, learningRate) {
-    const before = formatNumber(epoch.values[param]);
-    return `${before} − ${formatNumber(learningRate)} · ${formatFactor(epoch.grads[param])} = ${formatNumber(epoch.after[param])}`;
+    if (this.plain()) {
+      const before = formatNumber(epoch.values[param]);
+      return `${before} − ${formatNumber(learningRate)} · ${formatFactor(epoch.grads[param])} = ${formatNumber(epoch.after[param])}`;
+    }
+    const { equations, constants, symbols, subscripts } = this.optimizer;
+    const state = epoch.state || { before: {}, after: {} };
+    const t = epoch.step ?? epoch.epoch;
+    const number = (name) => {
+      if (name === "theta") return epoch.values[param];
+      if (name === "g") return epoch.grads[param];
+      if (name === "alpha") return learningRate;
+      if (name.endsWith("^t")) return constants[name.slice(0, -2)] ** t;
+      if (name.endsWith("'")) return (state.after[name.slice(0, -1)] || {})[param];
+      if (name in constants) return constants[name];
+      return (state.before[name] || {})[param];
+    };
+    return equations
+      .map(({ gives, numbers, assigns }) => {
+        let first = true;
+        const filled = numbers.replace(/\{([^}]+)\}/g, (_, name) => {
+          const text = first ? formatNumber(number(name)) : formatFactor(number(name));
+          first = false;
+          return text;
+        });
+        const result = gives === "theta" ? epoch.after[param] : (state.after[gives] || {})[param];
+        const name = gives === "theta" ? this.label(param) : symbols[gives] + subscripts[param];
+        return `${name} ${assigns ? "≔" : "="} ${filled} = ${formatNumber(result)}`;
+      })
+      .join("; ");
+  }
+
+  // The update named by its parameter: "w₁ ≔ 0.5 − 0.1 · (−1.92) = 0.692" (other optimizers name their own).
+  namedUpdate(param, epoch, learningRate) {
+    const update = this.update(param, epoch, learningRate);
+    return this.plain() ? `${this.label(param)} ≔ ${update}` : update;
   }
 
   // A row of the forward table with its numbers substituted, for the selected sample: a weighted sum

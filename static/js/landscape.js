@@ -182,6 +182,7 @@ export class Landscape {
         hovertemplate: "%{customdata}<extra></extra>",
       },
     ];
+    if (s.path.steps) traces.push(this.stepTrace(grad));
     const point = this.point();
     if (point) {
       traces.push({
@@ -195,6 +196,24 @@ export class Landscape {
       });
     }
     return traces;
+  }
+
+  // Mini-batches: the path step by step, thin, from the start to the last step of the epochs updated.
+  stepTrace(color) {
+    const { path } = this.surface;
+    const [u, v] = this.surface.axes.map((axis) => axis.label);
+    const last = this.shown.updated * path.steps_per_epoch;
+    const kept = path.steps.map((step, i) => i).filter((i) => path.steps[i] <= last && path.step_u[i] !== null && path.step_v[i] !== null);
+    return {
+      type: "scatter",
+      mode: "lines",
+      x: [path.u[0], ...kept.map((i) => path.step_u[i])],
+      y: [path.v[0], ...kept.map((i) => path.step_v[i])],
+      customdata: ["start", ...kept.map((i) => `after step ${path.steps[i]}<br>${u} = ${short(path.step_u[i])}, ${v} = ${short(path.step_v[i])}`)],
+      line: { color, width: 1, dash: "dot" },
+      name: "steps",
+      hovertemplate: "%{customdata}<extra></extra>",
+    };
   }
 
   // The shown epoch's parameters (where it starts) and its step direction, −dJ/dθ, if known.

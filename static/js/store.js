@@ -18,17 +18,35 @@ export class RunStore {
     this.costs = [];
     // θ after an epoch, by parameter id, wherever an answer gave it (0: the starting parameters).
     this.thetas = new Map();
+    // The optimizer's state (momentum's v, Adam's m and v) after an epoch, wherever an answer gave it:
+    // a run with such an optimizer continues only from where both θ and the state are known.
+    this.states = new Map();
+    this.stepCosts = [];
     this.status = null;
     this.absorb(initialRun);
   }
 
   absorb(run) {
+    const kept = ["v", "m"];
     for (const epoch of run.epochs) {
       this.costs[epoch.epoch - 1] = epoch.cost;
       if (!epoch.detail) continue;
       this.details.set(epoch.epoch, epoch);
-      if (Object.values(epoch.after).every(Number.isFinite)) this.thetas.set(epoch.epoch, epoch.after);
+      // Where an epoch ends: its last step's parameters and optimizer state (an epoch of one step is that step).
+      const last = epoch.steps ? epoch.steps[epoch.steps.length - 1] : epoch;
+      if (Object.values(last.after).every(Number.isFinite)) this.thetas.set(epoch.epoch, last.after);
+      if (last.state) this.states.set(epoch.epoch, Object.fromEntries(kept.filter((k) => k in last.state.after).map((k) => [k, last.state.after[k]])));
     }
+    const lastEpoch = run.epochs.length ? run.epochs[run.epochs.length - 1].epoch : 0;
+    if (run.optimizer_state && run.diverged_at == null) this.states.set(lastEpoch, run.optimizer_state);
+    this.stateful = run.optimizer.name !== "sgd";
+    this.stepsPerEpoch = run.optimizer.steps_per_epoch;
+    // Each step's cost on its batch, by step (0: the run's first), wherever an answer gave it.
+    const firstStep = run.epochs.length ? (run.epochs[0].epoch - 1) * this.stepsPerEpoch : 0;
+    (run.step_costs || []).forEach((cost, i) => {
+      this.stepCosts[firstStep + i] = cost;
+    });
+    this.batched = run.optimizer.steps_per_epoch > 1;
     const ids = Object.keys(run.history.params);
     run.history.epochs.forEach((epoch, i) => {
       const theta = Object.fromEntries(ids.map((id) => [id, run.history.params[id][i]]));
@@ -87,7 +105,10 @@ export class RunStore {
   // The latest epoch before `epoch` whose θ is known (0: the run's start, from the config).
   startBefore(epoch) {
     let best = 0;
-    for (const known of this.thetas.keys()) if (known < epoch && known > best) best = known;
+    for (const known of this.thetas.keys()) {
+      if (this.stateful && !this.states.has(known)) continue;
+      if (known < epoch && known > best) best = known;
+    }
     return best;
   }
 
@@ -100,8 +121,11 @@ export class RunStore {
     if (wanted <= this.available && !needDetail) return;
     const end = Math.max(wanted, needDetail ? detailed : 0);
     const from = this.startBefore(Math.min(needDetail ? detailed : end, this.available));
-    const body = { epochs: end, detail_epochs: needDetail ? [detailed] : [], detail_samples: this.samples };
+    const body = { epochs: end, detail_epochs: needDetail ? [detailed] : [] };
+    // A step of a smaller batch shows its own samples; a whole-batch epoch the ones the page chose.
+    if (!this.batched) body.detail_samples = this.samples;
     if (from > 0) Object.assign(body, { from_epoch: from, params: this.thetas.get(from) });
+    if (from > 0 && this.stateful) body.optimizer_state = this.states.get(from);
     const run = await postJSON(appUrl("train"), { ...this.config, ...body, include_graph: false }, { signal });
     if (signal && signal.aborted) return;
     this.absorb(run);

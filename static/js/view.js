@@ -12,6 +12,12 @@ const NARROW = "(max-width: 600px)";
 const MIN_SCALE = 0.85;
 const MIN_LABEL_PX = 13;
 
+// A parameter's optimizer state after a step, [label, value] pairs (v₁; m₁ and v₁), as the server names them.
+function optimizerState(after, id, optimizer) {
+  if (!optimizer || !optimizer.symbols) return [];
+  return ["m", "v"].filter((key) => after[key] && after[key][id] != null).map((key) => [optimizer.symbols[key] + optimizer.subscripts[id], after[key][id]]);
+}
+
 // A number of the shown epoch by key: "values.z1", "grads.w1", "local.w1-z1", "after.w1" or "lr".
 // Per-sample numbers are lists over the detail's samples; `row` picks one.
 export function numberFor(key, epoch, row, learningRate) {
@@ -243,6 +249,14 @@ export class View {
       setText(parts.title, spoken);
       const isDead = dead.has(id) && shown(`values.${id}`);
       el.classList.toggle("dead", isDead);
+      // Momentum's v (Adam's m and v) after the step: in the parameter's node's full numbers (hover, focus).
+      const state = isParam && updated && epoch.state ? optimizerState(epoch.state.after, id, equations.optimizer) : [];
+      if (state.length) {
+        full.push(...state.map(([name, v]) => `${name} ${formatNumber(v)}`));
+        const spokenState = [label, ...full].join(", ");
+        setAttribute(el, "aria-label", spokenState);
+        setText(parts.title, spokenState);
+      }
       setText(parts.badge, isDead ? "dead ReLU" : "");
       el.classList.toggle("computed", shown(`values.${id}`));
       el.classList.toggle("has-grad", shown(`grads.${id}`));

@@ -8,6 +8,7 @@ import { expandGraph } from "../js/graph.js";
 export function equationsFor(data) {
   const equations = new Equations(expandGraph(data.drawing), data.total);
   equations.setSamples(data.samples);
+  equations.setOptimizer(data.optimizer);
   return equations;
 }
 

@@ -20,6 +20,8 @@ CASES = {
     "one-sample-bias": "x=3&y=2&form=1&bias=on",
     "two-samples-bias": "x=3,1&y=2,2&form=1&bias=on",
     "three-samples-bias": "x=3,1,-2&y=2,2,1&form=1&bias=on",
+    "two-samples-bias-adam": "x=3,1&y=2,2&form=1&bias=on&opt=adam",
+    "mini-batch-momentum": "x=3,1,-2&y=2,2,1&batch=2&seed=4&opt=momentum&beta=0.5",
 }
 PHASES = (("Forward", "forward pass done"), ("Backward", "backward pass done"), ("Update", "weights updated"))
 SIGN_AFTER_OPERATOR = re.compile(r"[+·/−-]\s*[−-]\s*\d")

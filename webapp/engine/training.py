@@ -15,6 +15,7 @@ import numpy as np
 from webapp.engine.activations import ACTIVATIONS
 from webapp.engine.losses import LOSSES
 from webapp.engine.network import Network, Params
+from webapp.engine.optimizers import SGD, Optimizer, State, batches, steps_per_epoch
 
 
 @dataclass
@@ -91,14 +92,43 @@ class Run:
     every_theta: np.ndarray | None = None  # epochs run × parameters, when asked for
     every_grad: np.ndarray | None = None
     first_epoch: int = 1  # a run that continues another starts after the epochs that one ran
+    optimizer: Optimizer = SGD
+    batch_size: int = 0  # samples a step sees (0 or ≥ N: all of them, in order)
+    seed: int = 0  # orders each epoch's samples when a batch holds fewer than all of them
+    step_costs: np.ndarray | None = None  # each step's cost on its batch, from the first step of first_epoch
+    step_thetas: dict[int, np.ndarray] = field(default_factory=dict)  # θ before each step of a detailed epoch
+    step_states: dict[int, State] = field(default_factory=dict)  # the optimizer's kept state before it
+    final_state: State = field(default_factory=dict)  # the optimizer's kept state after the last step
+    step_path: np.ndarray | None = None  # the parameters asked for (`train`'s step_path) after each step
 
     @property
     def epochs_run(self) -> int:
         """The last epoch that ran (first_epoch − 1 if none did)."""
         return self.first_epoch - 1 + len(self.costs)
 
+    @property
+    def steps_per_epoch(self) -> int:
+        return steps_per_epoch(len(self.x), self.batch_size or len(self.x))
+
+    def batches(self, epoch: int) -> list[np.ndarray]:
+        """The samples of each step of `epoch` (`optimizers.batches`)."""
+        return batches(len(self.x), self.batch_size or len(self.x), self.seed, epoch)
+
+    def step_samples(self, step: int) -> np.ndarray:
+        """The samples step `step` (numbered from 1 over the whole run) used."""
+        per = self.steps_per_epoch
+        return self.batches((step - 1) // per + 1)[(step - 1) % per]
+
     def record(self, epoch: int) -> Pass:
+        """The pass over every sample at the start of `epoch`."""
         return record_pass(self.network, self.thetas[epoch], self.x, self.y)
+
+    def record_step(self, step: int) -> Pass:
+        """The pass of step `step`: its batch, at the θ it started from."""
+        batch = self.step_samples(step)
+        if len(batch) == len(self.x):
+            return record_pass(self.network, self.step_thetas[step], self.x, self.y)
+        return record_pass(self.network, self.step_thetas[step], self.x[batch], self.y[batch])
 
 
 def forward(network: Network, params: Params, x: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
@@ -164,6 +194,10 @@ def cost_of(network: Network, theta: np.ndarray, x, y) -> float:
     return LOSSES[network.loss].cost(activations[-1], np.asarray(y, dtype=float), zs[-1], len(x))
 
 
+def _copy(state: State) -> State:
+    return {key: value.copy() for key, value in state.items()}
+
+
 def dead_neurons(network: Network, zs: list[np.ndarray]) -> list[np.ndarray]:
     """THE dead-ReLU rule, per layer and neuron (the last axis): a ReLU neuron is dead when its input z
     is ≤ 0 for every sample (the axis before), so it outputs 0 and passes no gradient back."""
@@ -197,13 +231,23 @@ def train(
     history_budget: int = 20_000,
     every_epoch: bool = False,
     first_epoch: int = 1,
+    optimizer: Optimizer = SGD,
+    batch_size: int = 0,
+    seed: int = 0,
+    state: State | None = None,
+    step_path: tuple[int, ...] = (),
 ) -> Run:
-    """Run epochs `first_epoch` to `epochs` of θ := θ − α·dJ/dθ, stopping where the cost or θ stops being
-    finite. A run from `first_epoch` > 1 continues one that ran the epochs before it and ended with
-    `params`: its numbers are bit for bit those epochs of the whole run, as the loop is the same."""
+    """Run epochs `first_epoch` to `epochs`, each one pass over the data in steps of `batch_size` samples
+    (all of them by default: one step an epoch), each step updating θ by `optimizer` from its batch's
+    gradient, stopping where the cost or θ stops being finite. An epoch's cost is over every sample, at
+    the θ it starts from. A run from `first_epoch` > 1 continues one that ran the epochs before it and
+    ended with `params` and the optimizer's `state`: its numbers are bit for bit those epochs of the
+    whole run, as the loop is the same and each epoch's batches depend on the seed and the epoch alone."""
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
     n = len(x)
+    batch_size = min(batch_size or n, n)
+    per_epoch = steps_per_epoch(n, batch_size)
     loss = LOSSES[network.loss]
     wanted = set(detail_epochs)
     start = first_epoch - 1
@@ -216,44 +260,103 @@ def train(
     current, idle = Params(network, params.theta.copy()), Params(network, params.theta.copy())
     grads = Params(network, np.zeros_like(params.theta))
     step = np.empty_like(params.theta)
+    kept_state = {key: np.array(value, dtype=float) for key, value in (state or {}).items()}
+    kept_state = {**optimizer.initial(network.param_count), **kept_state}
     costs = np.empty(count)
+    step_costs = np.empty(count * per_epoch)
+    steps_run = 0
+    # These parameters (positions in θ) after every step, for the cost surface's path step by step.
+    path = np.empty((count * per_epoch, len(step_path))) if step_path else None
     thetas: dict[int, np.ndarray] = {}
+    step_thetas: dict[int, np.ndarray] = {}
+    step_states: dict[int, State] = {}
     # θ and dJ/dθ of every epoch, for an export: asked for only with a size the caller has bounded.
     every_theta = np.empty((count, network.param_count)) if every_epoch else None
     every_grad = np.empty((count, network.param_count)) if every_epoch else None
     diverged_at = stuck_at = diverged_by = None
     dead_at_stuck: list = []
     run_epochs = start
+    plain = per_epoch == 1 and optimizer.name == "sgd"  # today's loop: θ − α·g on every sample
+    whole = [None]  # a full batch: every sample, in order, no index
+    starts: dict[int, tuple[np.ndarray, State]] = {}  # the last two epochs' θ and state at their start
     for epoch in range(first_epoch, epochs + 1):
-        zs, activations = forward(network, current, x)
-        cost = loss.cost(activations[-1], y, zs[-1], n)
-        if not math.isfinite(cost):
-            diverged_at, diverged_by = epoch, "cost"
-            break
-        backward(network, current, x, y, zs, activations, grads)
-        if stuck_at is None and not grads.theta.any():
-            stuck_at = epoch
-            dead_at_stuck = dead_relus(network, zs)
+        if not plain:
+            starts = {epoch - 1: starts.get(epoch - 1), epoch: (current.theta.copy(), _copy(kept_state))}
+        if per_epoch > 1:
+            # The epoch's cost is over every sample; its steps see their batches only.
+            zs, activations = forward(network, current, x)
+            cost = loss.cost(activations[-1], y, zs[-1], n)
+            if not math.isfinite(cost):
+                diverged_at, diverged_by = epoch, "cost"
+                break
+            if every_epoch:
+                backward(network, current, x, y, zs, activations, grads)
+                every_grad[epoch - first_epoch] = grads.theta
+            epoch_zs = zs
         if epoch in wanted:
             thetas[epoch] = current.theta.copy()
-        costs[epoch - first_epoch] = cost
         if every_epoch:
             every_theta[epoch - first_epoch] = current.theta
-            every_grad[epoch - first_epoch] = grads.theta
+        still = True  # every step so far had all gradients 0 and left θ as it was
+        for s, batch in enumerate(whole if per_epoch == 1 else batches(n, batch_size, seed, epoch)):
+            xb, yb = (x, y) if per_epoch == 1 else (x[batch], y[batch])
+            zs, activations = forward(network, current, xb)
+            batch_cost = loss.cost(activations[-1], yb, zs[-1], len(xb))
+            if not math.isfinite(batch_cost):
+                diverged_at, diverged_by = epoch + (s > 0), "cost"
+                break
+            backward(network, current, xb, yb, zs, activations, grads)
+            number = (epoch - 1) * per_epoch + s + 1
+            if epoch in wanted:
+                step_thetas[number] = current.theta.copy()
+                step_states[number] = _copy(kept_state)
+            step_costs[steps_run] = batch_cost
+            steps_run += 1
+            if per_epoch == 1:
+                cost, epoch_zs = batch_cost, zs
+                if every_epoch:
+                    every_grad[epoch - first_epoch] = grads.theta
+            zero = not grads.theta.any()
+            if optimizer.name == "sgd":
+                np.multiply(grads.theta, learning_rate, out=step)
+                np.subtract(current.theta, step, out=idle.theta)
+            else:
+                after, shown = optimizer.step(current.theta, grads.theta, kept_state, learning_rate, number)
+                kept_state = {key: shown[key] for key in optimizer.kept}
+                np.copyto(idle.theta, after)
+            # Plain descent with a zero gradient leaves θ exactly as it was; another optimizer may still move it.
+            still = still and zero and (plain or bool((idle.theta == current.theta).all()))
+            current, idle = idle, current
+            if step_path:
+                path[steps_run - 1] = current.theta[list(step_path)]
+            if not math.isfinite(current.theta.sum()):
+                # This step ran, but its update left θ unusable: the next one cannot be computed.
+                diverged_at, diverged_by = epoch + 1, "parameters"
+                break
+        if diverged_by == "cost" and diverged_at == epoch:
+            break
+        costs[epoch - first_epoch] = cost
         run_epochs = epoch
-        np.multiply(grads.theta, learning_rate, out=step)
-        np.subtract(current.theta, step, out=idle.theta)
-        current, idle = idle, current
-        if not math.isfinite(current.theta.sum()):
-            # This epoch ran, but its update left θ unusable: the next epoch cannot be computed.
-            diverged_at, diverged_by = epoch + 1, "parameters"
+        if stuck_at is None and still and diverged_at is None:
+            stuck_at = epoch
+            dead_at_stuck = dead_relus(network, epoch_zs)
+        if diverged_at is not None:
             break
         if next_kept < len(kept) and kept[next_kept] == epoch:
             history[next_kept] = current.theta
             next_kept += 1
     if diverged_at is not None and run_epochs > start and run_epochs not in thetas:
-        # The last epoch that ran is where a divergence is explained: always kept. `idle` holds its θ.
-        thetas[run_epochs] = idle.theta.copy()
+        # The last epoch that ran is where a divergence is explained: always kept, with its steps.
+        if plain:
+            thetas[run_epochs] = step_thetas[run_epochs] = idle.theta.copy()  # `idle` holds its θ
+            step_states[run_epochs] = {}
+        else:  # run again from its start, by this very loop, recording it
+            theta, began = starts[run_epochs]
+            again = train(network, Params(network, theta), x, y, learning_rate, run_epochs, [run_epochs],
+                          history_budget, False, run_epochs, optimizer, batch_size, seed, began)  # fmt: skip
+            thetas.update(again.thetas)
+            step_thetas.update(again.step_thetas)
+            step_states.update(again.step_states)
     final_cost = None
     if diverged_at is None:
         final_cost = cost_of(network, current.theta, x, y)
@@ -278,4 +381,12 @@ def train(
         every_theta=every_theta[: run_epochs - start] if every_epoch else None,
         every_grad=every_grad[: run_epochs - start] if every_epoch else None,
         first_epoch=first_epoch,
+        optimizer=optimizer,
+        batch_size=batch_size,
+        seed=seed,
+        step_costs=step_costs[:steps_run],
+        step_thetas=step_thetas,
+        step_states=step_states,
+        final_state=kept_state,
+        step_path=path[:steps_run] if step_path else None,
     )

@@ -8,6 +8,7 @@ from webapp.engine.training import Run
 from webapp.presentation.notation import number_tex
 from webapp.presentation.report import epoch_details
 from webapp.presentation.tables import tables
+from webapp.presentation.updates import update_rows
 from webapp.request.resolve import Resolved
 
 
@@ -37,10 +38,22 @@ def _tex_number(value) -> str:
 def tables_latex(resolved: Resolved, run: Run, epoch: int) -> str:
     """The forward pass, the local derivatives, the gradients and the update of one epoch (its first
     sample), as LaTeX tabulars ready to paste into a document."""
-    detail = epoch_details(resolved.graph, run, [epoch], [0])[epoch]
+    detail = epoch_details(resolved.graph, run, [epoch], [0], own_batch=True)[epoch]
     rows = tables(resolved.graph)
+    sample = detail["detail_samples"][0] + 1 if "samples" in detail else 1
+    if run.optimizer.name != "sgd":  # momentum's or Adam's equations, the new θ beside the last
+        rows["updates"] = [
+            {**r, "tex": r",\ ".join(r["lines"])}
+            for r in update_rows(resolved.graph, run.optimizer, len(rows["updates"]))
+        ]
     lines = [
-        f"% Backprop Visualizer: epoch {epoch}, sample 1, learning rate {number_tex(resolved.request.learning_rate)}",
+        f"% Backprop Visualizer: epoch {epoch}"
+        + (
+            f", its first step (samples {', '.join(str(i + 1) for i in detail['samples'])})"
+            if "samples" in detail
+            else ""
+        )
+        + f", sample {sample}, learning rate {number_tex(resolved.request.learning_rate)}",
         r"% needs \usepackage{amsmath,mathtools} (\coloneqq, cases)",
     ]
 

@@ -64,7 +64,21 @@ def landscape(resolved: Resolved, run: Run, axes: list[str], count: int) -> dict
             "u": _finite(path[:, 0]),
             "v": _finite(path[:, 1]),
             "cost": _finite(path_costs),
+            **_step_path(run),
         },
+    }
+
+
+def _step_path(run: Run) -> dict:
+    """With mini-batches, the two parameters after every step (`steps`: their numbers over the whole run)."""
+    if run.step_path is None:
+        return {}
+    first = (run.first_epoch - 1) * run.steps_per_epoch + 1
+    return {
+        "steps": list(range(first, first + len(run.step_path))),
+        "step_u": _finite(run.step_path[:, 0]),
+        "step_v": _finite(run.step_path[:, 1]),
+        "steps_per_epoch": run.steps_per_epoch,
     }
 
 

@@ -11,6 +11,7 @@ from webapp.presentation.charts import figure_json, weight_trace_template
 from webapp.presentation.layout import NODE_HEIGHT, NODE_WIDTH, layout
 from webapp.presentation.notation import number
 from webapp.presentation.tables import tables
+from webapp.presentation.updates import update_rows
 from webapp.request import form, limits
 from webapp.request.page import preset_choice
 from webapp.request.presets import PRESETS
@@ -130,11 +131,21 @@ def start_values(graph: Graph, run: dict) -> dict[str, str]:
     return shown
 
 
+def optimizer_title(optimizer) -> str:
+    """The update table's subtitle: the optimizer and its constants."""
+    constants = {"beta": "β", "beta1": "β₁", "beta2": "β₂", "eps": "ε"}
+    said = ", ".join(f"{constants[k]} = {number(v)}" for k, v in optimizer.constants.items())
+    title = {"sgd": "gradient descent", "momentum": "momentum", "adam": "Adam"}[optimizer.name]
+    return f"{title}, {said}" if said else title
+
+
 def page_state(query: Mapping[str, list[str]], resolved: Resolved, run: dict, options: dict, errors: dict) -> dict:
     """The page for a query: the run it describes (`request.page`), or the worksheet's beside inline errors."""
     config = run.pop("config")
     graph: Graph = resolved.graph
     explained = tables(graph)
+    if resolved.optimizer.name != "sgd":
+        explained["updates"] = update_rows(graph, resolved.optimizer, len(explained["updates"]))
     values = form.form_values(config, options, graph)
     for field in errors:
         raw = query.get(field, [None])[0]
@@ -185,6 +196,7 @@ def page_state(query: Mapping[str, list[str]], resolved: Resolved, run: dict, op
         "datasets": DATASETS,
         "max_epochs": client["limits"]["maxEpochs"],
         "learning_rate": number(config["learning_rate"]),
+        "optimizer_title": optimizer_title(resolved.optimizer),
         "start_values": start_values(graph, run),
         "client": client,
         "figure": json.loads(figure_json()),

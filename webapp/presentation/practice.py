@@ -12,10 +12,13 @@ from collections import namedtuple
 from dataclasses import dataclass, field, replace
 
 from webapp.engine.graph import Graph
+from webapp.engine.optimizers import Optimizer, optimizer
 from webapp.presentation.answers import Feedback, check_number
 from webapp.presentation.notation import number
 from webapp.presentation.report import dead_clause
 from webapp.presentation.tables import accumulation_row, update_row
+from webapp.presentation.updates import SYMBOLS, state_labels
+from webapp.presentation.updates import symbols as update_symbols
 
 LOWER = {"yes": "Yes, lower", "no": "No, not lower"}
 
@@ -40,7 +43,7 @@ class Problem:
     hint: str
     nodes: list[str]  # what a hint lights on the drawing
     steps: list[Step]
-    kind: str = ""  # count, value, local, grad, update: what `every` selects in a worksheet
+    kind: str = ""  # count, value, local, grad, update, optimizer: what `every` selects in a worksheet
     expected: float | None = None
     choices: dict[str, str] | None = None
     correct: str | None = None
@@ -94,9 +97,10 @@ def _first(value):
     return value[0] if isinstance(value, list) else value
 
 
-def problems(graph: Graph, epochs: list[dict], samples: int) -> dict[str, Problem]:
+def problems(graph: Graph, epochs: list[dict], samples: int, optimizer: Optimizer | None = None) -> dict[str, Problem]:
     """Every problem the graph and the run's two epochs (the update's, and the pass after it) give; for a
-    graph without an update (an expression), its one pass."""
+    graph without an update (an expression), its one pass; with momentum or Adam also each parameter's
+    optimizer numbers after the step (`state.v.w1`, kind `optimizer`)."""
     first = epochs[0]
     output = graph.output
     label = {n.id: n.label for n in graph.nodes}
@@ -144,7 +148,16 @@ def problems(graph: Graph, epochs: list[dict], samples: int) -> dict[str, Proble
         add(Problem(f"grads.{node}", prompt, hint, after, steps, "grad", _first(first["grads"][node])))
     for p in graph.params:
         hint = f"Step {label[p]} against its gradient: {label[p]} ≔ {label[p]} − α · {graph.node[p].gradient}."
-        add(Problem(f"after.{p}", f"The new {label[p]}", hint, [p], [Step([update_row(graph, p)["tex"]], "update", p)], "update", first["after"][p]))  # fmt: skip
+        update = [Step([update_row(graph, p)["tex"]], "update", p)]
+        if optimizer is not None and optimizer.name != "sgd":
+            hint = f"Apply the optimizer's equations in turn, with {label[p]}'s gradient {graph.node[p].gradient}."
+            update = [Step(optimizer.tex(update_symbols(graph, p)), "update", p)]
+            subscript = state_labels(graph)[p]
+            for key in optimizer.shown:
+                name = SYMBOLS[key][0] + subscript
+                said = f"What is {name} after this step?"
+                add(Problem(f"state.{key}.{p}", said, hint, [p], update, "optimizer", first["state"]["after"][key][p]))
+        add(Problem(f"after.{p}", f"The new {label[p]}", hint, [p], update, "update", first["after"][p]))
     if not graph.updates:
         return found
     second = epochs[1]
@@ -161,7 +174,8 @@ def exercise(graph: Graph, run: dict, samples: int, sections, variant: int) -> E
     filled from the graph and `run`, a report of two detailed epochs. An id the network lacks is a
     KeyError naming where the worksheet asks for it."""
     first, second = (run["epochs"][e] for e in (0, 1))
-    generated = problems(graph, [first, second], samples)
+    chosen = run.get("optimizer", {"name": "sgd", "constants": {}})
+    generated = problems(graph, [first, second], samples, optimizer(chosen["name"], **chosen["constants"]))
     built = []
     for i, section in enumerate(sections):
         items = []
@@ -176,7 +190,8 @@ def exercise(graph: Graph, run: dict, samples: int, sections, variant: int) -> E
                 items.append(replace(g, prompt=p.prompt or g.prompt, hint=p.hint or g.hint, nodes=p.light or g.nodes))
             else:
                 raise KeyError(f"sections[{i}].problems[{j}].id: this network has no problem “{p.id}”")
-        built.append(Section(section.title, section.intro, items))
+        if items or not section.problems:  # a kind this run lacks (the optimizer's, for plain descent) is left out
+            built.append(Section(section.title, section.intro, items))
     for problem in (p for s in built for p in s.problems):
         problem.edges = _lit_edges(graph, set(problem.nodes))
     ids = [p.id for s in built for p in s.problems]

@@ -15,6 +15,7 @@ from webapp.engine.graph import EDGE_KINDS, NODE_KINDS, Graph, param_terms
 from webapp.engine.network import Params
 from webapp.engine.training import Pass, Run, dead_neurons, record_pass
 from webapp.presentation.notation import number
+from webapp.presentation.updates import optimizer_json
 
 LARGEST = number(sys.float_info.max, compact=True)
 OVERFLOW = f"too large for a 64-bit float (beyond ±{LARGEST}), so it is not shown"
@@ -25,9 +26,9 @@ class _Epochs:
     """Blocks of numbers for several epochs stacked (rows: each epoch's samples in turn) turned into
     one list per id and epoch, with each non-finite number replaced by None and explained."""
 
-    def __init__(self, epochs: list[int], samples: int):
+    def __init__(self, epochs: list[int], samples: list[int]):
         self.epochs = epochs
-        self.samples = samples
+        self.offsets = np.concatenate([[0], np.cumsum(samples, dtype=int)]).tolist()  # each one's first row
         self.unrepresentable: list[dict[str, str]] = [{} for _ in epochs]
 
     def columns(self, block: np.ndarray, ids: list[str], kind: str) -> list[dict[str, list]]:
@@ -37,7 +38,7 @@ class _Epochs:
         finite = bool(np.isfinite(block).all())
         per_epoch = []
         for e in range(len(self.epochs)):
-            rows = slice(e * self.samples, (e + 1) * self.samples)
+            rows = slice(self.offsets[e], self.offsets[e + 1])
             lists = {node_id: column[rows] for node_id, column in zip(ids, columns, strict=True)}
             if not finite:
                 for node_id, values in lists.items():
@@ -52,18 +53,36 @@ class _Epochs:
         return None
 
 
-def epoch_details(graph: Graph, run: Run, epochs: list[int], samples: list[int]) -> dict[int, dict]:
-    """Each detailed epoch's every value, gradient, local derivative, gradient term and updated parameter.
+def epoch_details(graph: Graph, run: Run, epochs: list[int], samples: list[int], own_batch=False) -> dict[int, dict]:
+    """Each detailed epoch's every value, gradient, local derivative, gradient term and updated parameter:
+    those of its first step, which is the whole epoch when a batch holds every sample."""
+    per = run.steps_per_epoch
+    details = step_details(graph, run, [(epoch - 1) * per + 1 for epoch in epochs], samples, own_batch)
+    return {epoch: details[(epoch - 1) * per + 1] for epoch in epochs}
 
-    The epochs' passes are stacked into one, so the numpy calls do not grow with how many epochs
-    are detailed; only laying the numbers out by id and epoch does.
+
+def _shown(run: Run, step: int, samples: list[int], own_batch: bool) -> tuple[np.ndarray, list[int]]:
+    """The rows of a step's batch whose per-sample numbers are shown, and their samples: those of
+    `samples` in the batch, or with `own_batch` the batch's first len(samples)."""
+    batch = run.step_samples(step)
+    rows = np.arange(min(len(samples), len(batch))) if own_batch else np.flatnonzero(np.isin(batch, samples))
+    return rows, batch[rows].tolist()
+
+
+def step_details(graph: Graph, run: Run, steps: list[int], samples: list[int], own_batch=False) -> dict[int, dict]:
+    """Each detailed step's every value, gradient, local derivative, gradient term, updated parameter and
+    optimizer state. Per-sample numbers are for the step's batch (`_shown`).
+
+    The steps' passes are stacked into one, so the numpy calls do not grow with how many steps
+    are detailed; only laying the numbers out by id and step does.
     """
-    if not epochs:
+    if not steps:
         return {}
-    records = [run.record(epoch) for epoch in epochs]
-    rec = Pass.stack([r.samples(samples) for r in records])
-    out = _Epochs(epochs, len(samples))
-    parts: dict[str, list[dict]] = {name: [{} for _ in epochs] for name in ("values", "grads", "local", "terms")}
+    records = [run.record_step(step) for step in steps]
+    shown = [_shown(run, step, samples, own_batch) for step in steps]
+    rec = Pass.stack([r.samples(rows) for r, (rows, _) in zip(records, shown, strict=True)])
+    out = _Epochs(steps, [len(rows) for rows, _ in shown])
+    parts: dict[str, list[dict]] = {name: [{} for _ in steps] for name in ("values", "grads", "local", "terms")}
 
     def add(part: str, per_epoch: list[dict]) -> None:
         for target, lists in zip(parts[part], per_epoch, strict=True):
@@ -82,11 +101,25 @@ def epoch_details(graph: Graph, run: Run, epochs: list[int], samples: list[int])
 
     thetas = np.array([r.theta[0] for r in records])
     grads = np.array([r.grad_theta for r in records])
-    afters = (thetas - run.learning_rate * grads).tolist()
+    optimizer = run.optimizer
+    before = {key: np.array([run.step_states[step][key] for step in steps]) for key in optimizer.kept}
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+        # The loop's own update (optimizers.py), step by step exactly as the loop calls it: a vectorised
+        # power (β₁ᵗ over a column of t) may round differently from the loop's scalar one.
+        updates = [
+            optimizer.step(theta, grad, {key: before[key][e] for key in before}, run.learning_rate, step)
+            for e, (step, theta, grad) in enumerate(zip(steps, thetas, grads, strict=True))
+        ]
+    afters = [after.tolist() for after, _ in updates]
+    state = {key: np.array([shown[key] for _, shown in updates]) for key in optimizer.shown}
     dead = _dead_per_epoch(graph, records)
     details = {}
+
+    def by_id(row, key: str, e: int) -> dict:
+        return {pid: out.scalar(v, f"{key}.{pid}", e) for pid, v in zip(graph.params, row, strict=True)}
+
     # graph.params runs in θ's order.
-    for e, (epoch, theta, grad, after) in enumerate(zip(epochs, thetas.tolist(), grads.tolist(), afters, strict=True)):
+    for e, (step, theta, grad, after) in enumerate(zip(steps, thetas.tolist(), grads.tolist(), afters, strict=True)):
         values, node_grads = parts["values"][e], parts["grads"][e]
         for pid, value, gradient in zip(graph.params, theta, grad, strict=True):
             values[pid] = out.scalar(value, f"values.{pid}", e)
@@ -98,17 +131,26 @@ def epoch_details(graph: Graph, run: Run, epochs: list[int], samples: list[int])
             "grads": node_grads,
             "local": parts["local"][e],
             "terms": parts["terms"][e],
-            "after": {pid: out.scalar(v, f"after.{pid}", e) for pid, v in zip(graph.params, after, strict=True)},
+            "after": by_id(after, "after", e),
             "dead": dead[e],
         }
+        if optimizer.kept:
+            detail["state"] = {
+                "before": {key: by_id(before[key][e].tolist(), f"state.before.{key}", e) for key in optimizer.kept},
+                "after": {key: by_id(state[key][e].tolist(), f"state.after.{key}", e) for key in optimizer.shown},
+            }
+        if run.steps_per_epoch > 1:
+            detail = {"samples": run.step_samples(step).tolist(), "detail_samples": shown[e][1], **detail}
         if out.unrepresentable[e]:
             detail["unrepresentable"] = out.unrepresentable[e]
-        details[epoch] = detail
+        details[step] = detail
     return details
 
 
 def _dead_per_epoch(graph: Graph, records: list[Pass]) -> list[list[str]]:
-    """Each epoch's dead ReLUs (`training.dead_neurons`) over the samples of the batch."""
+    """Each step's dead ReLUs (`training.dead_neurons`) over the samples of its batch."""
+    if len({len(r.x) for r in records}) > 1:  # batches of different sizes: one step at a time
+        return [_dead_per_epoch(graph, [r])[0] for r in records]
     dead: list[list[str]] = [[] for _ in records]
     zs = [np.stack([r.z[k] for r in records]) for k in range(graph.network.depth)]
     for k, mask in enumerate(dead_neurons(graph.network, zs)):
@@ -218,13 +260,35 @@ def _oscillating(run: Run) -> dict:
     }
 
 
-def report(run: Run, graph: Graph, samples: list[int]) -> dict:
-    """The API's view of a run: per-epoch costs, full detail where recorded, parameter history."""
+def report(run: Run, graph: Graph, samples: list[int], own_batch: bool = False) -> dict:
+    """The API's view of a run: per-epoch costs, full detail where recorded, parameter history. An epoch
+    of one step (a batch of every sample) carries that step's detail itself; an epoch of several lists
+    its steps under `steps`. With `own_batch` a step shows its batch's first len(samples) samples."""
     epochs = [{"epoch": epoch, "cost": cost} for epoch, cost in enumerate(run.costs.tolist(), start=run.first_epoch)]
     detailed = sorted(e for e in run.thetas if e <= run.epochs_run)
-    for epoch, detail in epoch_details(graph, run, detailed, samples).items():
-        epochs[epoch - run.first_epoch].update(detail=True, **detail)
+    per = run.steps_per_epoch
+    first_step = (run.first_epoch - 1) * per + 1
+    steps = [s for e in detailed for s in range((e - 1) * per + 1, e * per + 1) if s in run.step_thetas]
+    details = step_details(graph, run, steps, samples, own_batch)
+    for epoch in detailed:
+        entry = epochs[epoch - run.first_epoch]
+        if per == 1:
+            entry.update(detail=True, **details[epoch])
+            continue
+        entry.update(detail=True, steps=[
+            {"step": s, "cost": _finite(float(run.step_costs[s - first_step])), **details[s]}
+            for s in range((epoch - 1) * per + 1, epoch * per + 1) if s in details
+        ])  # fmt: skip
     history = run.history.T.tolist()  # θ's order, which graph.params follows
+    optimizer = run.optimizer
+    extra = {}
+    if per > 1:
+        extra["step_costs"] = [_finite(c) for c in run.step_costs.tolist()]
+    if optimizer.kept:
+        extra["optimizer_state"] = {
+            key: dict(zip(graph.params, (_finite(v) for v in run.final_state[key].tolist()), strict=True))
+            for key in optimizer.kept
+        }
     return {
         "epochs": epochs,
         "final_cost": run.final_cost,
@@ -235,7 +299,13 @@ def report(run: Run, graph: Graph, samples: list[int]) -> dict:
         "detail_samples": samples,
         "final": _nested(run),
         "history": {"epochs": run.history_epochs.tolist(), "params": dict(zip(graph.params, history, strict=True))},
+        "optimizer": optimizer_json(graph, optimizer, per),
+        **extra,
     }
+
+
+def _finite(value: float) -> float | None:
+    return value if math.isfinite(value) else None
 
 
 def _nested(run: Run) -> dict:

@@ -149,6 +149,7 @@ def to_request(query: Mapping[str, list[str]]) -> tuple[dict, dict, dict]:
                 body[key] = kind(text)
             except ValueError:
                 errors[field] = "must be a whole number" if kind is int else "must be a number"
+    _optimizer_fields(first, body, errors)
     params = {}
     for name, values in query.items():
         if is_param_id(name) and values and values[0].strip():
@@ -191,6 +192,36 @@ def _dataset(first, name: str | None, preset: dict | None, errors: dict) -> dict
     return spec
 
 
+# Each constant's form field, API key and the value the form shows when another optimizer is chosen.
+CONSTANT_DEFAULTS = (("beta", "beta", 0.9), ("beta1", "beta1", 0.9), ("beta2", "beta2", 0.999), ("eps", "eps", 1e-8))
+# The optimizer's form fields: its name, then each constant's field and API key.
+OPTIMIZER_CONSTANTS = {
+    "momentum": (("beta", "beta"),),
+    "adam": (("beta1", "beta1"), ("beta2", "beta2"), ("eps", "eps")),
+}
+
+
+def _optimizer_fields(first, body: dict, errors: dict) -> None:
+    """`opt` (sgd, momentum or adam) with its constants, and `batch` (the batch size; empty: every sample)."""
+    name = first("opt")
+    if name:
+        chosen = {"name": name}
+        for field, key in OPTIMIZER_CONSTANTS.get(name, ()):
+            text = first(field)
+            if text:
+                try:
+                    chosen[key] = float(text)
+                except ValueError:
+                    errors[field] = "must be a number"
+        body["optimizer"] = chosen
+    text = first("batch")
+    if text:
+        try:
+            body["batch_size"] = int(text)
+        except ValueError:
+            errors["batch"] = "must be a whole number (empty: every sample)"
+
+
 def _options(query: Mapping[str, list[str]], preset_epochs: int, errors: dict) -> dict:
     """What the page does with the run, as opposed to what the run is."""
     options = {
@@ -223,6 +254,8 @@ FIELDS = {
     "train": "epochs",
     "preset": "preset",
     "dataset": "dataset",
+    "opt": "optimizer",
+    "batch": "batch_size",
 }
 # A data set's fields, by the API's name under `dataset`.
 DATASET_FIELDS = {"name": "dataset", "n": "n", "noise": "noise", "seed": "seed", "added": "add"}
@@ -239,6 +272,8 @@ def field_of(api_field: str, graph: Graph | None, depth: int | None = None) -> s
         return f"act-{api_field.split('[')[1].split(']')[0]}"
     if head == "activations":
         return f"act-{depth - 1}" if depth else "act-0"
+    if head == "optimizer" and "." in api_field:
+        return api_field.split(".", 1)[1]  # a constant's own field: beta, beta1, beta2, eps
     if head == "params" and "." in api_field:
         return f"param-{api_field.split('.', 1)[1]}"
     if head in ("weights", "biases") and graph is not None and api_field.count("[") >= 2:
@@ -266,6 +301,9 @@ def form_values(config: dict, options: dict, graph: Graph) -> dict:
         "seed": "" if config.get("seed") is None else str(config["seed"]),
         **_dataset_values(config.get("dataset")),
         "train": options["train"],
+        "opt": config["optimizer"]["name"],
+        **{field: format_number(config["optimizer"].get(key, default)) for field, key, default in CONSTANT_DEFAULTS},
+        "batch": "" if config.get("batch_size") is None else str(config["batch_size"]),
         # graph.params runs in θ's order: weights layer by layer, row by row, then biases.
         "params": [
             {"id": pid, "label": graph.node[pid].label, "value": format_number(v)}

@@ -46,14 +46,22 @@ def param_count(layers: list[int], bias: bool) -> int:
     return weights + (sum(layers[1:]) if bias else 0)
 
 
-def max_epochs(layers: list[int], bias: bool, samples: int) -> int:
-    """The most epochs the work budget allows this network and data."""
-    return min(MAX_EPOCHS, MAX_WORK_UNITS // work_units(layers, bias, samples, 1))
+def steps_per_epoch(samples: int, batch_size: int | None) -> int:
+    """Steps in one pass over the data: one when a batch holds every sample."""
+    return -(-samples // min(batch_size or samples, samples))
 
 
-def work_units(layers: list[int], bias: bool, samples: int, epochs: int) -> int:
-    """A request's cost in the units MAX_WORK_UNITS bounds; call it only on sizes already within the limits."""
-    return epochs * (samples * param_count(layers, bias) + LAYER_OVERHEAD_UNITS * (len(layers) - 1))
+def max_epochs(layers: list[int], bias: bool, samples: int, steps: int = 1) -> int:
+    """The most epochs the work budget allows this network and data, in `steps` steps an epoch."""
+    return min(MAX_EPOCHS, MAX_WORK_UNITS // work_units(layers, bias, samples, 1, steps))
+
+
+def work_units(layers: list[int], bias: bool, samples: int, epochs: int, steps: int = 1) -> int:
+    """A request's cost in the units MAX_WORK_UNITS bounds; call it only on sizes already within the limits.
+    The budget counts steps: each pays the numpy calls' fixed cost per layer, and an epoch of several
+    steps adds a forward pass over every sample (its cost), counted as a second pass over the data."""
+    passes = 1 if steps == 1 else 2
+    return epochs * (passes * samples * param_count(layers, bias) + steps * LAYER_OVERHEAD_UNITS * (len(layers) - 1))
 
 
 # Above this many work units a run counts as heavy and waits for one of a few slots (webapp.web.admission).

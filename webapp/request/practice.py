@@ -51,6 +51,8 @@ def variant_bodies(config: dict, variant: int, vary=VARIED) -> Iterator[dict]:
     """Training bodies for a variant of a resolved request's `config`: the first, then redraws (for a cost of 0)."""
     body = {k: config[k] for k in ("layers", "activations", "loss", "bias", "x", "y", "weights", "learning_rate")}
     body["biases"] = config["biases"] if config["bias"] else None
+    if config.get("optimizer", {"name": "sgd"})["name"] != "sgd":
+        body["optimizer"] = config["optimizer"]  # momentum or Adam: practice asks for its numbers too
     if variant == 0:
         yield body
         return
@@ -101,7 +103,7 @@ class Problem(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     id: str | None = None
-    every: Literal["count", "value", "local", "grad", "update"] | None = None
+    every: Literal["count", "value", "local", "grad", "update", "optimizer"] | None = None
     prompt: str | None = None
     hint: str | None = None
     light: list[str] | None = None  # node ids a hint lights, instead of the generated ones

@@ -4,7 +4,7 @@ and starting parameters made. The API, the page and the settings form all go thr
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from webapp.engine.graph import Graph, param_place
 from webapp.engine.network import Network, Params, init_params
+from webapp.engine.optimizers import Optimizer, State, optimizer
 from webapp.request import limits
 from webapp.request.presets import DEFAULT_PRESET, PRESETS
 from webapp.request.schema import TrainRequest
@@ -44,11 +45,13 @@ class Resolved:
     params: Params
     detail_epochs: list[int]
     detail_samples: list[int]
+    optimizer: Optimizer = field(default_factory=optimizer)
+    state: State = field(default_factory=dict)  # the optimizer's state where a continued run resumes
 
     def config(self) -> dict:
         """The request as trained: every default and preset field filled in, the starting parameters nested."""
         config = self.request.model_dump(
-            exclude={"preset", "detail_epochs", "detail_samples", "params", "include_graph"}
+            exclude={"preset", "detail_epochs", "detail_samples", "params", "include_graph", "optimizer_state"}
         )
         config.update({"biases": None, **self.params.nested()})
         return config
@@ -105,6 +108,8 @@ def _lone_surrogate(value, path: str = "", depth: int = 0) -> str | None:
 
 
 def _field_path(loc) -> str:
+    if len(loc) > 2 and loc[0] == "optimizer":  # pydantic names the optimizer's kind too: optimizer.adam.beta1
+        loc = (loc[0], *loc[2:])
     path = ""
     for part in loc:
         path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
@@ -208,6 +213,19 @@ def _starting_params(req: TrainRequest, network: Network, graph: Graph, unknown_
     return params
 
 
+def _starting_state(req: TrainRequest, graph: Graph) -> State:
+    """The optimizer's state, in θ's order, where a continued run resumes (none when it starts afresh)."""
+    state = {}
+    for key, values in (req.optimizer_state or {}).items():
+        unknown = [pid for pid in values if pid not in graph.param_position]
+        missing = [pid for pid in graph.params if pid not in values]
+        if unknown or missing:
+            which = f"has no parameter {unknown[0]}" if unknown else f"misses {', '.join(missing[:6])}"
+            raise RequestError([{"field": f"optimizer_state.{key}", "message": f"needs every parameter; {which}"}])
+        state[key] = np.array([values[pid] for pid in graph.params], dtype=float)
+    return state
+
+
 def _detail_size(graph: Graph, network: Network, samples: int) -> int:
     """How many numbers one epoch's detail holds."""
     per_sample_nodes = sum(1 for n in graph.nodes if n.per_sample)
@@ -223,7 +241,8 @@ def _choose_detail(req: TrainRequest, network: Network, graph: Graph) -> tuple[l
         one = _detail_size(graph, network, 1) - 3 * network.param_count
         room = (limits.DETAIL_BUDGET // 2 - 3 * network.param_count) // one
         samples = list(range(max(1, min(len(req.x), limits.MAX_DETAIL_SAMPLES, room))))
-    fits = max(2, limits.DETAIL_BUDGET // _detail_size(graph, network, len(samples)))
+    steps = limits.steps_per_epoch(len(req.x), req.batch_size)
+    fits = max(2, limits.DETAIL_BUDGET // (steps * _detail_size(graph, network, len(samples))))
     if req.detail_epochs is not None:
         epochs = sorted(set(req.detail_epochs))
         if len(epochs) > fits:
@@ -256,4 +275,6 @@ def resolve(body: dict, unknown_params: str = "error") -> Resolved:
     graph = graph_of(network)
     params = _starting_params(req, network, graph, unknown_params)
     detail_epochs, detail_samples = _choose_detail(req, network, graph)
-    return Resolved(req, network, graph, params, detail_epochs, detail_samples)
+    chosen = optimizer(**req.optimizer.model_dump())
+    state = _starting_state(req, graph)
+    return Resolved(req, network, graph, params, detail_epochs, detail_samples, chosen, state)

@@ -25,6 +25,38 @@ Width = Annotated[int, Field(strict=True, ge=1, le=limits.MAX_WIDTH)]
 Matrix = list[list[Number]]
 
 
+class PlainDescent(BaseModel):
+    """θ := θ − α·∂J/∂θ."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: Literal["sgd"]
+
+
+Decay = Annotated[float, Field(strict=True, ge=0, lt=1, allow_inf_nan=False)]
+
+
+class Momentum(BaseModel):
+    """PyTorch's form (`SGD(momentum=β)`): v := β·v + ∂J/∂θ, then θ := θ − α·v, v starting at 0."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: Literal["momentum"]
+    beta: Decay = Field(0.9, description="β, how much of the last velocity each step keeps.")
+
+
+class Adam(BaseModel):
+    """Kingma and Ba's Adam, as PyTorch's `Adam`: m := β₁·m + (1 − β₁)·g, v := β₂·v + (1 − β₂)·g²,
+    m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ), θ := θ − α·m̂/(√v̂ + ε); m and v start at 0, t counts steps from 1."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: Literal["adam"]
+    beta1: Decay = Field(0.9, description="β₁, the decay of m, the gradient's running mean.")
+    beta2: Decay = Field(0.999, description="β₂, the decay of v, the squared gradient's running mean.")
+    eps: float = Field(1e-8, strict=True, gt=0, le=1, allow_inf_nan=False, description="ε, keeps the division finite.")
+
+
+OptimizerChoice = Annotated[PlainDescent | Momentum | Adam, Field(discriminator="name")]
+
+
 def _samples(count: int) -> str:
     return f"{count} sample" + ("" if count == 1 else "s")
 
@@ -113,6 +145,34 @@ class TrainRequest(BaseModel):
             "many epochs (a previous answer's `after` or `history`), and only epochs `from_epoch` + 1 to "
             "`epochs` are trained, numbered as in the whole run. Their numbers are bit for bit those of the "
             "whole run: the training loop is the same."
+        ),
+    )
+    optimizer: OptimizerChoice = Field(
+        PlainDescent(name="sgd"),
+        description=(
+            'How a step turns its batch\'s gradient into an update: `{"name": "sgd"}` (θ := θ − α·∂J/∂θ), '
+            '`{"name": "momentum", "beta": 0.9}` (PyTorch\'s form: v := β·v + ∂J/∂θ; θ := θ − α·v) or '
+            '`{"name": "adam", "beta1": 0.9, "beta2": 0.999, "eps": 1e-8}` (with bias correction).'
+        ),
+    )
+    batch_size: int | None = Field(
+        None,
+        strict=True,
+        ge=1,
+        le=limits.MAX_SAMPLES,
+        description=(
+            "Samples each step sees. Default: all of them, in order (one step an epoch); 1 is stochastic "
+            "gradient descent. Smaller batches are drawn each epoch by shuffling the samples with `seed` "
+            "(numpy's Generator(PCG64([seed, epoch])).permutation), the last batch smaller if need be."
+        ),
+    )
+    optimizer_state: (
+        dict[Literal["v", "m"], Annotated[dict[str, AnyFinite], Field(max_length=limits.MAX_PARAMS)]] | None
+    ) = Field(
+        None,
+        description=(
+            "The optimizer's state by parameter id where a continued run (`from_epoch`) resumes: momentum's "
+            "`v`, Adam's `m` and `v` (a previous answer's `optimizer_state`, or its `state.after`)."
         ),
     )
     detail_epochs: list[Annotated[int, Field(strict=True, ge=1)]] | None = Field(
@@ -214,9 +274,25 @@ class TrainRequest(BaseModel):
                     break
         if self.from_epoch >= self.epochs:
             problems.append(f"from_epoch: must be less than epochs = {self.epochs}, the last epoch to train")
-        units = limits.work_units(self.layers, self.bias, len(self.x), self.epochs_to_train)
+        if self.batch_size is not None and self.batch_size > len(self.x):
+            problems.append(f"batch_size: at most {len(self.x)}, the number of samples")
+        kept = {"sgd": (), "momentum": ("v",), "adam": ("m", "v")}[self.optimizer.name]
+        for key in self.optimizer_state or {}:
+            if key not in kept:
+                problems.append(f"optimizer_state: {self.optimizer.name} keeps no {key}")
+                break
+        if self.optimizer_state and not self.from_epoch:
+            problems.append("optimizer_state: given, but the run starts afresh (from_epoch is 0)")
+        if self.from_epoch and kept and set(self.optimizer_state or {}) != set(kept):
+            problems.append(
+                f"optimizer_state: continuing from epoch {self.from_epoch} needs {self.optimizer.name}'s "
+                + " and ".join(kept)
+                + " as they are after it (a previous answer's optimizer_state)"
+            )
+        steps = limits.steps_per_epoch(len(self.x), self.batch_size)
+        units = limits.work_units(self.layers, self.bias, len(self.x), self.epochs_to_train, steps)
         if units > limits.MAX_WORK_UNITS:
-            most = self.from_epoch + limits.max_epochs(self.layers, self.bias, len(self.x))
+            most = self.from_epoch + limits.max_epochs(self.layers, self.bias, len(self.x), steps)
             problems.append(
                 f"epochs: at most {most} epochs for a network and data this size "
                 + (f"when continuing from epoch {self.from_epoch} " if self.from_epoch else "")
@@ -303,10 +379,38 @@ class Graph(BaseModel):
 PerSample = list[float | None] | float | None
 
 
+class OptimizerState(BaseModel):
+    before: dict[str, dict[str, float | None]] = Field(description="The kept state (v; m and v) by parameter id.")
+    after: dict[str, dict[str, float | None]] = Field(description="The same after the step, with Adam's m_hat, v_hat.")
+
+
+class StepDetail(BaseModel):
+    step: int = Field(description="The step's number, counted from 1 over the whole run.")
+    cost: float | None = Field(description="J on the step's batch, at the parameters it starts from.")
+    samples: list[int] = Field(description="The 0-based samples of the step's batch.")
+    detail_samples: list[int] = Field(description="The batch's samples whose per-sample numbers are given.")
+    values: dict[str, PerSample]
+    grads: dict[str, PerSample]
+    local: dict[str, list[float | None]]
+    terms: dict[str, list[float | None]]
+    after: dict[str, float | None]
+    dead: list[str]
+    state: OptimizerState | None = None
+    unrepresentable: dict[str, str] | None = None
+
+
 class Epoch(BaseModel):
     epoch: int
-    cost: float
+    cost: float = Field(description="J over every sample, at the parameters the epoch starts from.")
     detail: bool = Field(False, description="Whether the fields below are present; only given when true.")
+    steps: list[StepDetail] | None = Field(
+        None,
+        description=(
+            "An epoch of several steps (`batch_size` below the samples): each step's detail, like an epoch's "
+            "below. An epoch of one step carries that step's fields itself."
+        ),
+    )
+    state: OptimizerState | None = Field(None, description="Momentum's or Adam's state before and after the step.")
     values: dict[str, PerSample] | None = Field(
         None, description="Each node's value: per detail sample for x, y, z, a and ŷ; one number for θ and J."
     )
@@ -323,7 +427,9 @@ class Epoch(BaseModel):
     terms: dict[str, list[float | None]] | None = Field(
         None, description="Each parameter's gradient term from each detail sample: ∂J/∂z · ∂z/∂θ."
     )
-    after: dict[str, float | None] | None = Field(None, description="Each parameter after the update: θ − α·∂J/∂θ.")
+    after: dict[str, float | None] | None = Field(
+        None, description="Each parameter after the update: θ − α·∂J/∂θ, or the optimizer's step."
+    )
     dead: list[str] | None = Field(None, description="Activation nodes whose ReLU gets no positive input.")
     unrepresentable: dict[str, str] | None = Field(
         None,
@@ -354,6 +460,15 @@ class TrainResponse(BaseModel):
     detail_samples: list[int]
     final: Parameters
     history: History
+    optimizer: dict = Field(
+        description="The optimizer's name, constants, steps per epoch and equations (TeX `lhs` := `rhs`, in order)."
+    )
+    step_costs: list[float | None] | None = Field(
+        None, description="Each step's cost on its batch, when several an epoch."
+    )
+    optimizer_state: dict[str, dict[str, float | None]] | None = Field(
+        None, description="Momentum's v or Adam's m and v after the last step: a continuation's `optimizer_state`."
+    )
 
 
 class FieldError(BaseModel):
@@ -451,7 +566,12 @@ class Surface(BaseModel):
     cost: list[list[float | None]] = Field(description="J at each point: rows follow v, columns u.")
     flat: list[list[bool]] = Field(description="Where a dead ReLU leaves J constant along both axes (zero gradient).")
     note: str = Field(description="Why part of the plot is missing (costs past a float's range), or empty.")
-    path: dict[str, list[float | int | None]] = Field(description="The run's epochs and parameters, and their cost.")
+    path: dict[str, list[float | int | None] | int] = Field(
+        description=(
+            "The run's epochs and parameters, and their cost; with mini-batches also `steps`, `step_u` and "
+            "`step_v` (the parameters after each step) and `steps_per_epoch`."
+        )
+    )
 
 
 class CheckedGradient(BaseModel):

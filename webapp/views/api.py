@@ -43,7 +43,8 @@ def refused(exc: service.RequestError):
 def _units(resolved, extra: int = 0) -> int:
     """What the run costs (limits.work_units), plus what the endpoint adds on top of training."""
     req = resolved.request
-    return work_units(req.layers, req.bias, len(req.x), req.epochs_to_train) + extra
+    steps = limits.steps_per_epoch(len(req.x), req.batch_size)
+    return work_units(req.layers, req.bias, len(req.x), req.epochs_to_train, steps) + extra
 
 
 def _json(units: int, function, *args) -> Response:

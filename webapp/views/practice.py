@@ -129,7 +129,8 @@ def practice_page():
     wide = layout(resolved.graph, "wide")
     data = {"graph": resolved.graph.to_json(), "epochs": run["epochs"][:2], "learningRate": resolved.request.learning_rate,
             "samples": run["detail_samples"], "total": len(resolved.request.x), "check": check,
-            "drawing": page.client_graph(resolved.graph), "geometry": page.graph_geometry(resolved.graph, wide)}  # fmt: skip
+            "drawing": page.client_graph(resolved.graph), "geometry": page.graph_geometry(resolved.graph, wide),
+            "optimizer": run["optimizer"]}  # fmt: skip
     # A course page may frame the practice set like /embed (webapp.web.security); the check it calls is
     # under /api, which any origin may call, a sandboxed frame's included.
     return render_template(
