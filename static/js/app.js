@@ -672,10 +672,17 @@ function withSample(sample) {
 // fetched again with it (the tables and the graph show one sample at a time).
 document.getElementById("sample-select")?.addEventListener("change", (event) => {
   const sample = Number(event.target.value);
-  if (store.samples.includes(sample)) {
-    state.row = store.samples.indexOf(sample);
+  // The samples shown: a mini-batch step's own, or the detail's.
+  const shownSamples = epochData()?.detail_samples ?? store.samples;
+  if (shownSamples.includes(sample)) {
+    state.row = shownSamples.indexOf(sample);
     render();
     refreshInputSpace();
+    return;
+  }
+  if (store.batched) {
+    event.target.value = String(shownSamples[state.row]);
+    announce(`Sample ${sample + 1} is not in this step's batch: the step picker shows which step has it.`);
     return;
   }
   setPlaying(false);
@@ -735,7 +742,7 @@ async function restore(signal) {
   const { found, errors } = readLocation(location.search, {
     maxEpoch: store.maxEpochs,
     steps: ends.update,
-    samples: store.config.x.length,
+    samples: initial.samples,
   });
   restoring = true;
   try {
@@ -748,6 +755,7 @@ async function restore(signal) {
       if (!(await store.showSamples(withSample(found.row), epoch, signal))) return;
     }
     equations.setSamples(store.samples);
+    shownKey = null; // a mini-batch step's own samples come back with the next render
     state.row = Math.max(0, store.samples.indexOf(found.row));
     const select = document.getElementById("sample-select");
     if (select) select.value = String(store.samples[state.row]);

@@ -39,14 +39,16 @@ export class RunStore {
     }
     const lastEpoch = run.epochs.length ? run.epochs[run.epochs.length - 1].epoch : 0;
     if (run.optimizer_state && run.diverged_at == null) this.states.set(lastEpoch, run.optimizer_state);
-    this.stateful = run.optimizer.name !== "sgd";
-    this.stepsPerEpoch = run.optimizer.steps_per_epoch;
+    // A run without an optimizer (an expression's one pass) is one step of plain descent's shape.
+    const optimizer = run.optimizer ?? { name: "sgd", steps_per_epoch: 1 };
+    this.stateful = optimizer.name !== "sgd";
+    this.stepsPerEpoch = optimizer.steps_per_epoch;
     // Each step's cost on its batch, by step (0: the run's first), wherever an answer gave it.
     const firstStep = run.epochs.length ? (run.epochs[0].epoch - 1) * this.stepsPerEpoch : 0;
     (run.step_costs || []).forEach((cost, i) => {
       this.stepCosts[firstStep + i] = cost;
     });
-    this.batched = run.optimizer.steps_per_epoch > 1;
+    this.batched = optimizer.steps_per_epoch > 1;
     const ids = Object.keys(run.history.params);
     run.history.epochs.forEach((epoch, i) => {
       const theta = Object.fromEntries(ids.map((id) => [id, run.history.params[id][i]]));
