@@ -2,6 +2,7 @@
 and on a phone, every equation shown read back by tests/equations.py."""
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -88,6 +89,7 @@ def test_cs231n_add_multiply_forward_and_back(page: Page, width: int, height: in
     # Its practice set: the backward pass's ∂f/∂x, answered and checked by the server, with a worked
     # solution whose equations hold.
     page.click("#practice-link")
+    expect(page.locator("#practice")).to_have_attribute("data-checks", re.compile(r"[1-9]"))  # its script is there
     problem = page.locator('form[data-problem-id="grads.x"]')
     problem.locator("input[name=answer]").fill("−4")
     problem.locator(".check-button").click()
