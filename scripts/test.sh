@@ -15,7 +15,8 @@ system_chromium() {
     return 1
 }
 
-packages="chromium fonts-liberation fonts-dejavu-extra"
+# The browser tests drive chromium-headless-shell (the same Chromium, less CPU a test; tests/e2e/__init__.py).
+packages="chromium chromium-headless-shell fonts-liberation fonts-dejavu-extra"
 if command -v apt-get >/dev/null && command -v dpkg >/dev/null; then
     if ! dpkg -s $packages >/dev/null 2>&1; then
         if need_root true 2>/dev/null; then

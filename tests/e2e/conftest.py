@@ -21,7 +21,7 @@ def browser_type_launch_args(browser_type_launch_args: dict, browser_name: str) 
     """pytest-playwright's launch options plus, for Chromium, the system executable and offline flags."""
     if browser_name != "chromium":
         return browser_type_launch_args
-    return chromium_launch_options(browser_type_launch_args)
+    return chromium_launch_options(browser_type_launch_args, shell=True)
 
 
 # plotly.js takes a second or more of a busy core to compile in every fresh page. A browser test that

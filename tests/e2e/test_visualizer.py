@@ -414,6 +414,7 @@ def test_apply_keeps_the_epochs_to_train_in_the_permalink(page: Page):
     settings_field(page, "Learning rate α").fill("0.2")
     with page.expect_navigation():
         button(page, "Apply").click()
+    expect(page.locator("main[data-ready]")).to_be_attached()
     expect(page).to_have_url(re.compile(r"[?&]train=5(&|$)"))
     expect(page.get_by_label("Epochs to train")).to_have_value("5")
     press(page, "Train")
