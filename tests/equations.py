@@ -19,7 +19,8 @@ The contract between the page and this checker:
   [x − h, x + h] with h = 0.5·10^(floor(log10|x|) − digits + 1); a shown 0 is exact.
 - Each numeric segment is evaluated with exact interval arithmetic (rational bounds: +, −, ·, /,
   unary minus and plus, parentheses, the usual precedence; dividing by an interval that holds 0 is a
-  problem). Two segments are equal when their intervals overlap once each is widened by 1e-12 of
+  problem), and the expression gates' forms: `|a|`, `max(a, b)` and a power `a^p` (`(−2)^3`, `5^0.5`,
+  `(−2)^−1`; a base that may be 0 or less takes only a whole exponent). Two segments are equal when their intervals overlap once each is widened by 1e-12 of
   its magnitude, which absorbs the page's own floating-point rounding (of normal doubles; results
   that underflow below about 1e-308 are out of scope). A true equation therefore never fails, and
   one that is off by more than its display rounding always does.
@@ -60,7 +61,9 @@ FUNCTIONS = {
     "exp": lambda v: Fraction(math.exp(float(v))) if v < 700 else Fraction(10) ** 305,
     "√": lambda v: Fraction(math.sqrt(float(v))),  # Adam's √v̂, of v̂ ≥ 0
 }
-FUNCTION = re.compile("|".join(sorted(FUNCTIONS, key=len, reverse=True)))
+# max(a, b): the larger of two, as the expression's max gate writes it.
+FUNCTION = re.compile("|".join(sorted([*FUNCTIONS, "max"], key=len, reverse=True)))
+MAX_POWER = 64  # a whole exponent past this is no gate the page writes (it allows 16)
 OPERATORS = {"+": "+", "-": "-", "−": "-", "·": "*", "⋅": "*", "×": "*", "*": "*", "/": "/", "÷": "/"}
 PARENTHESES = "()"
 
@@ -108,7 +111,7 @@ class Interval:
 
 @dataclass(frozen=True)
 class Token:
-    kind: str  # "number", "operator" (normalised to + - * /), "function", "²", "(" or ")"
+    kind: str  # "number", "operator" (normalised to + - * /), "function", "²", "^", "|", ",", "(" or ")"
     text: str
 
 
@@ -158,7 +161,7 @@ def tokenize(segment: str) -> list[Token] | None:
         elif char in OPERATORS:
             tokens.append(Token("operator", OPERATORS[char]))
             position += 1
-        elif char in PARENTHESES:
+        elif char in PARENTHESES or char in "|^" or (char == "," and Token("function", "max") in tokens):
             tokens.append(Token(char, char))
             position += 1
         else:
@@ -168,7 +171,8 @@ def tokenize(segment: str) -> list[Token] | None:
 
 class Parser:
     """Recursive descent over tokens: sum := product (± product)*; product := unary ((·|/) unary)*;
-    unary := (−|+) unary | power; power := primary ²?; primary := number | function? ( sum )."""
+    unary := (−|+) unary | power; power := primary (² | ^ (−|+)? primary)?; primary := number |
+    function? ( sum ) | max ( sum , sum ) | "|" sum "|"."""
 
     def __init__(self, tokens: list[Token], digits: int):
         self.tokens = tokens
@@ -185,6 +189,12 @@ class Parser:
 
     def peek(self) -> Token | None:
         return self.tokens[self.position] if self.position < len(self.tokens) else None
+
+    def expect(self, kind: str) -> None:
+        token = self.peek()
+        if token is None or token.kind != kind:
+            raise EquationError(f"missing {kind!r}")
+        self.position += 1
 
     def take_operator(self, allowed: str) -> str | None:
         token = self.peek()
@@ -217,8 +227,12 @@ class Parser:
         token = self.peek()
         if token is not None and token.kind == "²":
             self.position += 1
-            squares = (value.low**2, value.high**2)
-            return Interval(Fraction(0) if value.low <= 0 <= value.high else min(squares), max(squares))
+            return power(value, 2)
+        if token is not None and token.kind == "^":
+            self.position += 1
+            sign = self.take_operator("+-")
+            exponent = self.primary()
+            return power(value, -exponent if sign == "-" else exponent)
         return value
 
     def primary(self) -> Interval:
@@ -228,6 +242,21 @@ class Parser:
         self.position += 1
         if token.kind == "number":
             return shown_number(token.text, self.digits)
+        if token.kind == "function" and token.text == "max":
+            self.expect("(")
+            first = self.sum()
+            self.expect(",")
+            second = self.sum()
+            self.expect(")")
+            return Interval(max(first.low, second.low), max(first.high, second.high))
+        if token.kind == "|":
+            value = self.sum()
+            self.expect("|")
+            if value.low >= 0:
+                return value
+            if value.high <= 0:
+                return -value
+            return Interval(Fraction(0), max(-value.low, value.high))
         if token.kind == "function":
             if self.peek() is None or self.peek().kind != "(":
                 raise EquationError(f"{token.text} without its argument in parentheses")
@@ -244,6 +273,29 @@ class Parser:
             self.position += 1
             return value
         raise EquationError(f"unexpected {token.text!r}")
+
+
+def power(base: Interval, exponent: Interval | int) -> Interval:
+    """base^exponent over intervals. A whole exponent (one the shown exponent's interval holds, the only
+    kind a base that may be 0 or less allows) is exact; otherwise the base must be positive, where the
+    power is monotonic in each argument and its extremes are at the corners (floats, inside the slack)."""
+    if isinstance(exponent, int):
+        whole = exponent
+    else:
+        candidates = range(math.ceil(exponent.low), math.floor(exponent.high) + 1)
+        whole = candidates[0] if len(candidates) == 1 and base.low <= 0 else None
+        if whole is None and base.low <= 0:
+            raise EquationError("a power of a number that may be 0 or less, to an exponent that is not whole")
+    if whole is not None:
+        if abs(whole) > MAX_POWER:
+            raise EquationError(f"exponent {whole} is past {MAX_POWER}")
+        if whole < 0 and base.low <= 0 <= base.high:
+            raise EquationError("a negative power of an interval that holds 0")
+        ends = (base.low**whole, base.high**whole)
+        low = Fraction(0) if whole > 0 and whole % 2 == 0 and base.low <= 0 <= base.high else min(ends)
+        return Interval(low, max(ends))
+    corners = [Fraction(float(b) ** float(e)) for b in (base.low, base.high) for e in (exponent.low, exponent.high)]
+    return Interval(min(corners), max(corners))
 
 
 def evaluate(segment: str, digits: int = DEFAULT_DIGITS) -> Interval:

@@ -264,3 +264,40 @@ def test_a_product_off_by_a_millionth_always_fails(a: float, b: float, c: float)
         check_equation(f"{page_number(a)} · {page_number(b)} · {page_number(c)} = {page_number(product * (1 + 1e-6))}")
         != []
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "|−4| = 4",
+        "|2 − 5| = 3",
+        "|0| = 0",
+        "(−2)^3 = −8",
+        "(−2)^2 = 4",
+        "(−2)^−1 = −0.5",
+        "5^0.5 = 2.236067977",
+        "2^−2 = 0.25",
+        "max(−10, −4) = −4",
+        "max(3, 3) = 3",
+        "max(1 + 2, 2 · 2) = 4",
+    ],
+)
+def test_the_expression_gates_forms_hold_when_true(text: str):
+    assert check_equation(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["|−4| = −4", "(−2)^3 = 8", "(−2)^−1 = 0.5", "5^0.5 = 2.2360679", "max(−10, −4) = −10", "max(1, 2) = 1"],
+)
+def test_the_expression_gates_forms_fail_when_false(text: str):
+    assert check_equation(text) != []
+
+
+@pytest.mark.parametrize("segment", ["(−2)^0.5 = 1", "0^−1 = 1", "max(1 2) = 2", "|3 = 3", "2^99 = 1"])
+def test_a_gate_form_outside_its_domain_or_unclosed_is_a_problem(segment: str):
+    assert check_equation(segment) != []
+
+
+def test_a_comma_outside_max_is_prose():
+    assert check_equation("0.5, 0.3 = 7") == []

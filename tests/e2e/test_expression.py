@@ -4,6 +4,7 @@ and on a phone, every equation shown read back by tests/equations.py."""
 import json
 import re
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -96,3 +97,18 @@ def test_cs231n_add_multiply_forward_and_back(page: Page, width: int, height: in
     expect(problem.locator(".feedback")).to_have_attribute("data-status", "right")
     problem.locator("details.solution summary").click()
     assert _equations_hold(page) >= 2
+
+
+def test_every_gate_writes_true_equations_forward_and_back(page: Page):
+    """Every operation kind in one formula: each forward row, each chain-rule line and the narration,
+    read back by tests/equations.py (powers, |a| and max included)."""
+    formula = "max(x*y, z)/abs(z) + x^3 + y^0.5 + x^-1 + exp(-y/5) + log(y) + tanh(z) + sigmoid(x) + relu(z) - x/y"
+    open_app(page, "?" + urlencode({"expr": formula, "x": -2, "y": 5, "z": -4, "animate": 0}))
+    page.get_by_role("button", name="Forward", exact=True).click()
+    expect(page.locator("#phase-label")).to_have_text("forward pass done")
+    forward = _equations_hold(page)
+    for text in ("|−4| = 4", "(−2)^3 = −8", "5^0.5 = 2.236067977", "(−2)^−1 = −0.5", "max(−10, −4) = −4"):
+        expect(page.locator("#forward-table")).to_contain_text(text)
+    page.get_by_role("button", name="Backward", exact=True).click()
+    expect(page.locator("#phase-label")).to_have_text("backward pass done")
+    assert _equations_hold(page) > forward >= 19
