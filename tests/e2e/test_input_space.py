@@ -12,6 +12,32 @@ from tests.e2e import CHART_TIMEOUT_MS, open_app
 pytestmark = pytest.mark.chart
 
 SIZES = [{"width": 1440, "height": 900}, {"width": 390, "height": 844}]
+# Each size in one colour scheme: the laptop light, the phone dark.
+VIEWS = [(SIZES[0], "light"), (SIZES[1], "dark")]
+
+
+def luminance(colour: str) -> float:
+    """Relative luminance of a CSS colour Plotly reports (#rrggbb or rgb(a)(r, g, b…))."""
+    if colour.startswith("#"):
+        channels = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+    else:
+        channels = [float(c) for c in re.findall(r"[\d.]+", colour)[:3]]
+    linear = [(c / 255) / 12.92 if c / 255 <= 0.04045 else ((c / 255 + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def assert_legible_in(page: Page, scheme: str) -> None:
+    """The panel's text is drawn in the page's scheme: dark text on light paper, or light on dark."""
+    paper, text = page.evaluate(
+        "() => { const l = document.getElementById('input-space-chart')._fullLayout; return [l.paper_bgcolor, l.font.color]; }"
+    )
+    if paper.startswith("rgba") and paper.replace(" ", "").endswith(",0)"):
+        paper = page.evaluate("() => getComputedStyle(document.querySelector('.input-space-panel')).backgroundColor")
+    contrast = (max(luminance(paper), luminance(text)) + 0.05) / (min(luminance(paper), luminance(text)) + 0.05)
+    assert contrast >= 4.5, (scheme, paper, text)
+    assert (luminance(text) > luminance(paper)) == (scheme == "dark"), (scheme, paper, text)
+
+
 XOR_2_2_1 = "?animate=0&preset=xor&hidden=2&x=0 0, 0 1, 1 0, 1 1&y=0, 1, 1, 0&act=tanh&act=sigmoid&seed=2"
 
 
@@ -42,11 +68,13 @@ def train(page: Page, epochs: int) -> None:
     page.get_by_role("button", name="Train", exact=True).click()
 
 
-@pytest.mark.parametrize("size", SIZES, ids=["1440", "390"])
-def test_the_worksheets_curve_moves_toward_its_target(page: Page, size):
+@pytest.mark.parametrize(("size", "scheme"), [(SIZES[1], "light"), (SIZES[0], "dark")], ids=["390-light", "1440-dark"])
+def test_the_worksheets_curve_moves_toward_its_target(page: Page, size, scheme):
     page.set_viewport_size(size)
+    page.emulate_media(color_scheme=scheme)
     open_app(page, "?animate=0")
     first = panel_at(page, 1)
+    assert_legible_in(page, scheme)
     assert first["shown sample"]["x"] == [3] and first["targets 1"]["y"] == [2]
     assert first["shown sample"]["y"] == [trained(page, {}, 1)["values"]["yhat"][0]]
     assert min(first["ŷ"]["y"]) == 0, "ReLU(w₂·ReLU(w₁x)) is 0 left of the kink"
@@ -59,11 +87,13 @@ def test_the_worksheets_curve_moves_toward_its_target(page: Page, size):
     expect(page.locator("#input-space-caption")).to_contain_text("Epoch 10")
 
 
-@pytest.mark.parametrize("size", SIZES, ids=["1440", "390"])
-def test_xor_on_two_hidden_neurons_shows_its_boundary_and_each_neurons_output(page: Page, size):
+@pytest.mark.parametrize(("size", "scheme"), VIEWS, ids=["1440-light", "390-dark"])
+def test_xor_on_two_hidden_neurons_shows_its_boundary_and_each_neurons_output(page: Page, size, scheme):
     page.set_viewport_size(size)
+    page.emulate_media(color_scheme=scheme)
     open_app(page, XOR_2_2_1)
     start = panel_at(page, 1)
+    assert_legible_in(page, scheme)
     assert start["boundary"]["type"] == "contour" and start["samples"]["x"] == [0, 0, 1, 1]
     train(page, 500)
     page.locator("#epoch-scrubber").fill("500")
