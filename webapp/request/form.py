@@ -142,13 +142,7 @@ def to_request(query: Mapping[str, list[str]]) -> tuple[dict, dict, dict]:
         last = len(body["activations"]) - 1
         body["activations"] = [*body["activations"][:-1], needed]
         notes[f"act-{last}"] = f"Switched to {needed}: the {loss} loss needs a {needed} output."
-    for field, key, kind in (("lr", "learning_rate", float), ("seed", "seed", int)):
-        text = first(field)
-        if text:
-            try:
-                body[key] = kind(text)
-            except ValueError:
-                errors[field] = "must be a whole number" if kind is int else "must be a number"
+    _read_numbers(first, (("lr", "learning_rate", float), ("seed", "seed", int)), body, errors)
     _optimizer_fields(first, body, errors)
     params = {}
     for name, values in query.items():
@@ -164,6 +158,18 @@ def to_request(query: Mapping[str, list[str]]) -> tuple[dict, dict, dict]:
     return body, options, errors
 
 
+def _read_numbers(first, fields, into: dict, errors: dict) -> None:
+    """Each (form field, key, int or float) the query fills, read into `into`; one that is no such number
+    is an error naming its field."""
+    for field, key, kind in fields:
+        text = first(field)
+        if text:
+            try:
+                into[key] = kind(text)
+            except ValueError:
+                errors[field] = "must be a whole number" if kind is int else "must be a number"
+
+
 def _dataset(first, name: str | None, preset: dict | None, errors: dict) -> dict | None:
     """The request's `dataset` from the query's dataset, n, noise, seed and add (None: the preset's, if any)."""
     if not name and not preset:
@@ -171,13 +177,7 @@ def _dataset(first, name: str | None, preset: dict | None, errors: dict) -> dict
     spec = dict(preset) if preset and name in (None, preset["name"]) else {"name": name}
     if not any(first(field) for field in ("dataset", "n", "noise", "seed", "add")):
         return None
-    for field, kind in (("n", int), ("noise", float), ("seed", int)):
-        text = first(field)
-        if text:
-            try:
-                spec[field] = kind(text)
-            except ValueError:
-                errors[field] = "must be a whole number" if kind is int else "must be a number"
+    _read_numbers(first, (("n", "n", int), ("noise", "noise", float), ("seed", "seed", int)), spec, errors)
     text = first("add")
     if text:
         inputs = DATASETS[spec["name"]].inputs
@@ -206,13 +206,7 @@ def _optimizer_fields(first, body: dict, errors: dict) -> None:
     name = first("opt")
     if name:
         chosen = {"name": name}
-        for field, key in OPTIMIZER_CONSTANTS.get(name, ()):
-            text = first(field)
-            if text:
-                try:
-                    chosen[key] = float(text)
-                except ValueError:
-                    errors[field] = "must be a number"
+        _read_numbers(first, [(field, key, float) for field, key in OPTIMIZER_CONSTANTS.get(name, ())], chosen, errors)
         body["optimizer"] = chosen
     text = first("batch")
     if text:
