@@ -336,13 +336,7 @@ class ExpressionCheckRequest(ExpressionRequest):
 
 
 def resolve_check(body: dict) -> "ResolvedExpression":
-    try:
-        req = ExpressionCheckRequest.model_validate(body)
-    except ValidationError as exc:
-        raise RequestError(_error_list(exc)) from None
-    term = parse(req.expression)
-    check_values(term, req.values)
-    return ResolvedExpression(req, term)
+    return resolve_expression(body, ExpressionCheckRequest)
 
 
 class ExpressionNode(Node):
@@ -372,10 +366,10 @@ class ResolvedExpression:
     term: Term
 
 
-def resolve_expression(body: dict) -> ResolvedExpression:
-    """The body validated and its formula parsed, every name given a value: nothing built yet."""
+def resolve_expression(body: dict, model: type[ExpressionRequest] = ExpressionRequest) -> ResolvedExpression:
+    """The body validated (as `model`) and its formula parsed, every name given a value: nothing built yet."""
     try:
-        req = ExpressionRequest.model_validate(body)
+        req = model.model_validate(body)
     except ValidationError as exc:
         raise RequestError(_error_list(exc)) from None
     term = parse(req.expression)
