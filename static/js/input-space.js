@@ -45,6 +45,14 @@ export class InputSpace {
       });
     }
     this.thumbnail = document.getElementById("neuron-thumbnail");
+    // A plane shows one output at a time: a network with several gets a picker (redrawn, not refetched).
+    this.outputPicker = document.getElementById("input-space-output");
+    this.outputPicker?.addEventListener("change", () => this.space && this.plotlyReady.then((Plotly) => this.draw(Plotly)));
+  }
+
+  // The output a plane shows: its index among the answer's outputs.
+  shownOutput() {
+    return Math.min(Number(this.outputPicker?.value || 0), this.space.outputs.length - 1);
   }
 
   chosen() {
@@ -128,7 +136,8 @@ export class InputSpace {
       return traces;
     }
     const [u, v] = s.axes;
-    const output = s.outputs[0];
+    const k = this.shownOutput();
+    const output = s.outputs[k];
     const values = output.values.flat().filter((z) => z !== null);
     const range = s.boundary !== null ? [0, 1] : [Math.min(...values), Math.max(...values)];
     const traces = [
@@ -150,14 +159,14 @@ export class InputSpace {
         name: "boundary",
       }); // prettier-ignore
     }
-    const targets = s.samples.y.map((y) => y[0]);
+    const targets = s.samples.y.map((y) => y[k]);
     traces.push({
       type: "scatter", mode: "markers", x: xs.map((x) => x[columns[0]]), y: xs.map((x) => x[columns[1]]), name: "samples",
       marker: {
         size: xs.length > 60 ? 7 : 10, color: targets, colorscale: [[0, SCALE_ENDS[0]], [1, SCALE_ENDS[1]]],
         cmin: range[0], cmax: range[1], line: { color: "white", width: 1.2 },
       },
-      customdata: xs.map((_, i) => `sample ${i + 1}: target ${formatNumber(targets[i])}, ${output.label} = ${formatNumber(s.samples.yhat[i][0])}`),
+      customdata: xs.map((_, i) => `sample ${i + 1}: target ${formatNumber(targets[i])}, ${output.label} = ${formatNumber(s.samples.yhat[i][k])}`),
       hovertemplate: "%{customdata}<extra></extra>",
     }); // prettier-ignore
     if (xs[row]) {
@@ -213,7 +222,7 @@ export class InputSpace {
       this.container.addEventListener("click", (event) => this.clicked(event));
     }
     const held = s.caption ? ` ${s.caption}` : "";
-    const what = s.axes.length === 1 ? `${s.outputs.map((o) => o.label).join(", ")} along ${s.axes[0].label}` : `${s.outputs[0].label} over ${s.axes[0].label} and ${s.axes[1].label}`;
+    const what = s.axes.length === 1 ? `${s.outputs.map((o) => o.label).join(", ")} along ${s.axes[0].label}` : `${s.outputs[this.shownOutput()].label} over ${s.axes[0].label} and ${s.axes[1].label}`;
     if (this.caption) this.caption.textContent = `Epoch ${s.epoch}: ${what}, with the parameters at the epoch's start.${held}`;
     this.container.dataset.epoch = String(s.epoch);
     this.container.dataset.samples = String(s.samples.x.length);

@@ -149,3 +149,27 @@ def test_a_click_on_the_plane_adds_a_sample_to_the_url(page: Page):
     expect(page.locator("#input-space-chart")).to_have_attribute("data-samples", "21", timeout=CHART_TIMEOUT_MS)
     expect(page.locator("#field-add")).to_have_value(re.compile(r"^[-\d.]+ [-\d.]+ 0$"))
     expect(page.locator("#field-n")).to_have_value("20")
+
+
+def test_a_plane_with_two_outputs_shows_the_one_picked(page: Page):
+    """Two outputs over two inputs: the picker chooses which ŷ the plane shows, and its numbers are the
+    server's for that output, samples coloured by that output's targets."""
+    page.set_viewport_size(SIZES[0])
+    open_app(page, "?animate=0&x=0 0, 0 1, 1 0, 1 1&y=0 1, 1 0, 1 0, 0 1&hidden=3&act=tanh&act=sigmoid&loss=bce&seed=1")
+    first = panel_at(page, 1)
+    config = page.evaluate("() => JSON.parse(document.getElementById('initial-state').textContent).config")
+    answer = page.evaluate(
+        """(body) => fetch('/api/input-space', {method: 'POST', headers: {'Content-Type': 'application/json'},
+            body: JSON.stringify({...body, epoch: 1, inputs: ['x_1', 'x_2'], include_graph: false})}).then(r => r.json())""",
+        {k: v for k, v in config.items() if k != "epochs"},
+    )
+    heatmap = "() => document.getElementById('input-space-chart').data.find(t => t.type === 'heatmap').z"
+    assert page.evaluate(heatmap) == answer["outputs"][0]["values"]
+    expect(page.locator("#input-space-caption")).to_contain_text(answer["outputs"][0]["label"] + " over")
+    page.get_by_label("showing").select_option(label=answer["outputs"][1]["label"])
+    expect(page.locator("#input-space-caption")).to_contain_text(answer["outputs"][1]["label"] + " over")
+    assert page.evaluate(heatmap) == answer["outputs"][1]["values"]
+    colours = page.evaluate(
+        "() => document.getElementById('input-space-chart').data.find(t => t.name === 'samples').marker.color"
+    )
+    assert colours == [1, 0, 0, 1] and first["samples"]["x"] == [0, 0, 1, 1]
