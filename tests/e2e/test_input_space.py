@@ -145,6 +145,7 @@ def test_a_click_on_the_plane_adds_a_sample_to_the_url(page: Page):
     box = area.bounding_box()
     with page.expect_navigation():
         page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
+    expect(page.locator("main[data-ready]")).to_be_attached()  # its script answers
     expect(page).to_have_url(re.compile(r"add=[-\d.]+(\+|%20)[-\d.]+(\+|%20)0$"))
     expect(page.locator("#input-space-chart")).to_have_attribute("data-samples", "21", timeout=CHART_TIMEOUT_MS)
     expect(page.locator("#field-add")).to_have_value(re.compile(r"^[-\d.]+ [-\d.]+ 0$"))

@@ -53,6 +53,7 @@ def test_clicking_the_surface_starts_from_that_point(page: Page):
     box = chart.bounding_box()
     with page.expect_navigation():
         page.mouse.click(box["x"] + box["width"] * 0.2, box["y"] + box["height"] * 0.3)
+    expect(page.locator("main[data-ready]")).to_be_attached()  # its script answers
     expect(page).to_have_url(re.compile(r"w1=[-\d.e]+.*w2=[-\d.e]+|w2=[-\d.e]+.*w1=[-\d.e]+"))
     w1 = float(re.search(r"w1=([-\d.e]+)", page.url).group(1))
     expect(page.locator("#param-w1")).to_have_value(re.compile(rf"^{re.escape(str(w1)).rstrip('0')}"))

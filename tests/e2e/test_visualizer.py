@@ -400,6 +400,7 @@ def test_apply_new_x_navigates_and_forward_uses_it(page: Page):
     settings_field(page, "x").fill("4")
     with page.expect_navigation():
         button(page, "Apply").click()
+    expect(page.locator("main[data-ready]")).to_be_attached()  # its script answers
     expect(page).to_have_url(re.compile(r"[?&]x=4(&|$)"))
     expect(node_value(page, "x")).to_have_text(graph_re("4"))
     press(page, "Forward")
