@@ -77,6 +77,16 @@ def open_app(page: Page, query: str = "") -> Page:
 
 
 @contextmanager
+def loads_a_new_page(page: Page) -> Iterator[None]:
+    """The block's action loads a new document; after it, that document's script answers. (Playwright's
+    expect_navigation also ends on a same-document change of the address, which the old page makes as it
+    goes: a press right after it could land on the old page.)"""
+    page.locator("main").evaluate("main => main.setAttribute('data-old', '')")
+    yield
+    expect(page.locator("main[data-ready]:not([data-old])")).to_be_attached()
+
+
+@contextmanager
 def serving(wsgi_app) -> Iterator[int]:
     """`wsgi_app` served by werkzeug on 127.0.0.1 at a free port while the block runs; yields the port."""
     server = make_server("127.0.0.1", 0, wsgi_app, threaded=True)

@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.e2e import CHART_TIMEOUT_MS, ON_SCREEN, mentions_number_re, number_pattern, number_re, open_app
+from tests.e2e import (
+    CHART_TIMEOUT_MS,
+    ON_SCREEN,
+    loads_a_new_page,
+    mentions_number_re,
+    number_pattern,
+    number_re,
+    open_app,
+)
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 INSTANT = "?animate=0"
@@ -398,9 +406,8 @@ def test_apply_new_x_navigates_and_forward_uses_it(page: Page):
     """Setting x = 4 and pressing Apply reloads with x in the URL; Forward then gives z1 = 0.5 · 4 = 2."""
     open_app(page, INSTANT)
     settings_field(page, "x").fill("4")
-    with page.expect_navigation():
+    with loads_a_new_page(page):
         button(page, "Apply").click()
-    expect(page.locator("main[data-ready]")).to_be_attached()  # its script answers
     expect(page).to_have_url(re.compile(r"[?&]x=4(&|$)"))
     expect(node_value(page, "x")).to_have_text(graph_re("4"))
     press(page, "Forward")
@@ -413,9 +420,8 @@ def test_apply_keeps_the_epochs_to_train_in_the_permalink(page: Page):
     open_app(page, INSTANT)
     page.get_by_label("Epochs to train").fill("5")
     settings_field(page, "Learning rate α").fill("0.2")
-    with page.expect_navigation():
+    with loads_a_new_page(page):
         button(page, "Apply").click()
-    expect(page.locator("main[data-ready]")).to_be_attached()
     expect(page).to_have_url(re.compile(r"[?&]train=5(&|$)"))
     expect(page.get_by_label("Epochs to train")).to_have_value("5")
     press(page, "Train")
