@@ -72,6 +72,17 @@ def _act(name: str, which: str) -> Callable[[float], float]:
     return lambda a: float(function(np.float64(a)))
 
 
+def _activation(name: str, title: str, text: str, local_text: str, gate: str) -> "OpKind":
+    """A gate that is one of the networks' activations: its functions and TeX are the activation's own."""
+    activation = ACTIVATIONS[name]
+    derivative = _act(name, "derivative")
+    return OpKind(
+        title, 1, _act(name, "forward"), (lambda x, p, out: derivative(x[0]),),
+        activation.tex.replace("{z}", "{a}"), (activation.derivative_tex.replace("{z}", "{a}"),),
+        text, (local_text,), ATOM, (0,), gate,
+    )  # fmt: skip
+
+
 def _pow(a: float, p: float) -> float:
     return float(np.power(np.float64(a), p))
 
@@ -196,43 +207,21 @@ OPS: dict[str, OpKind] = {
         "A log gate hands its input the gradient divided by the input.",
         lambda args, p: "the logarithm of a number that is not positive" if args[0] <= 0 else None,
     ),
-    "tanh": OpKind(
-        "tanh",
-        1,
-        _act("tanh", "forward"),
-        (lambda x, p, out: _act("tanh", "derivative")(x[0]),),
-        ACTIVATIONS["tanh"].tex.replace("{z}", "{a}"),
-        (ACTIVATIONS["tanh"].derivative_tex.replace("{z}", "{a}"),),
-        "tanh({a})",
-        ("1 / cosh²({a})",),
-        ATOM,
-        (0,),
-        "A tanh gate hands its input the gradient times 1 − tanh²(a).",
+    "tanh": _activation(
+        "tanh", "tanh", "tanh({a})", "1 / cosh²({a})", "A tanh gate hands its input the gradient times 1 − tanh²(a)."
     ),
-    "sigmoid": OpKind(
+    "sigmoid": _activation(
         "sigmoid",
-        1,
-        _act("sigmoid", "forward"),
-        (lambda x, p, out: _act("sigmoid", "derivative")(x[0]),),
-        ACTIVATIONS["sigmoid"].tex.replace("{z}", "{a}"),
-        (ACTIVATIONS["sigmoid"].derivative_tex.replace("{z}", "{a}"),),
+        "sigmoid",
         "σ({a})",
-        ("σ({a}) · (1 − σ({a}))",),
-        ATOM,
-        (0,),
+        "σ({a}) · (1 − σ({a}))",
         "A sigmoid gate hands its input the gradient times σ(a)·(1 − σ(a)).",
     ),
-    "relu": OpKind(
+    "relu": _activation(
+        "relu",
         "ReLU",
-        1,
-        _act("relu", "forward"),
-        (lambda x, p, out: _act("relu", "derivative")(x[0]),),
-        ACTIVATIONS["relu"].tex.replace("{z}", "{a}"),
-        (ACTIVATIONS["relu"].derivative_tex.replace("{z}", "{a}"),),
         "ReLU({a})",
-        ("1 if {a} > 0, else 0",),
-        ATOM,
-        (0,),
+        "1 if {a} > 0, else 0",
         "A ReLU gate passes the gradient through where its input is positive and blocks it elsewhere.",
     ),
     "abs": OpKind(
